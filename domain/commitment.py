@@ -1,0 +1,214 @@
+"""The Commitment aggregate: what a partner pledged to contribute (Zusage / Beitrag).
+
+Life: pledged → confirmed → amended* → fulfilled, or withdrawn. It is overdue once its due date
+passed unfulfilled (marked by the follow-up workflow); amending the due date into the future
+lifts that. A fulfilled commitment cannot be withdrawn. A yearly commitment starts its next
+period when one is fulfilled.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from domain.errors import InvalidInput, RuleViolation
+from domain.values import CommitmentKind, CommitmentStatus, Recurrence
+
+
+@dataclass(frozen=True)
+class ProgressReport:
+    on: date
+    text: str
+    percent: int | None
+
+
+def next_year(d: date) -> date:
+    """The same day a year later; 29 February becomes 28 February."""
+    day = min(d.day, calendar.monthrange(d.year + 1, d.month)[1])
+    return d.replace(year=d.year + 1, day=day)
+
+
+class Commitment(Aggregate):
+    """A partner's commitment within one alliance."""
+
+    class Event(Aggregate.Event):
+        by: str
+
+    class Pledged(Event, Aggregate.Created):
+        alliance_id: UUID
+        partner_id: UUID
+        description: str
+        kind: CommitmentKind
+        amount: Decimal | None
+        unit: str | None
+        due_on: date | None
+        recurrence: Recurrence | None
+
+    def __init__(self, by: str, alliance_id: UUID, partner_id: UUID, description: str,
+                 kind: CommitmentKind, amount: Decimal | None, unit: str | None,
+                 due_on: date | None, recurrence: Recurrence | None) -> None:
+        self.alliance_id = alliance_id
+        self.partner_id = partner_id
+        self.description = description
+        self.kind = kind
+        self.amount = amount
+        self.unit = unit
+        self.due_on = due_on
+        self.recurrence = recurrence
+        self.confirmed = False
+        self.fulfilled_on: date | None = None
+        self.withdrawn = False
+        self.overdue_since: date | None = None
+        self.period = 1
+        self.progress: list[ProgressReport] = []
+        self.follow_ups: list[str] = []
+
+    @property
+    def status(self) -> CommitmentStatus:
+        if self.withdrawn:
+            return CommitmentStatus.WITHDRAWN
+        if self.fulfilled_on is not None:
+            return CommitmentStatus.FULFILLED
+        if self.overdue_since is not None:
+            return CommitmentStatus.OVERDUE
+        return CommitmentStatus.CONFIRMED if self.confirmed else CommitmentStatus.PLEDGED
+
+    @property
+    def is_open(self) -> bool:
+        return not self.withdrawn and self.fulfilled_on is None
+
+    def _require_open(self) -> None:
+        if self.withdrawn:
+            raise RuleViolation("Die Zusage wurde zurückgezogen und kann nicht mehr geändert werden.")
+        if self.fulfilled_on is not None:
+            raise RuleViolation("Die Zusage ist bereits erfüllt.")
+
+    def _emit(self, event_class: type[Event], by: str, at: datetime | None, **fields: Any) -> None:
+        self.trigger_event(event_class, timestamp=at, by=by, **fields)
+
+    class Confirmed(Event):
+        def apply(self, c: Commitment) -> None:
+            c.confirmed = True
+
+    def confirm(self, *, by: str, at: datetime | None = None) -> None:
+        self._require_open()
+        if self.confirmed:
+            raise RuleViolation("Die Zusage ist bereits bestätigt.")
+        self._emit(self.Confirmed, by, at)
+
+    class Amended(Event):
+        """Only the changed fields are set; `reason` says why (kept for the audit)."""
+
+        description: str | None
+        amount: Decimal | None
+        due_on: date | None
+        reason: str
+
+        def apply(self, c: Commitment) -> None:
+            if self.description is not None:
+                c.description = self.description
+            if self.amount is not None:
+                c.amount = self.amount
+            if self.due_on is not None:
+                c.due_on = self.due_on
+                if c.overdue_since is not None and self.due_on > c.overdue_since:
+                    c.overdue_since = None
+
+    def amend(self, *, description: str | None, amount: Decimal | None, due_on: date | None,
+              reason: str, by: str, at: datetime | None = None) -> None:
+        self._require_open()
+        if description is None and amount is None and due_on is None:
+            raise InvalidInput("Eine Änderung braucht eine neue Beschreibung, einen Betrag oder ein Fälligkeitsdatum.")
+        if (description in (None, self.description) and amount in (None, self.amount)
+                and due_on in (None, self.due_on)):
+            raise RuleViolation("Die Änderung ändert nichts an der Zusage.")
+        self._emit(self.Amended, by, at, description=description, amount=amount, due_on=due_on, reason=reason)
+
+    class ProgressReported(Event):
+        on: date
+        text: str
+        percent: int | None
+
+        def apply(self, c: Commitment) -> None:
+            c.progress.append(ProgressReport(self.on, self.text, self.percent))
+
+    def report_progress(self, *, on: date, text: str, percent: int | None, by: str,
+                        at: datetime | None = None) -> None:
+        self._require_open()
+        if percent is not None and not 0 <= percent <= 100:
+            raise InvalidInput("Der Fortschritt wird in Prozent von 0 bis 100 angegeben.")
+        self._emit(self.ProgressReported, by, at, on=on, text=text, percent=percent)
+
+    class Fulfilled(Event):
+        on: date
+        note: str | None
+
+        def apply(self, c: Commitment) -> None:
+            c.fulfilled_on = self.on
+            c.overdue_since = None
+
+    class PeriodStarted(Event):
+        """A yearly commitment begins its next period with the next due date."""
+
+        period: int
+        due_on: date | None
+
+        def apply(self, c: Commitment) -> None:
+            c.period = self.period
+            c.due_on = self.due_on
+            c.fulfilled_on = None
+            c.overdue_since = None
+
+    def fulfil(self, *, on: date, note: str | None, by: str, at: datetime | None = None) -> None:
+        self._require_open()
+        self._emit(self.Fulfilled, by, at, on=on, note=note)
+        if self.recurrence is Recurrence.YEARLY:
+            due = next_year(self.due_on) if self.due_on else None
+            self._emit(self.PeriodStarted, by, at, period=self.period + 1, due_on=due)
+
+    class Withdrawn(Event):
+        reason: str
+
+        def apply(self, c: Commitment) -> None:
+            c.withdrawn = True
+
+    def withdraw(self, *, reason: str, by: str, at: datetime | None = None) -> None:
+        if self.fulfilled_on is not None:
+            raise RuleViolation("Eine erfüllte Zusage kann nicht zurückgezogen werden.")
+        self._require_open()
+        self._emit(self.Withdrawn, by, at, reason=reason)
+
+    class MarkedOverdue(Event):
+        on: date
+
+        def apply(self, c: Commitment) -> None:
+            c.overdue_since = self.on
+
+    def mark_overdue(self, *, on: date, by: str, at: datetime | None = None) -> bool:
+        """Marks an open commitment overdue once its due date passed; otherwise changes nothing."""
+        if not self.is_open or self.overdue_since is not None or self.due_on is None or on < self.due_on:
+            return False
+        self._emit(self.MarkedOverdue, by, at, on=on)
+        return True
+
+    class FollowUpRecorded(Event):
+        key: str
+        rule: str
+        recipients: list[str]
+        due_at: datetime
+
+        def apply(self, c: Commitment) -> None:
+            c.follow_ups.append(self.key)
+
+    def record_follow_up(self, *, key: str, rule: str, recipients: list[str], due_at: datetime,
+                         by: str, at: datetime | None = None) -> bool:
+        if key in self.follow_ups:
+            return False
+        self._emit(self.FollowUpRecorded, by, at, key=key, rule=rule, recipients=list(recipients), due_at=due_at)
+        return True

@@ -1,0 +1,80 @@
+"""Erasable personal data: contact persons are sealed with a key of their own.
+
+Events are never rewritten, yet a person may ask to be erased (GDPR Art. 17). So names, e-mail
+addresses and phone numbers go into events only encrypted with a per-person key held outside the
+event store (a key ring). Erasure destroys the key: the event, its hash and every statistic stay,
+the person can no longer be read. Who erased whom and why is itself an event.
+"""
+
+from __future__ import annotations
+
+from base64 import b64decode, b64encode
+from dataclasses import dataclass
+from typing import Protocol
+from uuid import UUID
+
+import orjson
+from eventsourcing.cryptography import AESCipher
+from eventsourcing.utils import Environment
+
+from domain.errors import InvalidInput
+from domain.values import optional_text, require_text
+
+ERASED = "[gelöscht]"
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    name: str
+    email: str | None = None
+    phone: str | None = None
+
+    @classmethod
+    def checked(cls, name: object, email: object = None, phone: object = None) -> PersonalData:
+        mail = optional_text(email, "Die E-Mail-Adresse", 254)
+        if mail is not None and ("@" not in mail or " " in mail):
+            raise InvalidInput(f"„{mail}“ ist keine gültige E-Mail-Adresse.")
+        return cls(require_text(name, "Der Name", 200), mail, optional_text(phone, "Die Telefonnummer", 50))
+
+
+class KeyRing(Protocol):
+    """Holds one secret key per person; `destroy` makes that person's data unreadable forever."""
+
+    def create(self, person_id: UUID) -> str: ...
+
+    def get(self, person_id: UUID) -> str | None: ...
+
+    def destroy(self, person_id: UUID) -> bool: ...
+
+
+class InMemoryKeyRing:
+    """A key ring for tests and the in-memory store."""
+
+    def __init__(self) -> None:
+        self._keys: dict[UUID, str] = {}
+
+    def create(self, person_id: UUID) -> str:
+        return self._keys.setdefault(person_id, AESCipher.create_key(32))
+
+    def get(self, person_id: UUID) -> str | None:
+        return self._keys.get(person_id)
+
+    def destroy(self, person_id: UUID) -> bool:
+        return self._keys.pop(person_id, None) is not None
+
+
+def _cipher(key: str) -> AESCipher:
+    return AESCipher(Environment(env={AESCipher.CIPHER_KEY: key}))
+
+
+def seal(data: PersonalData, key: str) -> str:
+    plain = orjson.dumps({"name": data.name, "email": data.email, "phone": data.phone})
+    return b64encode(_cipher(key).encrypt(plain)).decode("ascii")
+
+
+def unseal(sealed: str, key: str | None) -> PersonalData | None:
+    """The person's data, or None once the key is destroyed."""
+    if key is None:
+        return None
+    raw = orjson.loads(_cipher(key).decrypt(b64decode(sealed)))
+    return PersonalData(raw["name"], raw["email"], raw["phone"])

@@ -1,0 +1,102 @@
+"""orjson transcoder for stored events: dates, timestamps, UUIDs, decimals, enums, value records.
+
+orjson writes UUIDs, enums and datetimes natively but cannot read them back as such, so values
+are tagged on the way out (`{"_type_": name, "_data_": ...}`, eventsourcing's JSON convention)
+and untagged on the way in. Enums and dataclass records are registered by name: renaming a class
+is a breaking change unless the old name stays registered.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+import orjson
+from eventsourcing.persistence import Transcoder
+
+_TYPE = "_type_"
+_DATA = "_data_"
+
+
+class OrjsonTranscoder(Transcoder):
+    """Tagged JSON via orjson; registered enums and frozen dataclasses round-trip as themselves."""
+
+    def __init__(self, types: Iterable[type] = ()) -> None:
+        self._by_name: dict[str, type] = {}
+        self._names: dict[type, str] = {}
+        for cls in types:
+            self.register_type(cls)
+
+    def register_type(self, cls: type) -> None:
+        if not (issubclass(cls, Enum) or dataclasses.is_dataclass(cls)):
+            raise TypeError(f"only enums and dataclasses can be registered, not {cls!r}")
+        name = cls.__qualname__
+        self._by_name[name] = cls
+        self._names[cls] = name
+
+    def encode(self, obj: Any) -> bytes:
+        return orjson.dumps(self._tag(obj))
+
+    def decode(self, data: bytes) -> Any:
+        return self._untag(orjson.loads(data))
+
+    def _tag(self, o: Any) -> Any:
+        # Order matters: bool before int is irrelevant (both native), datetime before date.
+        if o is None or isinstance(o, (bool, int, float)):
+            return o
+        if isinstance(o, Enum):
+            name = self._names.get(type(o))
+            if name is None:
+                raise TypeError(f"enum {type(o).__qualname__} is not registered")
+            return {_TYPE: name, _DATA: o.value}
+        if isinstance(o, str):
+            return o
+        if isinstance(o, dict):
+            return {k if isinstance(k, str) else str(k): self._tag(v) for k, v in o.items()}
+        if isinstance(o, (list, tuple)):
+            return [self._tag(v) for v in o]
+        if isinstance(o, datetime):
+            return {_TYPE: "datetime_iso", _DATA: o.isoformat()}
+        if isinstance(o, date):
+            return {_TYPE: "date_iso", _DATA: o.isoformat()}
+        if isinstance(o, UUID):
+            return {_TYPE: "uuid_hex", _DATA: o.hex}
+        if isinstance(o, Decimal):
+            return {_TYPE: "decimal_str", _DATA: str(o)}
+        if dataclasses.is_dataclass(o) and not isinstance(o, type):
+            name = self._names.get(type(o))
+            if name is None:
+                raise TypeError(f"dataclass {type(o).__qualname__} is not registered")
+            fields = {f.name: self._tag(getattr(o, f.name)) for f in dataclasses.fields(o)}
+            return {_TYPE: name, _DATA: fields}
+        raise TypeError(f"cannot transcode {type(o).__qualname__}")
+
+    def _untag(self, o: Any) -> Any:
+        if isinstance(o, list):
+            return [self._untag(v) for v in o]
+        if not isinstance(o, dict):
+            return o
+        if len(o) == 2 and _TYPE in o and _DATA in o:
+            tag, data = o[_TYPE], o[_DATA]
+            if tag == "datetime_iso":
+                return datetime.fromisoformat(data)
+            if tag == "date_iso":
+                return date.fromisoformat(data)
+            if tag == "uuid_hex":
+                return UUID(data)
+            if tag == "decimal_str":
+                return Decimal(data)
+            cls = self._by_name.get(tag)
+            if cls is None:
+                raise TypeError(f"stored value of unknown type {tag!r}")
+            if issubclass(cls, Enum):
+                return cls(data)
+            # JSON has no tuples: a record's sequences come back as lists and are frozen again.
+            fields = {k: self._untag(v) for k, v in data.items()}
+            return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()})
+        return {k: self._untag(v) for k, v in o.items()}

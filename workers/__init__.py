@@ -1,0 +1,1 @@
+"""Runnable processes and their wiring: one composition root per process."""

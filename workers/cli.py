@@ -1,0 +1,84 @@
+"""The `buendnis` command line: store, demo data, and the processes of the stack."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from workers.settings import Settings, SettingsError, load_settings
+
+app = typer.Typer(help="buendnis – Lokale Bündnisse für Familie: Ereignisspeicher, Abläufe, Dashboards.",
+                  no_args_is_help=True, add_completion=False)
+store_app = typer.Typer(help="Den Ereignisspeicher verwalten.", no_args_is_help=True)
+demo_app = typer.Typer(help="Demodaten laden oder erzeugen.", no_args_is_help=True)
+app.add_typer(store_app, name="store")
+app.add_typer(demo_app, name="demo")
+console = Console(stderr=True)
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as e:
+        console.print(f"[bold red]Fehler:[/] {e}")
+        raise typer.Exit(2) from None
+
+
+@store_app.command("init")
+def store_init() -> None:
+    """Legt den Ereignisspeicher an (SQLite-Datei unter var/ oder PostgreSQL-Schema)."""
+    from workers.bootstrap import build_application
+
+    settings = _settings()
+    application = build_application(settings)
+    where = settings.events_path if settings.store == "sqlite" else f"PostgreSQL-Schema {settings.postgres_schema}"
+    console.print(f"Ereignisspeicher bereit: {where} "
+                  f"({application.recorder.max_notification_id() or 0} Ereignisse)")
+    application.close()
+
+
+@demo_app.command("load")
+def demo_load(
+    force: Annotated[bool, typer.Option(help="Auch laden, wenn der Speicher nicht leer ist.")] = False,
+) -> None:
+    """Lädt ein Dutzend Demo-Bündnisse über alle fünf Schritte (nur in einen leeren Speicher)."""
+    from workers.bootstrap import build_application
+    from workers.demo import load_demo
+
+    settings = _settings()
+    application = build_application(settings)
+    if application.recorder.max_notification_id() and not force:
+        console.print("Der Speicher enthält bereits Ereignisse; Demodaten nicht geladen (--force lädt trotzdem).")
+        return
+    with console.status("Lade Demo-Bündnisse …"):
+        ids = load_demo(application)
+    console.print(f"{len(ids)} Demo-Bündnisse geladen, "
+                  f"{application.recorder.max_notification_id()} Ereignisse im Speicher.")
+    application.close()
+
+
+@app.command("up")
+def up() -> None:
+    """Startet den eingebetteten Betrieb: Speicher anlegen, Demodaten laden, wenn er leer ist."""
+    from workers.bootstrap import build_application
+    from workers.demo import load_demo
+
+    settings = _settings()
+    application = build_application(settings)
+    if not application.recorder.max_notification_id():
+        with console.status("Leerer Speicher: lade Demo-Bündnisse …"):
+            load_demo(application)
+    console.print(f"Ereignisspeicher {settings.events_path}: "
+                  f"{application.recorder.max_notification_id()} Ereignisse.")
+    application.close()
+
+
+def main() -> None:
+    try:
+        app()
+    except SettingsError as e:
+        console.print(f"[bold red]Fehler:[/] {e}")
+        sys.exit(2)

@@ -1,0 +1,124 @@
+"""One typed settings object read from the environment (prefix BUENDNIS_); the only reader of it."""
+
+from __future__ import annotations
+
+import secrets
+import tomllib
+from dataclasses import fields
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import unquote, urlsplit
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from domain.follow_ups import FollowUpPolicy
+from domain.steps import StepPolicy
+
+
+class SettingsError(Exception):
+    """A setting has a bad value; the message names it and says what is allowed."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BUENDNIS_", extra="ignore", frozen=True)
+
+    store: Literal["sqlite", "postgres", "memory"] = "sqlite"
+    var_dir: Path = Path("var")
+    sqlite_path: Path | None = None
+    postgres_dsn: str = "postgresql://postgres@127.0.0.1:5432/test"
+    postgres_schema: str = Field(default="buendnis", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
+    temporal_address: str = Field(default="127.0.0.1:7233", pattern=r"^[\w.-]+:\d{1,5}$")
+    temporal_namespace: str = "default"
+    task_queue: str = "buendnis"
+    temporal_ui_port: int = Field(default=8233, ge=1, le=65535)
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=8025, ge=1, le=65535)
+    mail_from: str = "servicebuero@buendnis.invalid"
+    token_secret: SecretStr | None = None
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(default=8000, ge=1, le=65535)
+    log_format: Literal["json", "console", "auto"] = "auto"
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    policy_file: Path | None = None
+
+    @field_validator("postgres_dsn")
+    @classmethod
+    def _dsn(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("postgresql", "postgres") or not parts.hostname or not parts.path.strip("/"):
+            raise ValueError("erwartet postgresql://USER[:PASSWORT]@HOST[:PORT]/DATENBANK")
+        return value
+
+    @field_validator("token_secret")
+    @classmethod
+    def _secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise ValueError("muss mindestens 32 Zeichen lang sein")
+        return value
+
+    @model_validator(mode="after")
+    def _policy_file_exists(self) -> Settings:
+        if self.policy_file is not None and not self.policy_file.is_file():
+            raise ValueError(f"policy_file {self.policy_file} gibt es nicht")
+        return self
+
+    @property
+    def events_path(self) -> Path:
+        return self.sqlite_path or self.var_dir / "events.db"
+
+    def postgres_parts(self) -> dict[str, str]:
+        parts = urlsplit(self.postgres_dsn)
+        return {
+            "POSTGRES_DBNAME": parts.path.strip("/"),
+            "POSTGRES_HOST": parts.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(parts.port or 5432),
+            "POSTGRES_USER": unquote(parts.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        }
+
+    def secret(self) -> str:
+        """The token secret; in the embedded default one is made once and kept under var/."""
+        if self.token_secret is not None:
+            return self.token_secret.get_secret_value()
+        path = self.var_dir / "token-secret"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+    def policies(self) -> tuple[StepPolicy, FollowUpPolicy]:
+        """Step and follow-up thresholds: the defaults of DOMAIN.md, overridden by the policy file."""
+        if self.policy_file is None:
+            return StepPolicy(), FollowUpPolicy()
+        try:
+            data = tomllib.loads(self.policy_file.read_text())
+        except tomllib.TOMLDecodeError as e:
+            raise SettingsError(f"Die Regeldatei {self.policy_file} ist kein gültiges TOML: {e}") from None
+        return _policy(StepPolicy, data.get("steps", {}), "steps"), _policy(
+            FollowUpPolicy, data.get("follow_ups", {}), "follow_ups")
+
+
+def _policy(cls: Any, values: dict[str, Any], section: str) -> Any:
+    known = {f.name for f in fields(cls)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise SettingsError(f"Unbekannte Regel(n) in [{section}]: {', '.join(unknown)}; bekannt: {', '.join(sorted(known))}")
+    try:
+        return cls(**values)
+    except ValueError as e:
+        raise SettingsError(f"[{section}]: {e}") from None
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """The settings, or a SettingsError naming every bad value."""
+    try:
+        settings = Settings(**overrides)
+        settings.policies()
+        return settings
+    except ValidationError as e:
+        problems = "; ".join(
+            f"BUENDNIS_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in e.errors()
+        )
+        raise SettingsError(f"Ungültige Einstellung: {problems}") from None
