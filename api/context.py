@@ -1,0 +1,96 @@
+"""What the routes share: the application, the read models, the policies and the token secret."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+
+from api.auth import COOKIE, Principal, bearer, decode_token
+from api.problems import Problem
+from domain.application import AllianceApplication, Clock
+from domain.errors import NotFound
+from domain.follow_ups import FollowUpPolicy
+
+BERLIN = ZoneInfo("Europe/Berlin")
+Probe = Callable[[], dict[str, Any]]
+
+
+@dataclass
+class Context:
+    application: AllianceApplication
+    queries: Any | None
+    secret: str
+    follow_up_policy: FollowUpPolicy
+    clock: Clock
+    probes: dict[str, Probe] = field(default_factory=dict)
+
+    def require_queries(self) -> Any:
+        if self.queries is None:
+            raise Problem(503, "Die Lesemodelle (Projektionen) sind in diesem Betrieb nicht verfügbar.",
+                          code="read_models_unavailable")
+        return self.queries
+
+
+def context(request: Request) -> Context:
+    ctx: Context = request.app.state.ctx
+    return ctx
+
+
+async def api_principal(request: Request) -> Principal:
+    """The caller of an /api/v1 route: a valid bearer token is required."""
+    token = bearer(request.headers.get("authorization"))
+    if token is None:
+        raise Problem(401, "Anmeldung erforderlich: Kopfzeile „Authorization: Bearer <Zugangsschlüssel>“ fehlt.",
+                      code="unauthorized", headers={"WWW-Authenticate": 'Bearer realm="buendnis"'})
+    return decode_token(context(request).secret, token)
+
+
+def page_principal(request: Request) -> Principal | None:
+    """The caller of a page: the bearer header or the sign-in cookie; None when signed out."""
+    token = bearer(request.headers.get("authorization")) or request.cookies.get(COOKIE)
+    if not token:
+        return None
+    return decode_token(context(request).secret, token)
+
+
+def idempotency_key(request: Request, principal: Principal) -> str | None:
+    """The command id for an `Idempotency-Key` header, scoped to the caller."""
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return None
+    if not 1 <= len(key) <= 200 or not key.isprintable():
+        raise Problem(400, "Der Idempotency-Key muss 1 bis 200 druckbare Zeichen lang sein.",
+                      code="bad_idempotency_key")
+    return f"http:{principal.by}:{key}"
+
+
+def instant(text: str | None, what: str) -> datetime | None:
+    """A date (meaning the end of that day in Germany) or a timestamp with zone, for as-of queries."""
+    if text is None or text == "":
+        return None
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            return datetime.combine(day + timedelta(days=1), time(), tzinfo=BERLIN) - timedelta(microseconds=1)
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise Problem(422, f"„{what}“ ist kein gültiges Datum oder kein Zeitpunkt "
+                           "(erwartet 2026-03-01 oder 2026-03-01T12:00:00+01:00).", code="invalid_input") from None
+    if moment.tzinfo is None:
+        raise Problem(422, f"Der Zeitpunkt „{what}“ braucht eine Zeitzone (z. B. 2026-03-01T12:00:00+01:00).",
+                      code="invalid_input")
+    return moment
+
+
+def body_ids_not_found(error: NotFound, *ids: UUID | None) -> Problem | None:
+    """An id sent in the body that names nothing in this alliance is bad input (422), not a 404."""
+    for value in ids:
+        if value is not None and str(value) in error.message:
+            return Problem(422, error.message, code="unknown_reference")
+    return None

@@ -1,0 +1,60 @@
+"""An iCalendar feed per alliance (meetings and follow-ups) under a tokened URL."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request, Response
+from icalendar import Calendar, Event
+
+from api.auth import CALENDAR, ROLES, decode_token, issue_token
+from api.context import context
+from api.views import follow_ups
+
+router = APIRouter(tags=["Kalender"])
+CALENDAR_TTL = timedelta(days=366)
+
+
+def calendar_url(secret: str, alliance_id: UUID) -> str:
+    """The feed's address with a read-only token for this one alliance."""
+    token = issue_token(secret, CALENDAR, alliance_id=alliance_id, ttl=CALENDAR_TTL)
+    return f"/calendar/{alliance_id}.ics?token={token}"
+
+
+@router.get("/calendar/{alliance_id}.ics", summary="Kalender eines Bündnisses (iCalendar)",
+            response_class=Response)
+def feed(request: Request, alliance_id: UUID, token: str = Query(..., max_length=2000)) -> Response:
+    ctx = context(request)
+    principal = decode_token(ctx.secret, token, roles=(*ROLES, CALENDAR))
+    principal.require_alliance(alliance_id)
+    app = ctx.application
+    alliance = app.get_alliance(alliance_id)
+    cal = Calendar()
+    cal.add("prodid", "-//buendnis//Lokale Bündnisse für Familie//DE")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"Lokales Bündnis {alliance.name}")
+    stamp = ctx.clock()
+    for m in alliance.meetings.values():
+        event = Event()
+        event.add("uid", f"meeting-{m.id}@buendnis")
+        event.add("summary", f"{m.kind.label}: {m.title}")
+        event.add("dtstart", m.held_on or m.on)
+        event.add("dtend", (m.held_on or m.on) + timedelta(days=1))
+        event.add("dtstamp", stamp)
+        event.add("status", "CONFIRMED")
+        cal.add_component(event)
+    for f in follow_ups(app, alliance, app.commitments(alliance_id), stamp, ctx.follow_up_policy):
+        event = Event()
+        event.add("uid", f"follow-up-{hashlib.sha256(f['key'].encode()).hexdigest()[:32]}@buendnis")
+        event.add("summary", f"Erinnerung: {f['label']}" + (" (versandt)" if f["status"] == "sent" else ""))
+        moment = f["due_at"]
+        start = datetime.fromisoformat(moment)
+        event.add("dtstart", start)
+        event.add("dtend", start + timedelta(minutes=30))
+        event.add("dtstamp", stamp)
+        event.add("description", "An: " + ", ".join(f["recipients"]))
+        cal.add_component(event)
+    return Response(cal.to_ical(), media_type="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": f'inline; filename="buendnis-{alliance_id}.ics"'})

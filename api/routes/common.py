@@ -1,0 +1,38 @@
+"""Helpers shared by the command routes: run a command, turn body-id misses into 422."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+from uuid import UUID
+
+from fastapi import Depends, Request
+
+from api.auth import Principal
+from api.context import Context, api_principal, body_ids_not_found, context, idempotency_key
+from domain.errors import NotFound
+
+T = TypeVar("T")
+
+
+class Caller:
+    """The context, the principal and the idempotency key of one request."""
+
+    def __init__(self, ctx: Context, principal: Principal, command_id: str | None) -> None:
+        self.ctx, self.principal, self.command_id = ctx, principal, command_id
+        self.app = ctx.application
+        self.by = principal.by
+
+    def run(self, command: Callable[..., T], *body_ids: UUID | None, **kwargs: Any) -> T:
+        """Calls an application command with `by` and `command_id`; a missing body id is a 422."""
+        try:
+            return command(by=self.by, command_id=self.command_id, **kwargs)
+        except NotFound as e:
+            problem = body_ids_not_found(e, *body_ids)
+            if problem is not None:
+                raise problem from None
+            raise
+
+
+async def caller(request: Request, principal: Principal = Depends(api_principal)) -> Caller:
+    return Caller(context(request), principal, idempotency_key(request, principal))

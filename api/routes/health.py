@@ -1,0 +1,42 @@
+"""`GET /health`: each component's state, a component that is not part of this deployment said so."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Request, Response
+
+from api.context import context
+
+router = APIRouter(tags=["Betrieb"])
+
+
+@router.get("/health", summary="Zustand der Komponenten (ohne Anmeldung)")
+def health(request: Request) -> Response:
+    ctx = context(request)
+    components: dict[str, dict[str, Any]] = {}
+    try:
+        components["event_store"] = {"state": "ok", "position": ctx.application.recorder.max_notification_id() or 0}
+    except Exception as e:  # the probe reports the failure; it must not fail itself
+        components["event_store"] = {"state": "error", "error": type(e).__name__}
+    for name, probe in ctx.probes.items():
+        try:
+            components[name] = probe()
+        except Exception as e:
+            components[name] = {"state": "error", "error": type(e).__name__}
+    if "projector" not in components:
+        if ctx.queries is None:
+            components["projector"] = {"state": "absent"}
+        else:
+            try:
+                projections = ctx.queries.status()
+                lag = max((p.get("lag", 0) for p in projections.values()), default=0)
+                components["projector"] = {"state": "ok", "lag": lag, "projections": projections}
+            except Exception as e:
+                components["projector"] = {"state": "error", "error": type(e).__name__}
+    store_ok = components["event_store"]["state"] == "ok"
+    degraded = any(c.get("state") not in ("ok", "absent") for c in components.values())
+    status = "error" if not store_ok else ("degraded" if degraded else "ok")
+    return Response(orjson.dumps({"status": status, "components": components}), media_type="application/json",
+                    status_code=200 if store_ok else 503)

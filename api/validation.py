@@ -1,0 +1,91 @@
+"""German messages for pydantic's validation errors, one per field."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+FIELD_NAMES = {
+    "name": "Name", "municipality": "Kommune", "state": "Bundesland", "sector": "Akteurstyp",
+    "actor_id": "Akteur", "on": "Datum", "outcome": "Ergebnis", "follow_up_on": "Nachfassdatum",
+    "notes": "Notiz", "text": "Text", "kind": "Art", "title": "Titel", "attendee_ids": "Teilnehmende",
+    "minutes": "Protokoll", "theme": "Thema", "owner_id": "Verantwortliche", "due_on": "Fälligkeitsdatum",
+    "symbolic_act": "symbolischer Akt", "signatory_ids": "Unterzeichnende", "joined_on": "Beitrittsdatum",
+    "justification": "Begründung", "speaker_id": "Sprecher/in", "partner_id": "Partner",
+    "description": "Beschreibung", "amount": "Betrag", "unit": "Einheit", "reason": "Grund",
+    "scores": "Werte", "as_of": "Stichtag", "until": "bis", "step": "Schritt", "status": "Status",
+    "cursor": "Cursor", "alliance_id": "Bündnis", "commitment_id": "Zusage", "meeting_id": "Treffen",
+    "n": "Schritt", "limit": "Anzahl",
+}
+WHERE = {"body": "", "query": "Parameter ", "path": "Pfad ", "header": "Kopfzeile "}
+
+
+def _field(loc: Sequence[Any]) -> tuple[str, str]:
+    parts = [str(p) for p in loc]
+    where = WHERE.get(parts[0], "") if parts else ""
+    names = [p for p in parts[1:] if not p.isdigit()] or parts[-1:]
+    raw = ".".join(parts[1:]) if len(parts) > 1 else ""
+    label = FIELD_NAMES.get(names[-1], names[-1]) if names else "Anfrage"
+    return raw, f"{where}„{label}“" + (f" ({raw})" if raw and names and FIELD_NAMES.get(names[-1]) else "")
+
+
+def _message(kind: str, what: str, ctx: dict[str, Any], given: Any) -> str:
+    if kind == "missing":
+        return f"{what} fehlt."
+    if kind == "extra_forbidden":
+        return f"Das Feld {what} ist unbekannt."
+    if kind in ("date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type"):
+        return f"{what} ist kein gültiges Datum (erwartet JJJJ-MM-TT, z. B. 2026-03-01)."
+    if kind in ("datetime_parsing", "datetime_type", "datetime_from_date_parsing"):
+        return f"{what} ist kein gültiger Zeitpunkt (erwartet z. B. 2026-03-01T12:00:00+01:00)."
+    if kind in ("uuid_parsing", "uuid_type", "uuid_version"):
+        return f"{what} ist keine gültige ID (UUID erwartet)."
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"{what} muss eine ganze Zahl sein."
+    if kind in ("string_type", "string_unicode"):
+        return f"{what} muss ein Text sein."
+    if kind in ("decimal_parsing", "decimal_type", "finite_number", "float_parsing", "float_type"):
+        return f"{what} muss eine Zahl sein."
+    if kind in ("decimal_max_digits", "decimal_max_places", "decimal_whole_digits"):
+        return f"{what} hat zu viele Stellen."
+    if kind in ("list_type", "tuple_type", "set_type"):
+        return f"{what} muss eine Liste sein."
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"{what} muss ein Objekt sein."
+    if kind in ("bool_type", "bool_parsing"):
+        return f"{what} muss wahr oder falsch sein."
+    if kind in ("enum", "literal_error"):
+        expected = str(ctx.get("expected", "")).replace("'", "")
+        return f"Unbekannter Wert für {what}: {given!r}. Erlaubt: {expected}."
+    if kind in ("string_too_long", "too_long"):
+        return f"{what} ist zu lang (höchstens {ctx.get('max_length')})."
+    if kind in ("string_too_short", "too_short"):
+        return f"{what} ist zu kurz."
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"{what} muss mindestens {ctx.get('ge', ctx.get('gt'))} sein."
+    if kind in ("less_than_equal", "less_than"):
+        return f"{what} darf höchstens {ctx.get('le', ctx.get('lt'))} sein."
+    if kind == "json_invalid":
+        return f"Der Inhalt ist kein gültiges JSON ({ctx.get('error', 'Syntaxfehler')})."
+    if kind == "value_error":
+        return f"{what} ist ungültig: {ctx.get('error', '')}".rstrip(": ") + "."
+    return f"{what} ist ungültig."
+
+
+def german_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
+    """[{"field", "code", "detail"}] for pydantic/FastAPI error dicts."""
+    result = []
+    for e in errors:
+        loc = e.get("loc", ())
+        kind = e.get("type", "")
+        raw, what = _field(loc)
+        given = e.get("input")
+        if kind == "missing" and loc and loc[0] == "body" and len(loc) == 1:
+            result.append({"field": "", "code": "body_not_json",
+                           "detail": "Der Inhalt fehlt oder ist kein JSON-Objekt."})
+            continue
+        if kind == "model_attributes_type" and loc == ("body",):
+            result.append({"field": "", "code": "body_not_json", "detail": "Der Inhalt muss ein JSON-Objekt sein."})
+            continue
+        result.append({"field": raw, "code": kind, "detail": _message(kind, what, e.get("ctx") or {}, given)})
+    return result

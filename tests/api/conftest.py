@@ -1,0 +1,119 @@
+"""The API served by uvicorn on a free port, over a real store (SQLite file and PostgreSQL schema)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import httpx
+import pytest
+import uvicorn
+from pydantic import SecretStr
+
+from api.app import create_app
+from api.auth import issue_token
+from domain.application import AllianceApplication
+from workers.bootstrap import build_application
+from workers.settings import Settings
+
+SECRET = "test-secret-" + "x" * 40
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class ServerThread:
+    """uvicorn in a thread of the test process, stopped cleanly at the end."""
+
+    def __init__(self, app: Any) -> None:
+        self.port = free_port()
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
+                                                    lifespan="off"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> str:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.02)
+        return f"http://127.0.0.1:{self.port}"
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@dataclass
+class Api:
+    """A running API: its base URL, the application behind it, and token makers."""
+
+    url: str
+    application: AllianceApplication
+    settings: Settings
+
+    def token(self, role: str = "servicebuero", alliance: UUID | str | None = None,
+              partner: UUID | str | None = None) -> str:
+        return issue_token(self.settings.secret(), role, alliance_id=UUID(str(alliance)) if alliance else None,
+                           partner_id=UUID(str(partner)) if partner else None)
+
+    def client(self, role: str = "servicebuero", alliance: UUID | str | None = None,
+               partner: UUID | str | None = None) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {self.token(role, alliance, partner)}"}
+        return httpx.Client(base_url=self.url, headers=headers, timeout=30)
+
+    def anonymous(self) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=30)
+
+
+def read_models_present() -> bool:
+    try:
+        import projections.queries  # type: ignore[import-not-found]  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def build_queries_if_present(settings: Settings) -> Any | None:
+    """The projections' read models once they are part of the code base, else None."""
+    try:
+        from projections.queries import build_queries  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return build_queries(settings)
+
+
+@pytest.fixture
+def api_settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"token_secret": SecretStr(SECRET)})
+
+
+@pytest.fixture
+def api(api_settings: Settings) -> Iterator[Api]:
+    application = build_application(api_settings)
+    app = create_app(application, build_queries_if_present(api_settings), api_settings)
+    with ServerThread(app) as url:
+        yield Api(url, application, api_settings)
+    application.close()
+
+
+def is_problem(response: httpx.Response, status: int) -> dict[str, Any]:
+    """Asserts a problem-details answer with a German detail and returns its body."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json"), response.headers
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status and body["title"] and body["detail"]
+    return body
+
+
+Factory = Callable[..., Any]
