@@ -1,1 +1,1 @@
-"""The HTTP adapter: routes, request schemas, auth, problem details and the German dashboard pages."""
+"""The HTTP adapter: routes, schemas, auth, problem details and the German pages."""

@@ -18,19 +18,35 @@ from workers.settings import Settings
 STATIC = __file__.rsplit("/", 1)[0] + "/static"
 
 
-def create_app(application: AllianceApplication, queries: Any | None, settings: Settings, *,
-               follow_up_policy: FollowUpPolicy | None = None, probes: Mapping[str, Probe] | None = None,
-               clock: Clock = utc_now, max_body: int = MAX_BODY) -> FastAPI:
-    """The HTTP API and the pages over `application` (writes, one alliance) and `queries` (read models)."""
+def create_app(
+    application: AllianceApplication,
+    queries: Any | None,
+    settings: Settings,
+    *,
+    follow_up_policy: FollowUpPolicy | None = None,
+    probes: Mapping[str, Probe] | None = None,
+    clock: Clock = utc_now,
+    max_body: int = MAX_BODY,
+) -> FastAPI:
+    """The API and pages over `application` (writes, one alliance) and `queries` (read models)."""
     from api.routes import alliances, calendar, commitments, health, pages, reads
 
-    app = FastAPI(title="buendnis – Lokale Bündnisse für Familie", version="1",
-                  description="Aufbau und Steuerung Lokaler Bündnisse für Familie. Fehler als RFC 9457 "
-                              "Problem Details mit deutschem `detail`.",
-                  docs_url="/docs", redoc_url=None)
-    app.state.ctx = Context(application=application, queries=queries, secret=settings.secret(),
-                            follow_up_policy=follow_up_policy or settings.policies()[1], clock=clock,
-                            probes=dict(probes or {}))
+    app = FastAPI(
+        title="buendnis – Lokale Bündnisse für Familie",
+        version="1",
+        description="Aufbau und Steuerung Lokaler Bündnisse für Familie. Fehler als RFC 9457 "
+        "Problem Details mit deutschem `detail`.",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.ctx = Context(
+        application=application,
+        queries=queries,
+        secret=settings.secret(),
+        follow_up_policy=follow_up_policy or settings.policies()[1],
+        clock=clock,
+        probes=dict(probes or {}),
+    )
     install_problem_handlers(app)
     for module in (health, alliances, commitments, reads, calendar, pages):
         app.include_router(module.router)

@@ -49,22 +49,34 @@ class Principal:
         """The Servicebüro or the alliance's Koordination; partners may not."""
         self.require_alliance(alliance_id)
         if self.role == "partner":
-            raise Problem(403, "Als Partner dürfen Sie nur Ihre eigenen Zusagen bearbeiten.", code="forbidden")
+            raise Problem(
+                403, "Als Partner dürfen Sie nur Ihre eigenen Zusagen bearbeiten.", code="forbidden"
+            )
 
     def require_partner(self, alliance_id: UUID, partner_id: UUID) -> None:
         """A partner may act only on commitments of its own organisation."""
         self.require_alliance(alliance_id)
         if self.role == "partner" and self.partner_id != partner_id:
-            raise Problem(403, "Als Partner dürfen Sie nur die Zusagen Ihrer eigenen Organisation bearbeiten.",
-                          code="forbidden")
+            raise Problem(
+                403,
+                "Als Partner dürfen Sie nur die Zusagen Ihrer eigenen Organisation bearbeiten.",
+                code="forbidden",
+            )
 
     def require_servicebuero(self) -> None:
         if self.role != "servicebuero":
             raise Problem(403, "Das ist dem Servicebüro vorbehalten.", code="forbidden")
 
 
-def issue_token(secret: str, role: str, *, alliance_id: UUID | None = None, partner_id: UUID | None = None,
-                ttl: timedelta = DEFAULT_TTL, now: datetime | None = None) -> str:
+def issue_token(
+    secret: str,
+    role: str,
+    *,
+    alliance_id: UUID | None = None,
+    partner_id: UUID | None = None,
+    ttl: timedelta = DEFAULT_TTL,
+    now: datetime | None = None,
+) -> str:
     """A signed token; `koordination` needs an alliance, `partner` an alliance and a partner."""
     if role not in (*ROLES, CALENDAR):
         raise ValueError(f"Unbekannte Rolle {role!r}; erlaubt: {', '.join(ROLES)}.")
@@ -73,7 +85,9 @@ def issue_token(secret: str, role: str, *, alliance_id: UUID | None = None, part
     if role == "partner" and partner_id is None:
         raise ValueError("Die Rolle partner braucht einen Partner (--partner).")
     if role == "servicebuero" and (alliance_id or partner_id):
-        raise ValueError("Die Rolle servicebuero gilt für alle Bündnisse; ohne --alliance und --partner.")
+        raise ValueError(
+            "Die Rolle servicebuero gilt für alle Bündnisse; ohne --alliance und --partner."
+        )
     if role == "koordination" and partner_id:
         raise ValueError("Die Rolle koordination gilt für ein Bündnis; ohne --partner.")
     issued = now or datetime.now(UTC)
@@ -86,14 +100,21 @@ def issue_token(secret: str, role: str, *, alliance_id: UUID | None = None, part
 
 
 def _unauthorized(detail: str) -> Problem:
-    return Problem(401, detail, code="unauthorized", headers={"WWW-Authenticate": 'Bearer realm="buendnis"'})
+    return Problem(
+        401, detail, code="unauthorized", headers={"WWW-Authenticate": 'Bearer realm="buendnis"'}
+    )
 
 
 def decode_token(secret: str, token: str, *, roles: tuple[str, ...] = ROLES) -> Principal:
     """The principal of a valid token, or a 401 problem saying why not."""
     try:
-        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], issuer=ISSUER,
-                            options={"require": ["exp", "iat", "iss"]})
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=[ALGORITHM],
+            issuer=ISSUER,
+            options={"require": ["exp", "iat", "iss"]},
+        )
     except jwt.ExpiredSignatureError:
         raise _unauthorized("Der Zugangsschlüssel ist abgelaufen.") from None
     except jwt.InvalidTokenError:
@@ -117,5 +138,7 @@ def bearer(header: str | None) -> str | None:
         return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise _unauthorized("Erwartet wird die Kopfzeile „Authorization: Bearer <Zugangsschlüssel>“.")
+        raise _unauthorized(
+            "Erwartet wird die Kopfzeile „Authorization: Bearer <Zugangsschlüssel>“."
+        )
     return token.strip()

@@ -29,11 +29,15 @@ class Context:
     follow_up_policy: FollowUpPolicy
     clock: Clock
     probes: dict[str, Probe] = field(default_factory=dict)
+    unexpected_errors: int = 0  # answers of the catch-all handler; tests show no input reaches it
 
     def require_queries(self) -> Any:
         if self.queries is None:
-            raise Problem(503, "Die Lesemodelle (Projektionen) sind in diesem Betrieb nicht verfügbar.",
-                          code="read_models_unavailable")
+            raise Problem(
+                503,
+                "Die Lesemodelle (Projektionen) sind in diesem Betrieb nicht verfügbar.",
+                code="read_models_unavailable",
+            )
         return self.queries
 
 
@@ -46,8 +50,12 @@ async def api_principal(request: Request) -> Principal:
     """The caller of an /api/v1 route: a valid bearer token is required."""
     token = bearer(request.headers.get("authorization"))
     if token is None:
-        raise Problem(401, "Anmeldung erforderlich: Kopfzeile „Authorization: Bearer <Zugangsschlüssel>“ fehlt.",
-                      code="unauthorized", headers={"WWW-Authenticate": 'Bearer realm="buendnis"'})
+        raise Problem(
+            401,
+            "Anmeldung erforderlich: Kopfzeile „Authorization: Bearer <Zugangsschlüssel>“ fehlt.",
+            code="unauthorized",
+            headers={"WWW-Authenticate": 'Bearer realm="buendnis"'},
+        )
     return decode_token(context(request).secret, token)
 
 
@@ -65,26 +73,38 @@ def idempotency_key(request: Request, principal: Principal) -> str | None:
     if key is None:
         return None
     if not 1 <= len(key) <= 200 or not key.isprintable():
-        raise Problem(400, "Der Idempotency-Key muss 1 bis 200 druckbare Zeichen lang sein.",
-                      code="bad_idempotency_key")
+        raise Problem(
+            400,
+            "Der Idempotency-Key muss 1 bis 200 druckbare Zeichen lang sein.",
+            code="bad_idempotency_key",
+        )
     return f"http:{principal.by}:{key}"
 
 
 def instant(text: str | None, what: str) -> datetime | None:
-    """A date (meaning the end of that day in Germany) or a timestamp with zone, for as-of queries."""
+    """A date (the end of that day in Germany) or a timestamp with zone, for as-of queries."""
     if text is None or text == "":
         return None
     try:
         if len(text) == 10:
             day = date.fromisoformat(text)
-            return datetime.combine(day + timedelta(days=1), time(), tzinfo=BERLIN) - timedelta(microseconds=1)
+            return datetime.combine(day + timedelta(days=1), time(), tzinfo=BERLIN) - timedelta(
+                microseconds=1
+            )
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise Problem(422, f"„{what}“ ist kein gültiges Datum oder kein Zeitpunkt "
-                           "(erwartet 2026-03-01 oder 2026-03-01T12:00:00+01:00).", code="invalid_input") from None
+        raise Problem(
+            422,
+            f"„{what}“ ist kein gültiges Datum oder kein Zeitpunkt "
+            "(erwartet 2026-03-01 oder 2026-03-01T12:00:00+01:00).",
+            code="invalid_input",
+        ) from None
     if moment.tzinfo is None:
-        raise Problem(422, f"Der Zeitpunkt „{what}“ braucht eine Zeitzone (z. B. 2026-03-01T12:00:00+01:00).",
-                      code="invalid_input")
+        raise Problem(
+            422,
+            f"Der Zeitpunkt „{what}“ braucht eine Zeitzone (z. B. 2026-03-01T12:00:00+01:00).",
+            code="invalid_input",
+        )
     return moment
 
 

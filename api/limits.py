@@ -11,8 +11,20 @@ from api.problems import problem_response
 MAX_BODY = 1_000_000
 
 
-class BodyTooLarge(Exception):
-    pass
+def _replay(chunks: list[bytes], final: Message | None) -> Receive:
+    """A receive that gives the buffered body once, then waits for the client to go."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if final is not None:
+            return final
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+        return {"type": "http.disconnect"}
+
+    return receive
 
 
 class BodyLimit:
@@ -27,31 +39,29 @@ class BodyLimit:
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
             await self._refuse(scope, receive, send)
             return
+        # Read the whole body first (at most the limit), so nothing downstream sees a partial one.
+        chunks: list[bytes] = []
         seen = 0
-        started = False
-
-        async def limited_receive() -> Message:
-            nonlocal seen
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise BodyTooLarge
-            return message
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except BodyTooLarge:
-            if not started:
+            if message["type"] != "http.request":
+                await self.app(scope, _replay([], message), send)
+                return
+            chunk = message.get("body", b"")
+            seen += len(chunk)
+            if seen > self.limit:
                 await self._refuse(scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        await self.app(scope, _replay(chunks, None), send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response: Any = problem_response(413, f"Der Inhalt ist zu groß (höchstens {self.limit // 1_000_000} MB).",
-                                         code="body_too_large", headers={"Connection": "close"})
+        response: Any = problem_response(
+            413,
+            f"Der Inhalt ist zu groß (höchstens {self.limit // 1_000_000} MB).",
+            code="body_too_large",
+            headers={"Connection": "close"},
+        )
         await response(scope, receive, send)

@@ -24,32 +24,71 @@ from domain.errors import (
 log = structlog.get_logger("api")
 
 TITLES = {
-    400: "Ungültige Anfrage", 401: "Nicht angemeldet", 403: "Nicht erlaubt", 404: "Nicht gefunden",
-    405: "Methode nicht erlaubt", 406: "Format nicht verfügbar", 409: "Konflikt",
-    413: "Anfrage zu groß", 415: "Falsches Format", 422: "Ungültige Eingabe",
-    500: "Interner Fehler", 503: "Nicht verfügbar",
+    400: "Ungültige Anfrage",
+    401: "Nicht angemeldet",
+    403: "Nicht erlaubt",
+    404: "Nicht gefunden",
+    405: "Methode nicht erlaubt",
+    406: "Format nicht verfügbar",
+    409: "Konflikt",
+    413: "Anfrage zu groß",
+    415: "Falsches Format",
+    422: "Ungültige Eingabe",
+    500: "Interner Fehler",
+    503: "Nicht verfügbar",
 }
 DEFAULT_DETAILS = {
-    404: "Diese Adresse gibt es nicht.", 405: "Diese Methode ist hier nicht erlaubt.",
+    400: "Der Inhalt der Anfrage konnte nicht gelesen werden.",
+    404: "Diese Adresse gibt es nicht.",
+    405: "Diese Methode ist hier nicht erlaubt.",
+    406: "Dieses Format wird nicht angeboten.",
+    415: "Dieses Format wird nicht angenommen; erwartet wird JSON.",
 }
 
 
 class Problem(Exception):
     """An answer that is a problem: raised by routes and auth, rendered by the handler below."""
 
-    def __init__(self, status: int, detail: str, *, code: str | None = None, headers: dict[str, str] | None = None,
-                 **extra: Any) -> None:
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        code: str | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
         super().__init__(detail)
-        self.status, self.detail, self.code, self.headers, self.extra = status, detail, code, headers, extra
+        self.status, self.detail, self.code, self.headers, self.extra = (
+            status,
+            detail,
+            code,
+            headers,
+            extra,
+        )
 
 
-def problem_response(status: int, detail: str, *, code: str | None = None,
-                     headers: dict[str, str] | None = None, **extra: Any) -> Response:
-    body: dict[str, Any] = {"type": f"about:blank#{code}" if code else "about:blank",
-                            "title": TITLES.get(status, "Fehler"), "status": status, "detail": detail}
+def problem_response(
+    status: int,
+    detail: str,
+    *,
+    code: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
+    body: dict[str, Any] = {
+        "type": f"about:blank#{code}" if code else "about:blank",
+        "title": TITLES.get(status, "Fehler"),
+        "status": status,
+        "detail": detail,
+    }
     body.update(extra)
-    return Response(orjson.dumps(body), status_code=status, media_type="application/problem+json",
-                    headers=headers)
+    return Response(
+        orjson.dumps(body),
+        status_code=status,
+        media_type="application/problem+json",
+        headers=headers,
+    )
 
 
 def domain_problem(error: DomainError) -> Problem:
@@ -68,7 +107,9 @@ def domain_problem(error: DomainError) -> Problem:
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> Response:
-        return problem_response(exc.status, exc.detail, code=exc.code, headers=exc.headers, **exc.extra)
+        return problem_response(
+            exc.status, exc.detail, code=exc.code, headers=exc.headers, **exc.extra
+        )
 
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> Response:
@@ -80,18 +121,26 @@ def install_problem_handlers(app: FastAPI) -> None:
         errors = german_errors(exc.errors())
         malformed = any(e["code"] in ("json_invalid", "body_not_json") for e in errors)
         status = 400 if malformed else 422
-        return problem_response(status, "; ".join(e["detail"] for e in errors) or "Die Anfrage ist ungültig.",
-                                code="malformed_json" if malformed else "invalid_input", errors=errors)
+        return problem_response(
+            status,
+            "; ".join(e["detail"] for e in errors) or "Die Anfrage ist ungültig.",
+            code="malformed_json" if malformed else "invalid_input",
+            errors=errors,
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        detail = exc.detail if isinstance(exc.detail, str) and exc.status_code not in DEFAULT_DETAILS else (
-            DEFAULT_DETAILS.get(exc.status_code, "Die Anfrage konnte nicht bearbeitet werden."))
+        # Framework messages are English: answer with our German text for the status instead.
+        detail = DEFAULT_DETAILS.get(exc.status_code, "Die Anfrage konnte nicht bearbeitet werden.")
         return problem_response(exc.status_code, detail, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         # Never a bare 500: log the cause, answer a problem. Tests show no input reaches this.
+        request.app.state.ctx.unexpected_errors += 1
         log.error("unexpected_error", path=request.url.path, method=request.method, exc_info=exc)
-        return problem_response(500, "Ein interner Fehler ist aufgetreten; er wurde protokolliert.",
-                                code="internal_error")
+        return problem_response(
+            500,
+            "Ein interner Fehler ist aufgetreten; er wurde protokolliert.",
+            code="internal_error",
+        )

@@ -1,4 +1,4 @@
-"""Request bodies of API.md: unknown fields are refused, codes are checked against the domain's enums."""
+"""Request bodies of API.md: unknown fields refused, codes checked against the domain's enums."""
 
 from __future__ import annotations
 

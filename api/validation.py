@@ -6,16 +6,44 @@ from collections.abc import Sequence
 from typing import Any
 
 FIELD_NAMES = {
-    "name": "Name", "municipality": "Kommune", "state": "Bundesland", "sector": "Akteurstyp",
-    "actor_id": "Akteur", "on": "Datum", "outcome": "Ergebnis", "follow_up_on": "Nachfassdatum",
-    "notes": "Notiz", "text": "Text", "kind": "Art", "title": "Titel", "attendee_ids": "Teilnehmende",
-    "minutes": "Protokoll", "theme": "Thema", "owner_id": "Verantwortliche", "due_on": "Fälligkeitsdatum",
-    "symbolic_act": "symbolischer Akt", "signatory_ids": "Unterzeichnende", "joined_on": "Beitrittsdatum",
-    "justification": "Begründung", "speaker_id": "Sprecher/in", "partner_id": "Partner",
-    "description": "Beschreibung", "amount": "Betrag", "unit": "Einheit", "reason": "Grund",
-    "scores": "Werte", "as_of": "Stichtag", "until": "bis", "step": "Schritt", "status": "Status",
-    "cursor": "Cursor", "alliance_id": "Bündnis", "commitment_id": "Zusage", "meeting_id": "Treffen",
-    "n": "Schritt", "limit": "Anzahl",
+    "name": "Name",
+    "municipality": "Kommune",
+    "state": "Bundesland",
+    "sector": "Akteurstyp",
+    "actor_id": "Akteur",
+    "on": "Datum",
+    "outcome": "Ergebnis",
+    "follow_up_on": "Nachfassdatum",
+    "notes": "Notiz",
+    "text": "Text",
+    "kind": "Art",
+    "title": "Titel",
+    "attendee_ids": "Teilnehmende",
+    "minutes": "Protokoll",
+    "theme": "Thema",
+    "owner_id": "Verantwortliche",
+    "due_on": "Fälligkeitsdatum",
+    "symbolic_act": "symbolischer Akt",
+    "signatory_ids": "Unterzeichnende",
+    "joined_on": "Beitrittsdatum",
+    "justification": "Begründung",
+    "speaker_id": "Sprecher/in",
+    "partner_id": "Partner",
+    "description": "Beschreibung",
+    "amount": "Betrag",
+    "unit": "Einheit",
+    "reason": "Grund",
+    "scores": "Werte",
+    "as_of": "Stichtag",
+    "until": "bis",
+    "step": "Schritt",
+    "status": "Status",
+    "cursor": "Cursor",
+    "alliance_id": "Bündnis",
+    "commitment_id": "Zusage",
+    "meeting_id": "Treffen",
+    "n": "Schritt",
+    "limit": "Anzahl",
 }
 WHERE = {"body": "", "query": "Parameter ", "path": "Pfad ", "header": "Kopfzeile "}
 
@@ -26,7 +54,9 @@ def _field(loc: Sequence[Any]) -> tuple[str, str]:
     names = [p for p in parts[1:] if not p.isdigit()] or parts[-1:]
     raw = ".".join(parts[1:]) if len(parts) > 1 else ""
     label = FIELD_NAMES.get(names[-1], names[-1]) if names else "Anfrage"
-    return raw, f"{where}„{label}“" + (f" ({raw})" if raw and names and FIELD_NAMES.get(names[-1]) else "")
+    return raw, f"{where}„{label}“" + (
+        f" ({raw})" if raw and names and FIELD_NAMES.get(names[-1]) else ""
+    )
 
 
 def _message(kind: str, what: str, ctx: dict[str, Any], given: Any) -> str:
@@ -34,7 +64,12 @@ def _message(kind: str, what: str, ctx: dict[str, Any], given: Any) -> str:
         return f"{what} fehlt."
     if kind == "extra_forbidden":
         return f"Das Feld {what} ist unbekannt."
-    if kind in ("date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type"):
+    if kind in (
+        "date_parsing",
+        "date_from_datetime_parsing",
+        "date_from_datetime_inexact",
+        "date_type",
+    ):
         return f"{what} ist kein gültiges Datum (erwartet JJJJ-MM-TT, z. B. 2026-03-01)."
     if kind in ("datetime_parsing", "datetime_type", "datetime_from_date_parsing"):
         return f"{what} ist kein gültiger Zeitpunkt (erwartet z. B. 2026-03-01T12:00:00+01:00)."
@@ -81,11 +116,24 @@ def german_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
         raw, what = _field(loc)
         given = e.get("input")
         if kind == "missing" and loc and loc[0] == "body" and len(loc) == 1:
-            result.append({"field": "", "code": "body_not_json",
-                           "detail": "Der Inhalt fehlt oder ist kein JSON-Objekt."})
+            result.append(
+                {
+                    "field": "",
+                    "code": "body_not_json",
+                    "detail": "Der Inhalt fehlt oder ist kein JSON-Objekt.",
+                }
+            )
             continue
         if kind == "model_attributes_type" and loc == ("body",):
-            result.append({"field": "", "code": "body_not_json", "detail": "Der Inhalt muss ein JSON-Objekt sein."})
+            result.append(
+                {
+                    "field": "",
+                    "code": "body_not_json",
+                    "detail": "Der Inhalt muss ein JSON-Objekt sein.",
+                }
+            )
             continue
-        result.append({"field": raw, "code": kind, "detail": _message(kind, what, e.get("ctx") or {}, given)})
+        result.append(
+            {"field": raw, "code": kind, "detail": _message(kind, what, e.get("ctx") or {}, given)}
+        )
     return result

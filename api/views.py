@@ -23,9 +23,15 @@ def alliance_summary(a: Alliance, policy: StepPolicy) -> dict[str, Any]:
     checklist = [{"text": c.text, "met": c.met} for c in exit_criteria(a, a.step, policy)]
     unmet = [c["text"] for c in checklist if not c["met"]]
     return {
-        "id": str(a.id), "name": a.name, "municipality": a.municipality, "state": a.state.value,
-        "step": a.step, "step_title": STEP_TITLES[a.step], "status": a.status.value,
-        "status_label": a.status.label, "version": a.version,
+        "id": str(a.id),
+        "name": a.name,
+        "municipality": a.municipality,
+        "state": a.state.value,
+        "step": a.step,
+        "step_title": STEP_TITLES[a.step],
+        "status": a.status.value,
+        "status_label": a.status.label,
+        "version": a.version,
         "criteria": {"met": not unmet, "unmet": unmet, "checklist": checklist},
         "step_entered_at": a.step_entered_at.isoformat(),
     }
@@ -38,66 +44,162 @@ def alliance_detail(a: Alliance, policy: StepPolicy) -> dict[str, Any]:
         **alliance_summary(a, policy),
         "questions": list(STEP_QUESTIONS[a.step]),
         "legal_form": a.legal_form.value if a.legal_form else None,
-        "actors": [{"id": str(x.id), "name": x.name, "sector": x.sector.value, "sector_label": x.sector.label,
-                    "in_team": str(x.id) in a.team, "outcome": latest[str(x.id)].value if str(x.id) in latest else None,
-                    "signed": str(x.id) in a.signatures}
-                   for x in a.actors.values()],
+        "actors": [
+            {
+                "id": str(x.id),
+                "name": x.name,
+                "sector": x.sector.value,
+                "sector_label": x.sector.label,
+                "in_team": str(x.id) in a.team,
+                "outcome": latest[str(x.id)].value if str(x.id) in latest else None,
+                "signed": str(x.id) in a.signatures,
+            }
+            for x in a.actors.values()
+        ],
         "missing_sectors": [s.value for s in Sector if s not in sectors_present],
         "team": list(a.team),
         "contacts": len(a.contacts),
         "goals": [{"id": str(g.id), "text": g.text} for g in a.goals.values()],
-        "candidates": [{"id": str(c.id), "name": c.name, "sector": c.sector.value,
-                        "invited_on": _num(c.invited_on)} for c in a.candidates.values()],
-        "meetings": sorted(({"id": str(m.id), "kind": m.kind.value, "kind_label": m.kind.label, "on": m.on.isoformat(),
-                             "title": m.title, "organiser_id": _num(m.organiser_id), "held_on": _num(m.held_on),
-                             "attendees": len(m.attendee_ids), "minutes": bool(m.minutes)}
-                            for m in a.meetings.values()), key=lambda m: m["on"]),
-        "projects": [{"id": str(p.id), "title": p.title, "theme": p.theme, "owner_id": _num(p.owner_id),
-                      "due_on": _num(p.due_on), "status": p.status.value, "status_label": p.status.label}
-                     for p in a.projects.values()],
-        "working_groups": [{"id": str(g.id), "name": g.name, "theme": g.theme, "speaker_id": _num(g.speaker_id),
-                            "members": len(g.member_ids)} for g in a.working_groups.values()],
+        "candidates": [
+            {
+                "id": str(c.id),
+                "name": c.name,
+                "sector": c.sector.value,
+                "invited_on": _num(c.invited_on),
+            }
+            for c in a.candidates.values()
+        ],
+        "meetings": sorted(
+            (
+                {
+                    "id": str(m.id),
+                    "kind": m.kind.value,
+                    "kind_label": m.kind.label,
+                    "on": m.on.isoformat(),
+                    "title": m.title,
+                    "organiser_id": _num(m.organiser_id),
+                    "held_on": _num(m.held_on),
+                    "attendees": len(m.attendee_ids),
+                    "minutes": bool(m.minutes),
+                }
+                for m in a.meetings.values()
+            ),
+            key=lambda m: m["on"],
+        ),
+        "projects": [
+            {
+                "id": str(p.id),
+                "title": p.title,
+                "theme": p.theme,
+                "owner_id": _num(p.owner_id),
+                "due_on": _num(p.due_on),
+                "status": p.status.value,
+                "status_label": p.status.label,
+            }
+            for p in a.projects.values()
+        ],
+        "working_groups": [
+            {
+                "id": str(g.id),
+                "name": g.name,
+                "theme": g.theme,
+                "speaker_id": _num(g.speaker_id),
+                "members": len(g.member_ids),
+            }
+            for g in a.working_groups.values()
+        ],
         "steering_group": list(a.steering_group),
-        "founding": None if a.founding is None else {
-            "on": a.founding.on.isoformat(), "symbolic_act": a.founding.symbolic_act, "format": a.founding.format},
+        "founding": None
+        if a.founding is None
+        else {
+            "on": a.founding.on.isoformat(),
+            "symbolic_act": a.founding.symbolic_act,
+            "format": a.founding.format,
+        },
         "joined_initiative_on": _num(a.joined_initiative_on),
-        "self_assessments": [{"on": s.on.isoformat(), "scores": dict(s.scores)} for s in a.self_assessments],
+        "self_assessments": [
+            {"on": s.on.isoformat(), "scores": dict(s.scores)} for s in a.self_assessments
+        ],
     }
 
 
 def commitment_view(c: Commitment) -> dict[str, Any]:
     return {
-        "id": str(c.id), "alliance_id": str(c.alliance_id), "partner_id": str(c.partner_id),
-        "description": c.description, "kind": c.kind.value, "kind_label": c.kind.label,
-        "amount": _num(c.amount), "unit": c.unit, "due_on": _num(c.due_on), "status": c.status.value,
-        "status_label": c.status.label, "recurrence": c.recurrence.value if c.recurrence else None,
-        "period": c.period, "fulfilled_on": _num(c.fulfilled_on), "version": c.version,
-        "progress": [{"on": p.on.isoformat(), "text": p.text, "percent": p.percent} for p in c.progress],
+        "id": str(c.id),
+        "alliance_id": str(c.alliance_id),
+        "partner_id": str(c.partner_id),
+        "description": c.description,
+        "kind": c.kind.value,
+        "kind_label": c.kind.label,
+        "amount": _num(c.amount),
+        "unit": c.unit,
+        "due_on": _num(c.due_on),
+        "status": c.status.value,
+        "status_label": c.status.label,
+        "recurrence": c.recurrence.value if c.recurrence else None,
+        "period": c.period,
+        "fulfilled_on": _num(c.fulfilled_on),
+        "version": c.version,
+        "progress": [
+            {"on": p.on.isoformat(), "text": p.text, "percent": p.percent} for p in c.progress
+        ],
     }
 
 
-def follow_ups(application: AllianceApplication, a: Alliance, commitments: list[Commitment], now: datetime,
-               policy: FollowUpPolicy) -> list[dict[str, Any]]:
+def follow_ups(
+    application: AllianceApplication,
+    a: Alliance,
+    commitments: list[Commitment],
+    now: datetime,
+    policy: FollowUpPolicy,
+) -> list[dict[str, Any]]:
     """Scheduled follow-ups from the pure policy, and those already sent (recorded as events)."""
     items: list[dict[str, Any]] = []
     plans = list(plan_alliance(alliance_facts(a, application.policy), now, policy))
     for c in commitments:
         plans.extend(plan_commitment(commitment_facts(c), now, policy))
     for f in plans:
-        items.append({"rule": f.rule, "label": f.label, "key": f.key, "due_at": f.due_at.isoformat(),
-                      "status": "scheduled", "recipients": list(f.recipients), "subject_id": f.subject_id})
+        items.append(
+            {
+                "rule": f.rule,
+                "label": f.label,
+                "key": f.key,
+                "due_at": f.due_at.isoformat(),
+                "status": "scheduled",
+                "recipients": list(f.recipients),
+                "subject_id": f.subject_id,
+            }
+        )
     for r in a.follow_ups.values():
-        items.append({"rule": r.rule, "label": RULE_LABELS.get(r.rule, r.rule), "key": r.key,
-                      "due_at": r.due_at.isoformat(), "status": "sent", "sent_at": r.sent_at.isoformat(),
-                      "recipients": list(r.recipients), "subject_id": r.subject_id})
+        items.append(
+            {
+                "rule": r.rule,
+                "label": RULE_LABELS.get(r.rule, r.rule),
+                "key": r.key,
+                "due_at": r.due_at.isoformat(),
+                "status": "sent",
+                "sent_at": r.sent_at.isoformat(),
+                "recipients": list(r.recipients),
+                "subject_id": r.subject_id,
+            }
+        )
     for c in commitments:
         if not c.follow_ups:
             continue
         for e in application.events.get(c.id):
             if isinstance(e, Commitment.FollowUpRecorded):
-                items.append({"rule": e.rule, "label": RULE_LABELS.get(e.rule, e.rule), "key": e.key,
-                              "due_at": e.due_at.isoformat(), "status": "sent", "sent_at": e.timestamp.isoformat(),
-                              "recipients": list(e.recipients), "subject_id": str(c.id)})
+                items.append(
+                    {
+                        "rule": e.rule,
+                        "label": RULE_LABELS.get(e.rule, e.rule),
+                        "key": e.key,
+                        "due_at": e.due_at.isoformat(),
+                        "status": "sent",
+                        "sent_at": e.timestamp.isoformat(),
+                        "recipients": list(e.recipients),
+                        "subject_id": str(c.id),
+                    }
+                )
     items.sort(key=lambda i: (i["status"] != "scheduled", i["due_at"]))
     return items
 

@@ -1,13 +1,13 @@
-"""Commands on an alliance (API.md): register, actors, contacts, team, goals, meetings, steps, ..."""
+"""Commands on an alliance (API.md): actors, contacts, team, meetings, steps, ..."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Path, Response
 
-from api.routes.common import Caller, caller
+from api.routes.common import CallerDep
 from api.schemas import (
     AddActor,
     AddProject,
@@ -25,7 +25,7 @@ from api.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1/alliances", tags=["Bündnisse"])
-Step = Path(ge=1, le=5, description="Schritt 1–4 (Schritt 5 ist dauerhaft)")
+Step = Annotated[int, Path(ge=1, le=5, description="Schritt 1–4 (Schritt 5 ist dauerhaft)")]
 
 
 def created(response: Response, location: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -34,98 +34,175 @@ def created(response: Response, location: str, body: dict[str, Any]) -> dict[str
 
 
 @router.post("", status_code=201, summary="Bündnis erfassen")
-def register_alliance(body: RegisterAlliance, response: Response, c: Caller = Depends(caller)) -> dict[str, Any]:
+def register_alliance(body: RegisterAlliance, response: Response, c: CallerDep) -> dict[str, Any]:
     c.principal.require_servicebuero()
-    aid = c.run(c.app.register_alliance, name=body.name, municipality=body.municipality, state=body.state.value)
-    return created(response, f"/api/v1/alliances/{aid}", {"id": str(aid), "step": 1, "status": "active"})
+    aid = c.run(
+        c.app.register_alliance,
+        name=body.name,
+        municipality=body.municipality,
+        state=body.state.value,
+    )
+    return created(
+        response, f"/api/v1/alliances/{aid}", {"id": str(aid), "step": 1, "status": "active"}
+    )
 
 
 @router.post("/{alliance_id}/actors", status_code=201, summary="Akteur erfassen")
-def add_actor(alliance_id: UUID, body: AddActor, c: Caller = Depends(caller)) -> dict[str, Any]:
+def add_actor(alliance_id: UUID, body: AddActor, c: CallerDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
-    actor_id = c.run(c.app.add_actor, alliance_id=alliance_id, name=body.name, sector=body.sector.value)
+    actor_id = c.run(
+        c.app.add_actor, alliance_id=alliance_id, name=body.name, sector=body.sector.value
+    )
     return {"id": str(actor_id)}
 
 
 @router.post("/{alliance_id}/contacts", status_code=201, summary="Einzelgespräch erfassen")
-def record_contact(alliance_id: UUID, body: RecordContact, c: Caller = Depends(caller)) -> dict[str, Any]:
+def record_contact(alliance_id: UUID, body: RecordContact, c: CallerDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
-    contact_id = c.run(c.app.record_contact, body.actor_id, alliance_id=alliance_id, actor_id=body.actor_id,
-                       on=body.on, outcome=body.outcome.value, follow_up_on=body.follow_up_on, notes=body.notes)
+    contact_id = c.run(
+        c.app.record_contact,
+        body.actor_id,
+        alliance_id=alliance_id,
+        actor_id=body.actor_id,
+        on=body.on,
+        outcome=body.outcome.value,
+        follow_up_on=body.follow_up_on,
+        notes=body.notes,
+    )
     return {"id": str(contact_id)}
 
 
-@router.post("/{alliance_id}/team-members", status_code=201, summary="Akteur ins Bündnisteam aufnehmen")
-def add_team_member(alliance_id: UUID, body: AddTeamMember, c: Caller = Depends(caller)) -> dict[str, Any]:
+@router.post(
+    "/{alliance_id}/team-members", status_code=201, summary="Akteur ins Bündnisteam aufnehmen"
+)
+def add_team_member(alliance_id: UUID, body: AddTeamMember, c: CallerDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
     c.run(c.app.add_team_member, body.actor_id, alliance_id=alliance_id, actor_id=body.actor_id)
     return {"actor_id": str(body.actor_id)}
 
 
 @router.post("/{alliance_id}/goals", status_code=201, summary="Ziel oder Thema festhalten")
-def record_goal(alliance_id: UUID, body: RecordGoal, c: Caller = Depends(caller)) -> dict[str, Any]:
+def record_goal(alliance_id: UUID, body: RecordGoal, c: CallerDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
     return {"id": str(c.run(c.app.record_goal, alliance_id=alliance_id, text=body.text))}
 
 
 @router.post("/{alliance_id}/meetings", status_code=201, summary="Treffen planen")
-def schedule_meeting(alliance_id: UUID, body: ScheduleMeeting, c: Caller = Depends(caller)) -> dict[str, Any]:
+def schedule_meeting(alliance_id: UUID, body: ScheduleMeeting, c: CallerDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
-    meeting_id = c.run(c.app.schedule_meeting, body.organiser_id, alliance_id=alliance_id, kind=body.kind.value,
-                       on=body.on, title=body.title, organiser_id=body.organiser_id)
+    meeting_id = c.run(
+        c.app.schedule_meeting,
+        body.organiser_id,
+        alliance_id=alliance_id,
+        kind=body.kind.value,
+        on=body.on,
+        title=body.title,
+        organiser_id=body.organiser_id,
+    )
     return {"id": str(meeting_id)}
 
 
-@router.post("/{alliance_id}/meetings/{meeting_id}/held", summary="Treffen als durchgeführt erfassen")
-def hold_meeting(alliance_id: UUID, meeting_id: UUID, body: HoldMeeting, c: Caller = Depends(caller)) -> dict[str, Any]:
+@router.post(
+    "/{alliance_id}/meetings/{meeting_id}/held", summary="Treffen als durchgeführt erfassen"
+)
+def hold_meeting(
+    alliance_id: UUID, meeting_id: UUID, body: HoldMeeting, c: CallerDep
+) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
-    c.run(c.app.hold_meeting, *body.attendee_ids, alliance_id=alliance_id, meeting_id=meeting_id,
-          attendee_ids=body.attendee_ids, minutes=body.minutes, held_on=body.held_on)
+    c.run(
+        c.app.hold_meeting,
+        *body.attendee_ids,
+        alliance_id=alliance_id,
+        meeting_id=meeting_id,
+        attendee_ids=body.attendee_ids,
+        minutes=body.minutes,
+        held_on=body.held_on,
+    )
     return {"id": str(meeting_id), "held": True}
 
 
-@router.post("/{alliance_id}/action-plan", status_code=201, summary="Projekt in den Aktionsplan aufnehmen")
-def add_project(alliance_id: UUID, body: AddProject, c: Caller = Depends(caller)) -> dict[str, Any]:
+@router.post(
+    "/{alliance_id}/action-plan", status_code=201, summary="Projekt in den Aktionsplan aufnehmen"
+)
+def add_project(alliance_id: UUID, body: AddProject, c: CallerDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
-    project_id = c.run(c.app.add_project, body.owner_id, alliance_id=alliance_id, title=body.title,
-                       theme=body.theme, owner_id=body.owner_id, due_on=body.due_on)
+    project_id = c.run(
+        c.app.add_project,
+        body.owner_id,
+        alliance_id=alliance_id,
+        title=body.title,
+        theme=body.theme,
+        owner_id=body.owner_id,
+        due_on=body.due_on,
+    )
     return {"id": str(project_id)}
 
 
 @router.post("/{alliance_id}/founding", summary="Gründung erfassen")
-def record_founding(alliance_id: UUID, body: RecordFounding, c: Caller = Depends(caller)) -> dict[str, Any]:
+def record_founding(alliance_id: UUID, body: RecordFounding, c: CallerDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
-    c.run(c.app.record_founding, *body.signatory_ids, alliance_id=alliance_id, on=body.on,
-          symbolic_act=body.symbolic_act, signatory_ids=body.signatory_ids, format=body.format)
+    c.run(
+        c.app.record_founding,
+        *body.signatory_ids,
+        alliance_id=alliance_id,
+        on=body.on,
+        symbolic_act=body.symbolic_act,
+        signatory_ids=body.signatory_ids,
+        format=body.format,
+    )
     return {"founded_on": body.on.isoformat()}
 
 
 @router.post("/{alliance_id}/federal-initiative", summary="Beitritt zur Bundesinitiative erfassen")
-def join_federal_initiative(alliance_id: UUID, body: JoinInitiative, c: Caller = Depends(caller)) -> dict[str, Any]:
+def join_federal_initiative(
+    alliance_id: UUID, body: JoinInitiative, c: CallerDep
+) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
     c.run(c.app.join_federal_initiative, alliance_id=alliance_id, joined_on=body.joined_on)
     return {"joined_on": body.joined_on.isoformat()}
 
 
 @router.post("/{alliance_id}/steps/{n}/complete", summary="Schritt abschließen")
-def complete_step(alliance_id: UUID, body: CompleteStep | None = None, n: int = Step,
-                  c: Caller = Depends(caller)) -> dict[str, Any]:
+def complete_step(
+    alliance_id: UUID, n: Step, c: CallerDep, body: CompleteStep | None = None
+) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
-    step = c.run(c.app.complete_step, alliance_id=alliance_id, step=n,
-                 justification=body.justification if body else None)
+    step = c.run(
+        c.app.complete_step,
+        alliance_id=alliance_id,
+        step=n,
+        justification=body.justification if body else None,
+    )
     return {"step": step}
 
 
 @router.post("/{alliance_id}/working-groups", status_code=201, summary="Arbeitsgruppe bilden")
-def form_working_group(alliance_id: UUID, body: FormWorkingGroup, c: Caller = Depends(caller)) -> dict[str, Any]:
+def form_working_group(alliance_id: UUID, body: FormWorkingGroup, c: CallerDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
-    group_id = c.run(c.app.form_working_group, body.speaker_id, alliance_id=alliance_id, name=body.name,
-                     theme=body.theme, speaker_id=body.speaker_id)
+    group_id = c.run(
+        c.app.form_working_group,
+        body.speaker_id,
+        alliance_id=alliance_id,
+        name=body.name,
+        theme=body.theme,
+        speaker_id=body.speaker_id,
+    )
     return {"id": str(group_id)}
 
 
-@router.post("/{alliance_id}/self-assessments", status_code=201, summary="Selbsteinschätzung (sechs Dimensionen)")
-def record_self_assessment(alliance_id: UUID, body: RecordSelfAssessment, c: Caller = Depends(caller)) -> dict[str, Any]:
+@router.post(
+    "/{alliance_id}/self-assessments",
+    status_code=201,
+    summary="Selbsteinschätzung (sechs Dimensionen)",
+)
+def record_self_assessment(
+    alliance_id: UUID, body: RecordSelfAssessment, c: CallerDep
+) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
-    c.run(c.app.record_self_assessment, alliance_id=alliance_id, on=body.on, scores=body.scores.model_dump())
+    c.run(
+        c.app.record_self_assessment,
+        alliance_id=alliance_id,
+        on=body.on,
+        scores=body.scores.model_dump(),
+    )
     return {"on": body.on.isoformat()}

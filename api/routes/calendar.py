@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, Response
@@ -23,9 +24,14 @@ def calendar_url(secret: str, alliance_id: UUID) -> str:
     return f"/calendar/{alliance_id}.ics?token={token}"
 
 
-@router.get("/calendar/{alliance_id}.ics", summary="Kalender eines Bündnisses (iCalendar)",
-            response_class=Response)
-def feed(request: Request, alliance_id: UUID, token: str = Query(..., max_length=2000)) -> Response:
+@router.get(
+    "/calendar/{alliance_id}.ics",
+    summary="Kalender eines Bündnisses (iCalendar)",
+    response_class=Response,
+)
+def feed(
+    request: Request, alliance_id: UUID, token: Annotated[str, Query(max_length=2000)]
+) -> Response:
     ctx = context(request)
     principal = decode_token(ctx.secret, token, roles=(*ROLES, CALENDAR))
     principal.require_alliance(alliance_id)
@@ -48,7 +54,10 @@ def feed(request: Request, alliance_id: UUID, token: str = Query(..., max_length
     for f in follow_ups(app, alliance, app.commitments(alliance_id), stamp, ctx.follow_up_policy):
         event = Event()
         event.add("uid", f"follow-up-{hashlib.sha256(f['key'].encode()).hexdigest()[:32]}@buendnis")
-        event.add("summary", f"Erinnerung: {f['label']}" + (" (versandt)" if f["status"] == "sent" else ""))
+        event.add(
+            "summary",
+            f"Erinnerung: {f['label']}" + (" (versandt)" if f["status"] == "sent" else ""),
+        )
         moment = f["due_at"]
         start = datetime.fromisoformat(moment)
         event.add("dtstart", start)
@@ -56,5 +65,8 @@ def feed(request: Request, alliance_id: UUID, token: str = Query(..., max_length
         event.add("dtstamp", stamp)
         event.add("description", "An: " + ", ".join(f["recipients"]))
         cal.add_component(event)
-    return Response(cal.to_ical(), media_type="text/calendar; charset=utf-8",
-                    headers={"Content-Disposition": f'inline; filename="buendnis-{alliance_id}.ics"'})
+    return Response(
+        cal.to_ical(),
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'inline; filename="buendnis-{alliance_id}.ics"'},
+    )

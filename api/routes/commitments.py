@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from api.context import instant
-from api.routes.common import Caller, caller
-from api.schemas import AmendCommitment, FulfilCommitment, Nothing, PledgeCommitment, WithdrawCommitment
+from api.routes.common import Caller, CallerDep
+from api.schemas import (
+    AmendCommitment,
+    FulfilCommitment,
+    Nothing,
+    PledgeCommitment,
+    WithdrawCommitment,
+)
 from api.views import commitment_view
 
+AsOf = Annotated[str | None, Query(max_length=64, description="Datum oder Zeitpunkt mit Zone")]
 router = APIRouter(prefix="/api/v1/alliances/{alliance_id}/commitments", tags=["Zusagen"])
 
 
@@ -24,20 +31,27 @@ def _own(c: Caller, alliance_id: UUID, commitment_id: UUID) -> None:
 
 
 @router.post("", status_code=201, summary="Zusage erfassen")
-def pledge(alliance_id: UUID, body: PledgeCommitment, response: Response, c: Caller = Depends(caller)) -> dict[str, Any]:
+def pledge(
+    alliance_id: UUID, body: PledgeCommitment, response: Response, c: CallerDep
+) -> dict[str, Any]:
     c.principal.require_partner(alliance_id, body.partner_id)
-    cid = c.run(c.app.pledge_commitment, body.partner_id, alliance_id=alliance_id, partner_id=body.partner_id,
-                description=body.description, kind=body.kind.value, amount=body.amount, unit=body.unit,
-                due_on=body.due_on)
+    cid = c.run(
+        c.app.pledge_commitment,
+        body.partner_id,
+        alliance_id=alliance_id,
+        partner_id=body.partner_id,
+        description=body.description,
+        kind=body.kind.value,
+        amount=body.amount,
+        unit=body.unit,
+        due_on=body.due_on,
+    )
     response.headers["Location"] = f"/api/v1/alliances/{alliance_id}/commitments/{cid}"
     return {"id": str(cid), "status": "pledged"}
 
 
 @router.get("", summary="Zusagen, wie sie zu einem Stichtag standen")
-def list_commitments(alliance_id: UUID, c: Caller = Depends(caller),
-                     as_of: str | None = Query(None, max_length=64,
-                                               description="Datum (Ende des Tages) oder Zeitpunkt mit Zone")
-                     ) -> dict[str, Any]:
+def list_commitments(alliance_id: UUID, c: CallerDep, as_of: AsOf = None) -> dict[str, Any]:
     c.principal.require_alliance(alliance_id)
     moment = instant(as_of, "as_of")
     items = [commitment_view(x) for x in c.app.commitments(alliance_id, moment)]
@@ -45,40 +59,61 @@ def list_commitments(alliance_id: UUID, c: Caller = Depends(caller),
 
 
 @router.get("/{commitment_id}", summary="Eine Zusage")
-def get_commitment(alliance_id: UUID, commitment_id: UUID, c: Caller = Depends(caller)) -> dict[str, Any]:
+def get_commitment(alliance_id: UUID, commitment_id: UUID, c: CallerDep) -> dict[str, Any]:
     c.principal.require_alliance(alliance_id)
     return commitment_view(c.app.get_commitment(alliance_id, commitment_id))
 
 
 @router.post("/{commitment_id}/confirm", summary="Zusage bestätigen")
-def confirm(alliance_id: UUID, commitment_id: UUID, body: Nothing | None = None,
-            c: Caller = Depends(caller)) -> dict[str, Any]:
+def confirm(
+    alliance_id: UUID, commitment_id: UUID, c: CallerDep, body: Nothing | None = None
+) -> dict[str, Any]:
     _own(c, alliance_id, commitment_id)
     status = c.run(c.app.confirm_commitment, alliance_id=alliance_id, commitment_id=commitment_id)
     return {"status": str(status)}
 
 
 @router.post("/{commitment_id}/fulfil", summary="Zusage als erfüllt erfassen")
-def fulfil(alliance_id: UUID, commitment_id: UUID, body: FulfilCommitment | None = None,
-           c: Caller = Depends(caller)) -> dict[str, Any]:
+def fulfil(
+    alliance_id: UUID, commitment_id: UUID, c: CallerDep, body: FulfilCommitment | None = None
+) -> dict[str, Any]:
     _own(c, alliance_id, commitment_id)
-    status = c.run(c.app.fulfil_commitment, alliance_id=alliance_id, commitment_id=commitment_id,
-                   on=body.on if body else None, note=body.note if body else None)
+    status = c.run(
+        c.app.fulfil_commitment,
+        alliance_id=alliance_id,
+        commitment_id=commitment_id,
+        on=body.on if body else None,
+        note=body.note if body else None,
+    )
     return {"status": str(status)}
 
 
 @router.post("/{commitment_id}/withdraw", summary="Zusage zurückziehen")
-def withdraw(alliance_id: UUID, commitment_id: UUID, body: WithdrawCommitment,
-             c: Caller = Depends(caller)) -> dict[str, Any]:
+def withdraw(
+    alliance_id: UUID, commitment_id: UUID, body: WithdrawCommitment, c: CallerDep
+) -> dict[str, Any]:
     _own(c, alliance_id, commitment_id)
-    status = c.run(c.app.withdraw_commitment, alliance_id=alliance_id, commitment_id=commitment_id,
-                   reason=body.reason)
+    status = c.run(
+        c.app.withdraw_commitment,
+        alliance_id=alliance_id,
+        commitment_id=commitment_id,
+        reason=body.reason,
+    )
     return {"status": str(status)}
 
 
 @router.post("/{commitment_id}/amend", summary="Zusage ändern")
-def amend(alliance_id: UUID, commitment_id: UUID, body: AmendCommitment, c: Caller = Depends(caller)) -> dict[str, Any]:
+def amend(
+    alliance_id: UUID, commitment_id: UUID, body: AmendCommitment, c: CallerDep
+) -> dict[str, Any]:
     _own(c, alliance_id, commitment_id)
-    status = c.run(c.app.amend_commitment, alliance_id=alliance_id, commitment_id=commitment_id,
-                   reason=body.reason, description=body.description, amount=body.amount, due_on=body.due_on)
+    status = c.run(
+        c.app.amend_commitment,
+        alliance_id=alliance_id,
+        commitment_id=commitment_id,
+        reason=body.reason,
+        description=body.description,
+        amount=body.amount,
+        due_on=body.due_on,
+    )
     return {"status": str(status)}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
 from fastapi import Depends, Request
@@ -34,5 +34,10 @@ class Caller:
             raise
 
 
-async def caller(request: Request, principal: Principal = Depends(api_principal)) -> Caller:
+async def caller(
+    request: Request, principal: Annotated[Principal, Depends(api_principal)]
+) -> Caller:
     return Caller(context(request), principal, idempotency_key(request, principal))
+
+
+CallerDep = Annotated[Caller, Depends(caller)]

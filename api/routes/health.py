@@ -1,4 +1,4 @@
-"""`GET /health`: each component's state, a component that is not part of this deployment said so."""
+"""`GET /health`: each component's state; one not in this deployment is said so."""
 
 from __future__ import annotations
 
@@ -17,7 +17,10 @@ def health(request: Request) -> Response:
     ctx = context(request)
     components: dict[str, dict[str, Any]] = {}
     try:
-        components["event_store"] = {"state": "ok", "position": ctx.application.recorder.max_notification_id() or 0}
+        components["event_store"] = {
+            "state": "ok",
+            "position": ctx.application.recorder.max_notification_id() or 0,
+        }
     except Exception as e:  # the probe reports the failure; it must not fail itself
         components["event_store"] = {"state": "error", "error": type(e).__name__}
     for name, probe in ctx.probes.items():
@@ -38,5 +41,8 @@ def health(request: Request) -> Response:
     store_ok = components["event_store"]["state"] == "ok"
     degraded = any(c.get("state") not in ("ok", "absent") for c in components.values())
     status = "error" if not store_ok else ("degraded" if degraded else "ok")
-    return Response(orjson.dumps({"status": status, "components": components}), media_type="application/json",
-                    status_code=200 if store_ok else 503)
+    return Response(
+        orjson.dumps({"status": status, "components": components}),
+        media_type="application/json",
+        status_code=200 if store_ok else 503,
+    )

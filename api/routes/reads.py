@@ -3,44 +3,56 @@ follow-ups and history, the list of alliances, the dashboard and the audit check
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from api.context import instant
 from api.problems import Problem
-from api.routes.common import Caller, caller
+from api.routes.common import CallerDep
 from api.views import alliance_detail, follow_ups
 from domain.values import Bundesland
 
 router = APIRouter(prefix="/api/v1", tags=["Lesen"])
+Moment = Annotated[str | None, Query(max_length=64)]
 Status = Literal["active", "dormant", "dissolved"]
 
 
 @router.get("/alliances", summary="Bündnisse (seitenweise)")
-def list_alliances(c: Caller = Depends(caller), step: int | None = Query(None, ge=1, le=5),
-                   state: Bundesland | None = None, status: Status | None = None,
-                   cursor: str | None = Query(None, max_length=200),
-                   limit: int = Query(50, ge=1, le=200)) -> dict[str, Any]:
+def list_alliances(
+    c: CallerDep,
+    step: Annotated[int | None, Query(ge=1, le=5)] = None,
+    state: Bundesland | None = None,
+    status: Status | None = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> dict[str, Any]:
     c.principal.require_servicebuero()
     queries = c.ctx.require_queries()
     try:
-        items, after = queries.list_alliances(step=step, state=state.value if state else None, status=status,
-                                              after=cursor, limit=limit)
+        items, after = queries.list_alliances(
+            step=step,
+            state=state.value if state else None,
+            status=status,
+            after=cursor,
+            limit=limit,
+        )
     except ValueError:
-        raise Problem(400, "Der Cursor ist ungültig; bitte die Liste von vorn laden.", code="bad_cursor") from None
+        raise Problem(
+            400, "Der Cursor ist ungültig; bitte die Liste von vorn laden.", code="bad_cursor"
+        ) from None
     return {"items": items, "next": after}
 
 
 @router.get("/alliances/{alliance_id}", summary="Ein Bündnis mit Schritt und offenen Kriterien")
-def get_alliance(alliance_id: UUID, c: Caller = Depends(caller)) -> dict[str, Any]:
+def get_alliance(alliance_id: UUID, c: CallerDep) -> dict[str, Any]:
     c.principal.require_alliance(alliance_id)
     return alliance_detail(c.app.get_alliance(alliance_id), c.app.policy)
 
 
 @router.get("/alliances/{alliance_id}/follow-ups", summary="Geplante und versandte Erinnerungen")
-def list_follow_ups(alliance_id: UUID, c: Caller = Depends(caller)) -> dict[str, Any]:
+def list_follow_ups(alliance_id: UUID, c: CallerDep) -> dict[str, Any]:
     c.principal.require_alliance(alliance_id)
     alliance = c.app.get_alliance(alliance_id)
     commitments = c.app.commitments(alliance_id)
@@ -49,26 +61,31 @@ def list_follow_ups(alliance_id: UUID, c: Caller = Depends(caller)) -> dict[str,
 
 
 @router.get("/alliances/{alliance_id}/history", summary="Prüfpfad, älteste Einträge zuerst")
-def history(alliance_id: UUID, c: Caller = Depends(caller),
-            until: str | None = Query(None, max_length=64), since: str | None = Query(None, max_length=64)
-            ) -> dict[str, Any]:
+def history(
+    alliance_id: UUID, c: CallerDep, until: Moment = None, since: Moment = None
+) -> dict[str, Any]:
     c.principal.require_alliance(alliance_id)
     queries = c.ctx.require_queries()
     c.app.get_alliance(alliance_id)  # 404 for an unknown alliance, not an empty list
-    items = queries.timeline(alliance_id, until=instant(until, "until"), since=instant(since, "since"))
+    items = queries.timeline(
+        alliance_id, until=instant(until, "until"), since=instant(since, "since")
+    )
     return {"items": items}
 
 
 @router.get("/dashboard", summary="Übersicht des Servicebüros")
-def dashboard(c: Caller = Depends(caller), state: Bundesland | None = None,
-              status: Status | None = None) -> dict[str, Any]:
+def dashboard(
+    c: CallerDep, state: Bundesland | None = None, status: Status | None = None
+) -> dict[str, Any]:
     c.principal.require_servicebuero()
-    result: dict[str, Any] = c.ctx.require_queries().dashboard(state=state.value if state else None, status=status)
+    result: dict[str, Any] = c.ctx.require_queries().dashboard(
+        state=state.value if state else None, status=status
+    )
     return result
 
 
 @router.get("/audit/verify", summary="Integrität des Prüfpfads prüfen")
-def verify_audit(c: Caller = Depends(caller)) -> dict[str, Any]:
+def verify_audit(c: CallerDep) -> dict[str, Any]:
     c.principal.require_servicebuero()
     result: dict[str, Any] = c.ctx.require_queries().verify_audit()
     return result

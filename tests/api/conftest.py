@@ -1,4 +1,4 @@
-"""The API served by uvicorn on a free port, over a real store (SQLite file and PostgreSQL schema)."""
+"""The API served by uvicorn on a free port over a real store (SQLite file, PostgreSQL schema)."""
 
 from __future__ import annotations
 
@@ -36,8 +36,11 @@ class ServerThread:
 
     def __init__(self, app: Any) -> None:
         self.port = free_port()
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
-                                                    lifespan="off"))
+        self.server = uvicorn.Server(
+            uvicorn.Config(
+                app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off"
+            )
+        )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> str:
@@ -61,14 +64,33 @@ class Api:
     url: str
     application: AllianceApplication
     settings: Settings
+    app: Any = None
 
-    def token(self, role: str = "servicebuero", alliance: UUID | str | None = None,
-              partner: UUID | str | None = None) -> str:
-        return issue_token(self.settings.secret(), role, alliance_id=UUID(str(alliance)) if alliance else None,
-                           partner_id=UUID(str(partner)) if partner else None)
+    @property
+    def unexpected_errors(self) -> int:
+        """Answers given by the catch-all handler (no input may reach it)."""
+        count: int = self.app.state.ctx.unexpected_errors
+        return count
 
-    def client(self, role: str = "servicebuero", alliance: UUID | str | None = None,
-               partner: UUID | str | None = None) -> httpx.Client:
+    def token(
+        self,
+        role: str = "servicebuero",
+        alliance: UUID | str | None = None,
+        partner: UUID | str | None = None,
+    ) -> str:
+        return issue_token(
+            self.settings.secret(),
+            role,
+            alliance_id=UUID(str(alliance)) if alliance else None,
+            partner_id=UUID(str(partner)) if partner else None,
+        )
+
+    def client(
+        self,
+        role: str = "servicebuero",
+        alliance: UUID | str | None = None,
+        partner: UUID | str | None = None,
+    ) -> httpx.Client:
         headers = {"Authorization": f"Bearer {self.token(role, alliance, partner)}"}
         return httpx.Client(base_url=self.url, headers=headers, timeout=30)
 
@@ -103,8 +125,10 @@ def api(api_settings: Settings) -> Iterator[Api]:
     application = build_application(api_settings)
     app = create_app(application, build_queries_if_present(api_settings), api_settings)
     with ServerThread(app) as url:
-        yield Api(url, application, api_settings)
+        running = Api(url, application, api_settings, app)
+        yield running
     application.close()
+    assert running.unexpected_errors == 0, "an input reached the catch-all handler"
 
 
 def is_problem(response: httpx.Response, status: int) -> dict[str, Any]:
