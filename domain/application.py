@@ -111,7 +111,7 @@ class AllianceApplication(Application[UUID]):
 
     def _get(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: Aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFound(f"{what} {aggregate_id} gibt es nicht.") from None
         if not isinstance(aggregate, cls):
@@ -160,7 +160,8 @@ class AllianceApplication(Application[UUID]):
 
     def add_actor(self, alliance_id: UUID, *, name: str, sector: str, by: str,
                   command_id: str | None = None) -> UUID:
-        actor_id, text, code = uuid4(), v.require_text(name, "Der Name des Akteurs", 200), v.parse_code(v.Sector, sector, "Akteurstyp")
+        actor_id, text = uuid4(), v.require_text(name, "Der Name des Akteurs", 200)
+        code = v.parse_code(v.Sector, sector, "Akteurstyp")
 
         def act(a: Alliance) -> UUID:
             a.add_actor(actor_id=actor_id, name=text, sector=code, by=by, at=self.clock())
@@ -600,7 +601,7 @@ class AllianceApplication(Application[UUID]):
         """The aggregate rebuilt from its events recorded up to `as_of`."""
         aggregate: Aggregate | None = None
         for event in self.events.get(aggregate_id):
-            if event.timestamp > as_of:
+            if event.timestamp > as_of:  # type: ignore[attr-defined]
                 break
             aggregate = event.mutate(aggregate)  # type: ignore[attr-defined]
         return aggregate
