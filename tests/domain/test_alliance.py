@@ -197,3 +197,17 @@ def test_an_invalid_email_address_is_refused(memory_app: AllianceApplication) ->
 def test_every_event_carries_who_did_it(memory_app: AllianceApplication) -> None:
     g = alliance_in_step(memory_app, 3)
     assert all(e.by == BY for e in memory_app.events.get(g.alliance_id))  # type: ignore[attr-defined]
+
+
+def test_repeating_an_erasure_destroys_a_key_left_behind_without_a_second_event(
+        memory_app: AllianceApplication) -> None:
+    g = new_alliance(memory_app)
+    person = memory_app.add_contact_person(g.alliance_id, actor_id=g.actors[0], name="Ute Kraus", by=BY)
+    key = memory_app.key_ring.get(person)
+    memory_app.erase_contact_person(g.alliance_id, person_id=person, reason="Antrag", by=BY)
+    version = memory_app.get_alliance(g.alliance_id).version
+    # As if the process had died after storing the event and before destroying the key:
+    memory_app.key_ring._keys[person] = key  # type: ignore[attr-defined]
+    memory_app.erase_contact_person(g.alliance_id, person_id=person, reason="Antrag", by=BY)
+    assert memory_app.key_ring.get(person) is None
+    assert memory_app.get_alliance(g.alliance_id).version == version
