@@ -49,9 +49,7 @@ class Principal:
         """The Servicebüro or the alliance's Koordination; partners may not."""
         self.require_alliance(alliance_id)
         if self.role == "partner":
-            raise Problem(
-                403, "Als Partner dürfen Sie nur Ihre eigenen Zusagen bearbeiten.", code="forbidden"
-            )
+            raise Problem(403, "Als Partner dürfen Sie nur Ihre eigenen Zusagen bearbeiten.", code="forbidden")
 
     def require_partner(self, alliance_id: UUID, partner_id: UUID) -> None:
         """A partner may act only on commitments of its own organisation."""
@@ -85,9 +83,7 @@ def issue_token(
     if role == "partner" and partner_id is None:
         raise ValueError("Die Rolle partner braucht einen Partner (--partner).")
     if role == "servicebuero" and (alliance_id or partner_id):
-        raise ValueError(
-            "Die Rolle servicebuero gilt für alle Bündnisse; ohne --alliance und --partner."
-        )
+        raise ValueError("Die Rolle servicebuero gilt für alle Bündnisse; ohne --alliance und --partner.")
     if role == "koordination" and partner_id:
         raise ValueError("Die Rolle koordination gilt für ein Bündnis; ohne --partner.")
     issued = now or datetime.now(UTC)
@@ -100,9 +96,7 @@ def issue_token(
 
 
 def _unauthorized(detail: str) -> Problem:
-    return Problem(
-        401, detail, code="unauthorized", headers={"WWW-Authenticate": 'Bearer realm="buendnis"'}
-    )
+    return Problem(401, detail, code="unauthorized", headers={"WWW-Authenticate": 'Bearer realm="buendnis"'})
 
 
 def decode_token(secret: str, token: str, *, roles: tuple[str, ...] = ROLES) -> Principal:
@@ -138,7 +132,5 @@ def bearer(header: str | None) -> str | None:
         return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise _unauthorized(
-            "Erwartet wird die Kopfzeile „Authorization: Bearer <Zugangsschlüssel>“."
-        )
+        raise _unauthorized("Erwartet wird die Kopfzeile „Authorization: Bearer <Zugangsschlüssel>“.")
     return token.strip()

@@ -88,9 +88,7 @@ def instant(text: str | None, what: str) -> datetime | None:
     try:
         if len(text) == 10:
             day = date.fromisoformat(text)
-            return datetime.combine(day + timedelta(days=1), time(), tzinfo=BERLIN) - timedelta(
-                microseconds=1
-            )
+            return datetime.combine(day + timedelta(days=1), time(), tzinfo=BERLIN) - timedelta(microseconds=1)
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise Problem(

@@ -11,14 +11,12 @@ from api.problems import problem_response
 MAX_BODY = 1_000_000
 
 
-def _replay(chunks: list[bytes], final: Message | None) -> Receive:
+def _replay(chunks: list[bytes]) -> Receive:
     """A receive that gives the buffered body once, then waits for the client to go."""
     sent = False
 
     async def receive() -> Message:
         nonlocal sent
-        if final is not None:
-            return final
         if not sent:
             sent = True
             return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
@@ -32,7 +30,7 @@ class BodyLimit:
         self.app, self.limit = app, limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
@@ -45,8 +43,7 @@ class BodyLimit:
         while True:
             message = await receive()
             if message["type"] != "http.request":
-                await self.app(scope, _replay([], message), send)
-                return
+                return  # the client went away before sending its body: nobody to answer
             chunk = message.get("body", b"")
             seen += len(chunk)
             if seen > self.limit:
@@ -55,7 +52,7 @@ class BodyLimit:
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
-        await self.app(scope, _replay(chunks, None), send)
+        await self.app(scope, _replay(chunks), send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         response: Any = problem_response(

@@ -107,9 +107,7 @@ def domain_problem(error: DomainError) -> Problem:
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> Response:
-        return problem_response(
-            exc.status, exc.detail, code=exc.code, headers=exc.headers, **exc.extra
-        )
+        return problem_response(exc.status, exc.detail, code=exc.code, headers=exc.headers, **exc.extra)
 
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> Response:

@@ -54,9 +54,7 @@ def _field(loc: Sequence[Any]) -> tuple[str, str]:
     names = [p for p in parts[1:] if not p.isdigit()] or parts[-1:]
     raw = ".".join(parts[1:]) if len(parts) > 1 else ""
     label = FIELD_NAMES.get(names[-1], names[-1]) if names else "Anfrage"
-    return raw, f"{where}„{label}“" + (
-        f" ({raw})" if raw and names and FIELD_NAMES.get(names[-1]) else ""
-    )
+    return raw, f"{where}„{label}“" + (f" ({raw})" if raw and names and FIELD_NAMES.get(names[-1]) else "")
 
 
 def _message(kind: str, what: str, ctx: dict[str, Any], given: Any) -> str:
@@ -133,7 +131,5 @@ def german_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
                 }
             )
             continue
-        result.append(
-            {"field": raw, "code": kind, "detail": _message(kind, what, e.get("ctx") or {}, given)}
-        )
+        result.append({"field": raw, "code": kind, "detail": _message(kind, what, e.get("ctx") or {}, given)})
     return result

@@ -117,9 +117,7 @@ def alliance_detail(a: Alliance, policy: StepPolicy) -> dict[str, Any]:
             "format": a.founding.format,
         },
         "joined_initiative_on": _num(a.joined_initiative_on),
-        "self_assessments": [
-            {"on": s.on.isoformat(), "scores": dict(s.scores)} for s in a.self_assessments
-        ],
+        "self_assessments": [{"on": s.on.isoformat(), "scores": dict(s.scores)} for s in a.self_assessments],
     }
 
 
@@ -140,9 +138,7 @@ def commitment_view(c: Commitment) -> dict[str, Any]:
         "period": c.period,
         "fulfilled_on": _num(c.fulfilled_on),
         "version": c.version,
-        "progress": [
-            {"on": p.on.isoformat(), "text": p.text, "percent": p.percent} for p in c.progress
-        ],
+        "progress": [{"on": p.on.isoformat(), "text": p.text, "percent": p.percent} for p in c.progress],
     }
 
 

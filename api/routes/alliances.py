@@ -42,17 +42,13 @@ def register_alliance(body: RegisterAlliance, response: Response, c: CallerDep) 
         municipality=body.municipality,
         state=body.state.value,
     )
-    return created(
-        response, f"/api/v1/alliances/{aid}", {"id": str(aid), "step": 1, "status": "active"}
-    )
+    return created(response, f"/api/v1/alliances/{aid}", {"id": str(aid), "step": 1, "status": "active"})
 
 
 @router.post("/{alliance_id}/actors", status_code=201, summary="Akteur erfassen")
 def add_actor(alliance_id: UUID, body: AddActor, c: CallerDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
-    actor_id = c.run(
-        c.app.add_actor, alliance_id=alliance_id, name=body.name, sector=body.sector.value
-    )
+    actor_id = c.run(c.app.add_actor, alliance_id=alliance_id, name=body.name, sector=body.sector.value)
     return {"id": str(actor_id)}
 
 
@@ -72,9 +68,7 @@ def record_contact(alliance_id: UUID, body: RecordContact, c: CallerDep) -> dict
     return {"id": str(contact_id)}
 
 
-@router.post(
-    "/{alliance_id}/team-members", status_code=201, summary="Akteur ins Bündnisteam aufnehmen"
-)
+@router.post("/{alliance_id}/team-members", status_code=201, summary="Akteur ins Bündnisteam aufnehmen")
 def add_team_member(alliance_id: UUID, body: AddTeamMember, c: CallerDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
     c.run(c.app.add_team_member, body.actor_id, alliance_id=alliance_id, actor_id=body.actor_id)
@@ -102,12 +96,8 @@ def schedule_meeting(alliance_id: UUID, body: ScheduleMeeting, c: CallerDep) -> 
     return {"id": str(meeting_id)}
 
 
-@router.post(
-    "/{alliance_id}/meetings/{meeting_id}/held", summary="Treffen als durchgeführt erfassen"
-)
-def hold_meeting(
-    alliance_id: UUID, meeting_id: UUID, body: HoldMeeting, c: CallerDep
-) -> dict[str, Any]:
+@router.post("/{alliance_id}/meetings/{meeting_id}/held", summary="Treffen als durchgeführt erfassen")
+def hold_meeting(alliance_id: UUID, meeting_id: UUID, body: HoldMeeting, c: CallerDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
     c.run(
         c.app.hold_meeting,
@@ -121,9 +111,7 @@ def hold_meeting(
     return {"id": str(meeting_id), "held": True}
 
 
-@router.post(
-    "/{alliance_id}/action-plan", status_code=201, summary="Projekt in den Aktionsplan aufnehmen"
-)
+@router.post("/{alliance_id}/action-plan", status_code=201, summary="Projekt in den Aktionsplan aufnehmen")
 def add_project(alliance_id: UUID, body: AddProject, c: CallerDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
     project_id = c.run(
@@ -154,18 +142,14 @@ def record_founding(alliance_id: UUID, body: RecordFounding, c: CallerDep) -> di
 
 
 @router.post("/{alliance_id}/federal-initiative", summary="Beitritt zur Bundesinitiative erfassen")
-def join_federal_initiative(
-    alliance_id: UUID, body: JoinInitiative, c: CallerDep
-) -> dict[str, Any]:
+def join_federal_initiative(alliance_id: UUID, body: JoinInitiative, c: CallerDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
     c.run(c.app.join_federal_initiative, alliance_id=alliance_id, joined_on=body.joined_on)
     return {"joined_on": body.joined_on.isoformat()}
 
 
 @router.post("/{alliance_id}/steps/{n}/complete", summary="Schritt abschließen")
-def complete_step(
-    alliance_id: UUID, n: Step, c: CallerDep, body: CompleteStep | None = None
-) -> dict[str, Any]:
+def complete_step(alliance_id: UUID, n: Step, c: CallerDep, body: CompleteStep | None = None) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
     step = c.run(
         c.app.complete_step,
@@ -195,9 +179,7 @@ def form_working_group(alliance_id: UUID, body: FormWorkingGroup, c: CallerDep) 
     status_code=201,
     summary="Selbsteinschätzung (sechs Dimensionen)",
 )
-def record_self_assessment(
-    alliance_id: UUID, body: RecordSelfAssessment, c: CallerDep
-) -> dict[str, Any]:
+def record_self_assessment(alliance_id: UUID, body: RecordSelfAssessment, c: CallerDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
     c.run(
         c.app.record_self_assessment,

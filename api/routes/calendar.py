@@ -29,9 +29,7 @@ def calendar_url(secret: str, alliance_id: UUID) -> str:
     summary="Kalender eines Bündnisses (iCalendar)",
     response_class=Response,
 )
-def feed(
-    request: Request, alliance_id: UUID, token: Annotated[str, Query(max_length=2000)]
-) -> Response:
+def feed(request: Request, alliance_id: UUID, token: Annotated[str, Query(max_length=2000)]) -> Response:
     ctx = context(request)
     principal = decode_token(ctx.secret, token, roles=(*ROLES, CALENDAR))
     principal.require_alliance(alliance_id)

@@ -31,9 +31,7 @@ def _own(c: Caller, alliance_id: UUID, commitment_id: UUID) -> None:
 
 
 @router.post("", status_code=201, summary="Zusage erfassen")
-def pledge(
-    alliance_id: UUID, body: PledgeCommitment, response: Response, c: CallerDep
-) -> dict[str, Any]:
+def pledge(alliance_id: UUID, body: PledgeCommitment, response: Response, c: CallerDep) -> dict[str, Any]:
     c.principal.require_partner(alliance_id, body.partner_id)
     cid = c.run(
         c.app.pledge_commitment,
@@ -65,9 +63,7 @@ def get_commitment(alliance_id: UUID, commitment_id: UUID, c: CallerDep) -> dict
 
 
 @router.post("/{commitment_id}/confirm", summary="Zusage bestätigen")
-def confirm(
-    alliance_id: UUID, commitment_id: UUID, c: CallerDep, body: Nothing | None = None
-) -> dict[str, Any]:
+def confirm(alliance_id: UUID, commitment_id: UUID, c: CallerDep, body: Nothing | None = None) -> dict[str, Any]:
     _own(c, alliance_id, commitment_id)
     status = c.run(c.app.confirm_commitment, alliance_id=alliance_id, commitment_id=commitment_id)
     return {"status": str(status)}
@@ -89,9 +85,7 @@ def fulfil(
 
 
 @router.post("/{commitment_id}/withdraw", summary="Zusage zurückziehen")
-def withdraw(
-    alliance_id: UUID, commitment_id: UUID, body: WithdrawCommitment, c: CallerDep
-) -> dict[str, Any]:
+def withdraw(alliance_id: UUID, commitment_id: UUID, body: WithdrawCommitment, c: CallerDep) -> dict[str, Any]:
     _own(c, alliance_id, commitment_id)
     status = c.run(
         c.app.withdraw_commitment,
@@ -103,9 +97,7 @@ def withdraw(
 
 
 @router.post("/{commitment_id}/amend", summary="Zusage ändern")
-def amend(
-    alliance_id: UUID, commitment_id: UUID, body: AmendCommitment, c: CallerDep
-) -> dict[str, Any]:
+def amend(alliance_id: UUID, commitment_id: UUID, body: AmendCommitment, c: CallerDep) -> dict[str, Any]:
     _own(c, alliance_id, commitment_id)
     status = c.run(
         c.app.amend_commitment,

@@ -34,9 +34,7 @@ class Caller:
             raise
 
 
-async def caller(
-    request: Request, principal: Annotated[Principal, Depends(api_principal)]
-) -> Caller:
+async def caller(request: Request, principal: Annotated[Principal, Depends(api_principal)]) -> Caller:
     return Caller(context(request), principal, idempotency_key(request, principal))
 
 

@@ -1,7 +1,137 @@
-"""The German dashboard pages (server-rendered)."""
+"""The German pages: the Servicebüro dashboard, an alliance's page, and signing in with a token."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import parse_qs, quote
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from api.auth import COOKIE, Principal, decode_token
+from api.context import context, instant, page_principal
+from api.page_models import alliance_page, dashboard_page
+from api.problems import Problem
+from api.routes.calendar import calendar_url
+from domain.errors import DomainError
+from domain.values import AllianceStatus, Bundesland
 
 router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=str(Path(__file__).parent.parent / "templates"))
+templates.env.filters["datum"] = lambda v: _datum(v)
+STATES = {b.value for b in Bundesland}
+STATUSES = {s.value for s in AllianceStatus}
+Filter = Annotated[str | None, Query(max_length=64)]
+
+
+def _datum(value: Any) -> str:
+    """ISO dates and timestamps the German way (01.03.2026, 01.03.2026 12:00)."""
+    if not value:
+        return "–"
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return moment.strftime("%d.%m.%Y" if len(str(value)) == 10 else "%d.%m.%Y %H:%M")
+
+
+def _render(request: Request, name: str, http_status: int = 200, **data: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, data, status_code=http_status)
+
+
+def _error(request: Request, status: int, detail: str, who: Principal | None = None) -> HTMLResponse:
+    return _render(request, "error.html", status, title="Fehler", status_code=status, detail=detail, who=who)
+
+
+def _signed_in(request: Request) -> Principal | Response:
+    try:
+        who = page_principal(request)
+    except Problem as p:
+        response = RedirectResponse(f"/anmelden?hinweis={quote(p.detail)}", status_code=303)
+        response.delete_cookie(COOKIE)
+        return response
+    if who is None:
+        return RedirectResponse(f"/anmelden?weiter={quote(str(request.url.path))}", status_code=303)
+    return who
+
+
+@router.get("/", response_class=HTMLResponse)
+def dashboard(request: Request, land: Filter = None, status: Filter = None) -> Response:
+    who = _signed_in(request)
+    if isinstance(who, Response):
+        return who
+    if who.role != "servicebuero" and who.alliance_id:
+        return RedirectResponse(f"/alliances/{who.alliance_id}", status_code=303)
+    state = land if land in STATES else None
+    chosen = status if status in STATUSES else None
+    data = dashboard_page(context(request), state, chosen)
+    return _render(request, "dashboard.html", title="Übersicht des Servicebüros", who=who, **data)
+
+
+@router.get("/alliances/{alliance_id}", response_class=HTMLResponse)
+def alliance(request: Request, alliance_id: str, stand: Filter = None) -> Response:
+    who = _signed_in(request)
+    if isinstance(who, Response):
+        return who
+    try:
+        aid = UUID(alliance_id)
+    except ValueError:
+        return _error(request, 404, "Diese Adresse gibt es nicht.", who)
+    ctx = context(request)
+    try:
+        who.require_alliance(aid)
+        as_of = instant(stand, "Stand") if stand else None
+        data = alliance_page(ctx, aid, as_of)
+    except Problem as p:
+        return _error(request, p.status, p.detail, who)
+    except DomainError as e:
+        status = 404 if e.code == "not_found" else 422
+        return _error(request, status, e.message, who)
+    return _render(
+        request,
+        "alliance.html",
+        title=data["a"]["name"],
+        who=who,
+        stand=stand or "",
+        calendar=calendar_url(ctx.secret, aid),
+        **data,
+    )
+
+
+@router.get("/anmelden", response_class=HTMLResponse)
+def sign_in_form(
+    request: Request, weiter: Filter = None, hinweis: Annotated[str | None, Query(max_length=300)] = None
+) -> HTMLResponse:
+    return _render(request, "signin.html", title="Anmelden", weiter=_local(weiter), hinweis=hinweis, who=None)
+
+
+@router.post("/anmelden", response_class=HTMLResponse)
+async def sign_in(request: Request) -> Response:
+    form = parse_qs((await request.body()).decode("utf-8", "replace"))
+    token = (form.get("token") or [""])[0].strip()
+    target = _local((form.get("weiter") or ["/"])[0])
+    try:
+        decode_token(context(request).secret, token)
+    except Problem as p:
+        return _render(request, "signin.html", 401, title="Anmelden", weiter=target, hinweis=p.detail, who=None)
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/", secure=request.url.scheme == "https")
+    return response
+
+
+@router.post("/abmelden")
+def sign_out() -> Response:
+    response = RedirectResponse("/anmelden?hinweis=Sie+sind+abgemeldet.", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+def _local(target: str | None) -> str:
+    """Only same-site paths as the page to go to after signing in."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target

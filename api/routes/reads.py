@@ -39,9 +39,7 @@ def list_alliances(
             limit=limit,
         )
     except ValueError:
-        raise Problem(
-            400, "Der Cursor ist ungültig; bitte die Liste von vorn laden.", code="bad_cursor"
-        ) from None
+        raise Problem(400, "Der Cursor ist ungültig; bitte die Liste von vorn laden.", code="bad_cursor") from None
     return {"items": items, "next": after}
 
 
@@ -61,26 +59,18 @@ def list_follow_ups(alliance_id: UUID, c: CallerDep) -> dict[str, Any]:
 
 
 @router.get("/alliances/{alliance_id}/history", summary="Prüfpfad, älteste Einträge zuerst")
-def history(
-    alliance_id: UUID, c: CallerDep, until: Moment = None, since: Moment = None
-) -> dict[str, Any]:
+def history(alliance_id: UUID, c: CallerDep, until: Moment = None, since: Moment = None) -> dict[str, Any]:
     c.principal.require_alliance(alliance_id)
     queries = c.ctx.require_queries()
     c.app.get_alliance(alliance_id)  # 404 for an unknown alliance, not an empty list
-    items = queries.timeline(
-        alliance_id, until=instant(until, "until"), since=instant(since, "since")
-    )
+    items = queries.timeline(alliance_id, until=instant(until, "until"), since=instant(since, "since"))
     return {"items": items}
 
 
 @router.get("/dashboard", summary="Übersicht des Servicebüros")
-def dashboard(
-    c: CallerDep, state: Bundesland | None = None, status: Status | None = None
-) -> dict[str, Any]:
+def dashboard(c: CallerDep, state: Bundesland | None = None, status: Status | None = None) -> dict[str, Any]:
     c.principal.require_servicebuero()
-    result: dict[str, Any] = c.ctx.require_queries().dashboard(
-        state=state.value if state else None, status=status
-    )
+    result: dict[str, Any] = c.ctx.require_queries().dashboard(state=state.value if state else None, status=status)
     return result
 
 

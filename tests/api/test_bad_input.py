@@ -46,9 +46,7 @@ def test_malformed_json_is_400_and_changes_nothing(api: Api) -> None:
 def test_wrong_types_and_unknown_fields_are_422_in_german(api: Api) -> None:
     with api.client() as c:
         aid = register(c)
-        wrong = is_problem(
-            c.post(f"/api/v1/alliances/{aid}/actors", json={"name": 5, "sector": "kita"}), 422
-        )
+        wrong = is_problem(c.post(f"/api/v1/alliances/{aid}/actors", json={"name": 5, "sector": "kita"}), 422)
         assert "muss ein Text sein" in wrong["detail"]
         extra = is_problem(
             c.post(
@@ -85,9 +83,7 @@ def test_wrong_types_and_unknown_fields_are_422_in_german(api: Api) -> None:
 def test_impossible_dates_and_unknown_codes_are_422(api: Api) -> None:
     with api.client() as c:
         aid = register(c)
-        actor = ok(
-            c.post(f"/api/v1/alliances/{aid}/actors", json={"name": "Kita", "sector": "kita"}), 201
-        )["id"]
+        actor = ok(c.post(f"/api/v1/alliances/{aid}/actors", json={"name": "Kita", "sector": "kita"}), 201)["id"]
         date = is_problem(
             c.post(
                 f"/api/v1/alliances/{aid}/contacts",
@@ -104,14 +100,10 @@ def test_impossible_dates_and_unknown_codes_are_422(api: Api) -> None:
             422,
         )
         assert "Erlaubt" in outcome["detail"] and "interested" in outcome["detail"]
-        sector = is_problem(
-            c.post(f"/api/v1/alliances/{aid}/actors", json={"name": "Bank", "sector": "bank"}), 422
-        )
+        sector = is_problem(c.post(f"/api/v1/alliances/{aid}/actors", json={"name": "Bank", "sector": "bank"}), 422)
         assert "kommune" in sector["detail"]
         state = is_problem(
-            c.post(
-                "/api/v1/alliances", json={"name": "B", "municipality": "M", "state": "Bavaria"}
-            ),
+            c.post("/api/v1/alliances", json={"name": "B", "municipality": "M", "state": "Bavaria"}),
             422,
         )
         assert "Bayern" in state["detail"]
@@ -129,17 +121,13 @@ def test_impossible_dates_and_unknown_codes_are_422(api: Api) -> None:
         )
         assert "vor dem Gespräch" in order["detail"]
         is_problem(c.get(f"/api/v1/alliances/{aid}/commitments", params={"as_of": "gestern"}), 422)
-        is_problem(
-            c.get(f"/api/v1/alliances/{aid}/commitments", params={"as_of": "2026-13-01"}), 422
-        )
+        is_problem(c.get(f"/api/v1/alliances/{aid}/commitments", params={"as_of": "2026-13-01"}), 422)
         naive = is_problem(
             c.get(f"/api/v1/alliances/{aid}/commitments", params={"as_of": "2026-03-01T12:00:00"}),
             422,
         )
         assert "Zeitzone" in naive["detail"]
-        early = is_problem(
-            c.get(f"/api/v1/alliances/{aid}/commitments", params={"as_of": "1990-01-01"}), 422
-        )
+        early = is_problem(c.get(f"/api/v1/alliances/{aid}/commitments", params={"as_of": "1990-01-01"}), 422)
         assert "noch nicht" in early["detail"]
         is_problem(c.get("/api/v1/alliances/kein-uuid"), 422)
         is_problem(c.post(f"/api/v1/alliances/{aid}/steps/9/complete"), 422)
@@ -149,9 +137,7 @@ def test_impossible_dates_and_unknown_codes_are_422(api: Api) -> None:
 def test_ids_of_another_alliance_are_refused(api: Api) -> None:
     with api.client() as c:
         a, b = register(c, "Bündnis A"), register(c, "Bündnis B")
-        foreign = ok(
-            c.post(f"/api/v1/alliances/{b}/actors", json={"name": "Kita B", "sector": "kita"}), 201
-        )["id"]
+        foreign = ok(c.post(f"/api/v1/alliances/{b}/actors", json={"name": "Kita B", "sector": "kita"}), 201)["id"]
         before = events_of(api)
         body = is_problem(
             c.post(
@@ -224,9 +210,7 @@ def test_missing_bad_and_expired_tokens_are_401(api: Api) -> None:
             "another-secret-" * 4,
             algorithm="HS256",
         )
-        is_problem(
-            anon.get("/api/v1/dashboard", headers={"Authorization": f"Bearer {forged}"}), 401
-        )
+        is_problem(anon.get("/api/v1/dashboard", headers={"Authorization": f"Bearer {forged}"}), 401)
         expired = jwt.encode(
             {
                 "iss": "buendnis",
@@ -237,9 +221,7 @@ def test_missing_bad_and_expired_tokens_are_401(api: Api) -> None:
             SECRET,
             algorithm="HS256",
         )
-        body = is_problem(
-            anon.get("/api/v1/dashboard", headers={"Authorization": f"Bearer {expired}"}), 401
-        )
+        body = is_problem(anon.get("/api/v1/dashboard", headers={"Authorization": f"Bearer {expired}"}), 401)
         assert "abgelaufen" in body["detail"]
         unknown_role = jwt.encode(
             {
@@ -251,9 +233,7 @@ def test_missing_bad_and_expired_tokens_are_401(api: Api) -> None:
             SECRET,
             algorithm="HS256",
         )
-        is_problem(
-            anon.get("/api/v1/dashboard", headers={"Authorization": f"Bearer {unknown_role}"}), 401
-        )
+        is_problem(anon.get("/api/v1/dashboard", headers={"Authorization": f"Bearer {unknown_role}"}), 401)
 
 
 def test_bad_idempotency_key_is_400(api: Api) -> None:
@@ -282,9 +262,7 @@ PATHS = (
 )
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-    lambda inner: (
-        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=5)
-    ),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=5),
     max_leaves=12,
 )
 FIELDS = st.dictionaries(
@@ -310,10 +288,7 @@ FIELDS = st.dictionaries(
             "theme",
         ]
     ),
-    JSON
-    | st.sampled_from(
-        ["2026-02-29", "kita", "Bayern", "geld", "00000000-0000-0000-0000-000000000000"]
-    ),
+    JSON | st.sampled_from(["2026-02-29", "kita", "Bayern", "geld", "00000000-0000-0000-0000-000000000000"]),
     max_size=6,
 )
 

@@ -79,9 +79,7 @@ def test_every_call_of_the_contract_answers_as_written(api: Api) -> None:
         assert refused["unmet"] and all(isinstance(t, str) for t in refused["unmet"])
         for actor in actors[:3]:
             ok(c.post(f"/api/v1/alliances/{aid}/team-members", json={"actor_id": actor}), 201)
-        goal = ok(
-            c.post(f"/api/v1/alliances/{aid}/goals", json={"text": "Ferienbetreuung sichern"}), 201
-        )
+        goal = ok(c.post(f"/api/v1/alliances/{aid}/goals", json={"text": "Ferienbetreuung sichern"}), 201)
         assert goal["id"]
         justified = ok(
             c.post(
@@ -176,10 +174,7 @@ def test_every_call_of_the_contract_answers_as_written(api: Api) -> None:
         )
         assert pledged["status"] == "pledged"
         cid = pledged["id"]
-        assert (
-            ok(c.post(f"/api/v1/alliances/{aid}/commitments/{cid}/confirm"))["status"]
-            == "confirmed"
-        )
+        assert ok(c.post(f"/api/v1/alliances/{aid}/commitments/{cid}/confirm"))["status"] == "confirmed"
         assert (
             ok(
                 c.post(
@@ -189,9 +184,7 @@ def test_every_call_of_the_contract_answers_as_written(api: Api) -> None:
             )["status"]
             == "confirmed"
         )
-        assert (
-            ok(c.post(f"/api/v1/alliances/{aid}/commitments/{cid}/fulfil"))["status"] == "fulfilled"
-        )
+        assert ok(c.post(f"/api/v1/alliances/{aid}/commitments/{cid}/fulfil"))["status"] == "fulfilled"
         second = ok(
             c.post(
                 f"/api/v1/alliances/{aid}/commitments",
@@ -234,15 +227,9 @@ def test_every_call_of_the_contract_answers_as_written(api: Api) -> None:
         assert {i["id"]: i["status"] for i in items} == {cid: "fulfilled", second: "withdrawn"}
         assert {"id", "partner_id", "description", "status", "due_on"} <= set(items[0])
         registered = api.application.registered_at(UUID(aid))
-        then = ok(
-            c.get(f"/api/v1/alliances/{aid}/commitments", params={"as_of": registered.isoformat()})
-        )["items"]
+        then = ok(c.get(f"/api/v1/alliances/{aid}/commitments", params={"as_of": registered.isoformat()}))["items"]
         assert then == []
-        today = ok(
-            c.get(
-                f"/api/v1/alliances/{aid}/commitments", params={"as_of": date.today().isoformat()}
-            )
-        )["items"]
+        today = ok(c.get(f"/api/v1/alliances/{aid}/commitments", params={"as_of": date.today().isoformat()}))["items"]
         assert [i["status"] for i in today] == [i["status"] for i in items]
 
         follow = ok(c.get(f"/api/v1/alliances/{aid}/follow-ups"))["items"]
@@ -292,12 +279,8 @@ def test_same_idempotency_key_and_body_gives_the_same_answer_and_changes_nothing
     with api.client() as c:
         aid = register(c)
         body = {"name": "Stadtwerke", "sector": "unternehmen"}
-        first = c.post(
-            f"/api/v1/alliances/{aid}/actors", json=body, headers={"Idempotency-Key": "k-1"}
-        )
-        again = c.post(
-            f"/api/v1/alliances/{aid}/actors", json=body, headers={"Idempotency-Key": "k-1"}
-        )
+        first = c.post(f"/api/v1/alliances/{aid}/actors", json=body, headers={"Idempotency-Key": "k-1"})
+        again = c.post(f"/api/v1/alliances/{aid}/actors", json=body, headers={"Idempotency-Key": "k-1"})
         assert first.status_code == again.status_code == 201 and first.json() == again.json()
         assert len(ok(c.get(f"/api/v1/alliances/{aid}"))["actors"]) == 1
         other = c.post(
@@ -322,9 +305,7 @@ def test_a_write_is_read_back_at_once(api: Api) -> None:
         aid = register(c)
         for i in range(5):
             actor = ok(
-                c.post(
-                    f"/api/v1/alliances/{aid}/actors", json={"name": f"Kita {i}", "sector": "kita"}
-                ),
+                c.post(f"/api/v1/alliances/{aid}/actors", json={"name": f"Kita {i}", "sector": "kita"}),
                 201,
             )
             assert actor["id"] in {a["id"] for a in ok(c.get(f"/api/v1/alliances/{aid}"))["actors"]}

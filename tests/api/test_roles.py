@@ -12,16 +12,12 @@ def test_koordination_of_alliance_a_gets_403_on_alliance_b(api: Api) -> None:
     with api.client("koordination", alliance=a) as coordinator:
         assert ok(coordinator.get(f"/api/v1/alliances/{a}"))["id"] == a
         ok(
-            coordinator.post(
-                f"/api/v1/alliances/{a}/actors", json={"name": "Kita", "sector": "kita"}
-            ),
+            coordinator.post(f"/api/v1/alliances/{a}/actors", json={"name": "Kita", "sector": "kita"}),
             201,
         )
         is_problem(coordinator.get(f"/api/v1/alliances/{b}"), 403)
         is_problem(
-            coordinator.post(
-                f"/api/v1/alliances/{b}/actors", json={"name": "Kita", "sector": "kita"}
-            ),
+            coordinator.post(f"/api/v1/alliances/{b}/actors", json={"name": "Kita", "sector": "kita"}),
             403,
         )
         is_problem(coordinator.get(f"/api/v1/alliances/{b}/commitments"), 403)
@@ -32,9 +28,7 @@ def test_koordination_of_alliance_a_gets_403_on_alliance_b(api: Api) -> None:
         is_problem(coordinator.get("/api/v1/alliances"), 403)
         is_problem(coordinator.get("/api/v1/audit/verify"), 403)
         is_problem(
-            coordinator.post(
-                "/api/v1/alliances", json={"name": "X", "municipality": "Y", "state": "Bayern"}
-            ),
+            coordinator.post("/api/v1/alliances", json={"name": "X", "municipality": "Y", "state": "Bayern"}),
             403,
         )
     with api.client() as office:
@@ -60,10 +54,7 @@ def test_partner_cannot_touch_another_partners_commitments(api: Api) -> None:
             201,
         )["id"]
     with api.client("partner", alliance=aid, partner=actors[0]) as partner:
-        assert (
-            ok(partner.post(f"/api/v1/alliances/{aid}/commitments/{mine}/confirm"))["status"]
-            == "confirmed"
-        )
+        assert ok(partner.post(f"/api/v1/alliances/{aid}/commitments/{mine}/confirm"))["status"] == "confirmed"
         for action, body in (
             ("confirm", None),
             ("fulfil", None),
@@ -96,10 +87,7 @@ def test_partner_cannot_touch_another_partners_commitments(api: Api) -> None:
         )
         is_problem(partner.post(f"/api/v1/alliances/{aid}/steps/1/complete"), 403)
     with api.client() as office:
-        statuses = {
-            i["id"]: i["status"]
-            for i in ok(office.get(f"/api/v1/alliances/{aid}/commitments"))["items"]
-        }
+        statuses = {i["id"]: i["status"] for i in ok(office.get(f"/api/v1/alliances/{aid}/commitments"))["items"]}
         assert statuses[theirs] == "pledged" and statuses[mine] == "confirmed"
 
 

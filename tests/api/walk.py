@@ -10,9 +10,7 @@ SECTORS = ("kommune", "unternehmen", "kita", "verband", "kirche", "stiftung")
 
 
 def ok(response: httpx.Response, status: int = 200) -> Any:
-    assert response.status_code == status, (
-        f"{response.request.method} {response.request.url}: {response.text}"
-    )
+    assert response.status_code == status, f"{response.request.method} {response.request.url}: {response.text}"
     return response.json()
 
 
@@ -22,9 +20,7 @@ def register(
     state: str = "Bayern",
 ) -> str:
     body = ok(
-        client.post(
-            "/api/v1/alliances", json={"name": name, "municipality": "Musterstadt", "state": state}
-        ),
+        client.post("/api/v1/alliances", json={"name": name, "municipality": "Musterstadt", "state": state}),
         201,
     )
     return str(body["id"])

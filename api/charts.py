@@ -1,0 +1,90 @@
+"""SVG charts drawn on the server: bars and the six-dimension radar (no script, no CDN)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from itertools import count
+
+from markupsafe import Markup, escape
+
+_ids = count(1)
+
+
+def bars(rows: Sequence[tuple[str, float]], title: str, unit: str = "") -> Markup:
+    """Horizontal bars with the label and the value written beside each (readable without colour)."""
+    chart_id = f"chart{next(_ids)}"
+    top = max((v for _, v in rows), default=0) or 1
+    row_h, label_w, bar_w = 28, 210, 240
+    height = row_h * max(len(rows), 1) + 8
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {label_w + bar_w + 70} {height}" role="img" aria-labelledby="{chart_id}">',
+        f'<title id="{chart_id}">{escape(title)}</title>',
+    ]
+    for i, (label, value) in enumerate(rows):
+        y = 4 + i * row_h
+        width = bar_w * value / top
+        parts.append(f'<text x="{label_w - 8}" y="{y + 18}" text-anchor="end">{escape(label)}</text>')
+        parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{width:.1f}" height="{row_h - 10}" class="bar"/>')
+        shown = f"{value:g}{unit}" if isinstance(value, float) else f"{value}{unit}"
+        parts.append(f'<text x="{label_w + width + 6:.1f}" y="{y + 18}">{escape(shown)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def radar(
+    axes: Sequence[tuple[str, str]],
+    current: dict[str, float] | None,
+    previous: dict[str, float] | None,
+    title: str,
+    scale: int = 5,
+) -> Markup:
+    """The six dimensions as a radar: this year's solid, last year's dashed, rings for 1–5."""
+    chart_id = f"chart{next(_ids)}"
+    size, centre, radius = 420, 210, 130
+    n = len(axes)
+
+    def point(i: int, value: float) -> tuple[float, float]:
+        angle = -math.pi / 2 + 2 * math.pi * i / n
+        r = radius * value / scale
+        return centre + r * math.cos(angle), centre + r * math.sin(angle)
+
+    parts = [
+        f'<svg class="chart radar" viewBox="-110 0 {size + 220} {size}" role="img" aria-labelledby="{chart_id}">',
+        f'<title id="{chart_id}">{escape(title)}</title>',
+    ]
+    for ring in range(1, scale + 1):
+        pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, ring) for i in range(n)))
+        parts.append(f'<polygon points="{pts}" class="ring"/>')
+    for i, (_, label) in enumerate(axes):
+        x, y = point(i, scale)
+        lx, ly = point(i, scale + 1.15)
+        anchor = "middle" if abs(lx - centre) < 20 else ("start" if lx > centre else "end")
+        parts.append(f'<line x1="{centre}" y1="{centre}" x2="{x:.1f}" y2="{y:.1f}" class="axis"/>')
+        parts.append(f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}">{escape(label)}</text>')
+    for data, css in ((previous, "previous"), (current, "current")):
+        if not data:
+            continue
+        pts = " ".join(
+            f"{x:.1f},{y:.1f}" for x, y in (point(i, float(data.get(code, 0))) for i, (code, _) in enumerate(axes))
+        )
+        parts.append(f'<polygon points="{pts}" class="{css}"/>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def progress(step: int, last: int = 5) -> Markup:
+    """The five steps as a row of circles; the current one filled, done ones ticked."""
+    parts = [f'<svg class="steps" viewBox="0 0 {last * 80} 60" aria-hidden="true" focusable="false">']
+    for i in range(1, last + 1):
+        x = i * 80 - 40
+        if i < last:
+            parts.append(
+                f'<line x1="{x + 18}" y1="24" x2="{x + 62}" y2="24" class="{"done" if i < step else "todo"}"/>'
+            )
+        css = "done" if i < step else ("current" if i == step else "todo")
+        parts.append(f'<circle cx="{x}" cy="24" r="17" class="{css}"/>')
+        mark = "✓" if i < step else str(i)
+        parts.append(f'<text x="{x}" y="30" text-anchor="middle" class="{css}">{mark}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -1,0 +1,135 @@
+"""What the pages show, assembled from the application (one alliance) and the read models (fleet)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from api import charts
+from api.context import Context
+from api.views import alliance_detail, commitment_view, follow_ups
+from domain.alliance import Alliance
+from domain.steps import STEP_TITLES
+from domain.values import AllianceStatus, Bundesland, Dimension, Sector
+
+SECTOR_LABELS = {s.value: s.label for s in Sector}
+STATUS_LABELS = {s.value: s.label for s in AllianceStatus}
+DIMENSIONS = [(d.value, d.label) for d in Dimension]
+
+
+def _number(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _pairs(data: Any, labels: dict[str, str] | None = None) -> list[tuple[str, float]]:
+    """A {key: number} mapping as chart rows; nested values are summed or counted."""
+    if not isinstance(data, dict):
+        return []
+    rows = []
+    for key, value in data.items():
+        if isinstance(value, dict):
+            value = value.get("count", value.get("value", sum(_number(v) for v in value.values())))
+        elif isinstance(value, list):
+            value = len(value)
+        rows.append(((labels or {}).get(str(key), str(key)), _number(value)))
+    return rows
+
+
+def dashboard_page(ctx: Context, state: str | None, status: str | None) -> dict[str, Any]:
+    queries = ctx.queries
+    base: dict[str, Any] = {
+        "states": [b.value for b in Bundesland],
+        "statuses": STATUS_LABELS,
+        "state": state,
+        "status": status,
+        "steps": STEP_TITLES,
+    }
+    if queries is None:
+        return {**base, "available": False}
+    board = queries.dashboard(state=state, status=status)
+    alliances, _ = queries.list_alliances(state=state, status=status, limit=200)
+    per_step = board.get("alliances_per_step", {})
+    funnel = [(f"{n}. {STEP_TITLES[n]}", _number(per_step.get(str(n), 0))) for n in range(1, 6)]
+    averages = board.get("dimension_averages") or {}
+    return {
+        **base,
+        "available": True,
+        "board": board,
+        "alliances": alliances,
+        "total": int(sum(v for _, v in funnel)),
+        "funnel": charts.bars(funnel, "Bündnisse je Schritt"),
+        "partner_mix": charts.bars(_pairs(board.get("partner_mix"), SECTOR_LABELS), "Partner nach Akteurstyp"),
+        "dimensions": charts.bars(
+            [(label, round(_number(averages.get(code)), 1)) for code, label in DIMENSIONS],
+            "Durchschnitt der sechs Dimensionen (1–5)",
+        )
+        if averages
+        else None,
+        "dimension_rows": [(label, averages.get(code)) for code, label in DIMENSIONS],
+        "cadence": board.get("meeting_cadence") or {},
+        "stalled": board.get("stalled") or [],
+        "overdue": board.get("overdue") or [],
+        "missing_sectors": board.get("missing_sectors") or {},
+        "sector_labels": SECTOR_LABELS,
+    }
+
+
+def _assessments(a: Alliance) -> tuple[dict[str, int] | None, dict[str, int] | None, str | None, str | None]:
+    """The latest self-assessment and the one of about a year before it."""
+    ordered = sorted(a.self_assessments, key=lambda s: s.on)
+    if not ordered:
+        return None, None, None, None
+    latest = ordered[-1]
+    earlier = [s for s in ordered[:-1] if (latest.on - s.on).days >= 180]
+    previous = earlier[-1] if earlier else None
+    return (
+        dict(latest.scores),
+        dict(previous.scores) if previous else None,
+        latest.on.strftime("%d.%m.%Y"),
+        previous.on.strftime("%d.%m.%Y") if previous else None,
+    )
+
+
+def alliance_page(ctx: Context, alliance_id: UUID, as_of: datetime | None) -> dict[str, Any]:
+    app = ctx.application
+    alliance = app.get_alliance(alliance_id) if as_of is None else app.alliance_as_of(alliance_id, as_of)
+    commitments = app.commitments(alliance_id, as_of)
+    detail = alliance_detail(alliance, app.policy)
+    names = {a["id"]: a["name"] for a in detail["actors"]}
+    by_sector: dict[str, list[dict[str, Any]]] = {}
+    for actor in detail["actors"]:
+        by_sector.setdefault(actor["sector_label"], []).append(actor)
+    current, previous, current_on, previous_on = _assessments(alliance)
+    moment = as_of or ctx.clock()
+    plans = follow_ups(app, alliance, commitments, moment, ctx.follow_up_policy)
+    timeline = None
+    if ctx.queries is not None:
+        timeline = ctx.queries.timeline(alliance_id, until=as_of)
+    return {
+        "a": detail,
+        "names": names,
+        "by_sector": sorted(by_sector.items()),
+        "missing": [SECTOR_LABELS[s] for s in detail["missing_sectors"]],
+        "commitments": [commitment_view(c) for c in commitments],
+        "scheduled": [f for f in plans if f["status"] == "scheduled"],
+        "sent": [f for f in plans if f["status"] == "sent"],
+        "progress": charts.progress(alliance.step),
+        "steps": STEP_TITLES,
+        "radar": charts.radar(
+            DIMENSIONS,
+            current,
+            previous,
+            "Sechs Dimensionen: aktuelle Selbsteinschätzung" + (" und die des Vorjahres" if previous else ""),
+        )
+        if current
+        else None,
+        "dimensions": [(label, (current or {}).get(code), (previous or {}).get(code)) for code, label in DIMENSIONS],
+        "current_on": current_on,
+        "previous_on": previous_on,
+        "timeline": timeline,
+        "as_of": as_of,
+    }
