@@ -6,7 +6,8 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run test bench lint clean venv
 
-$(STAMP): requirements.lock pyproject.toml
+# A new top-level package (e.g. api/) needs the editable install refreshed, hence the __init__ files.
+$(STAMP): requirements.lock pyproject.toml $(wildcard */__init__.py)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from workers import cli_api
 from workers.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(help="buendnis – Lokale Bündnisse für Familie: Ereignisspeicher, Abläufe, Dashboards.",
@@ -16,6 +17,8 @@ store_app = typer.Typer(help="Den Ereignisspeicher verwalten.", no_args_is_help=
 demo_app = typer.Typer(help="Demodaten laden oder erzeugen.", no_args_is_help=True)
 app.add_typer(store_app, name="store")
 app.add_typer(demo_app, name="demo")
+app.command("token")(cli_api.token)
+app.command("api")(cli_api.api)
 console = Console(stderr=True)
 
 
@@ -74,18 +77,15 @@ def demo_load(
 
 @app.command("up")
 def up() -> None:
-    """Startet den eingebetteten Betrieb: Speicher anlegen, Demodaten laden, wenn er leer ist."""
-    from workers.bootstrap import build_application
-    from workers.demo import load_demo
+    """Startet alles in einem Prozess: Speicher, Demodaten, Temporal, Mail, Worker, Relay, Projektoren, API."""
+    import asyncio
 
-    settings = _settings()
-    application = build_application(settings)
-    if not application.recorder.max_notification_id():
-        with console.status("Leerer Speicher: lade Demo-Bündnisse …"):
-            load_demo(application)
-    console.print(f"Ereignisspeicher {settings.events_path}: "
-                  f"{application.recorder.max_notification_id()} Ereignisse.")
-    application.close()
+    from workers.up import run
+
+    try:
+        asyncio.run(run(_settings(), console))
+    except KeyboardInterrupt:
+        console.print("Abgebrochen.")
 
 
 def main() -> None:

@@ -1,0 +1,61 @@
+"""The API process: uvicorn serving the FastAPI app until `stop` is set."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Generator, Mapping
+from typing import Any
+
+import uvicorn
+
+from api.app import create_app
+from api.context import Probe
+from domain.application import AllianceApplication
+from workers.settings import Settings
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling: the composition root owns Ctrl-C."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        yield
+
+
+def build_queries(settings: Settings) -> Any | None:
+    """The projections' read models when they are part of this code base, else None."""
+    try:
+        from projections.queries import build_queries as build  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return build(settings)
+
+
+async def serve(
+    settings: Settings,
+    application: AllianceApplication,
+    stop: asyncio.Event,
+    *,
+    queries: Any | None = None,
+    probes: Mapping[str, Probe] | None = None,
+) -> None:
+    app = create_app(application, queries if queries is not None else build_queries(settings), settings, probes=probes)
+    config = uvicorn.Config(
+        app,
+        host=settings.api_host,
+        port=settings.api_port,
+        lifespan="off",
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+    )
+    server = _Server(config)
+    serving = asyncio.create_task(server.serve())
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    server.should_exit = True
+    stopping.cancel()
+    await serving
+    if not server.started:
+        raise RuntimeError(f"Die API konnte nicht auf {settings.api_host}:{settings.api_port} starten (Port belegt?).")

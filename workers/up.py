@@ -1,0 +1,196 @@
+"""`buendnis up`: the whole stack in one process (the embedded default behind `make run`).
+
+Creates the store, loads the demo into an empty one, starts the Temporal dev server, the mail
+sink, the worker, the relay, the projectors and the API; Ctrl-C stops everything cleanly.
+A part that is not in this code base yet is reported as absent, never faked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import signal
+import socket
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+import structlog
+from rich.console import Console
+
+from api.auth import issue_token
+from domain.application import AllianceApplication
+from workers.bootstrap import build_application
+from workers.settings import Settings
+
+log = structlog.get_logger("up")
+Serve = Callable[[Settings, AllianceApplication, asyncio.Event], Awaitable[None]]
+# The long-running parts, in start order: (name in /health, module with `serve`).
+LABELS = {"mail_sink": "Mail-Sammler", "projector": "Projektoren", "worker": "Temporal-Worker", "relay": "Relay"}
+PARTS = (
+    ("mail_sink", "workers.mail_sink"),
+    ("projector", "workers.projector"),
+    ("worker", "workers.worker"),
+    ("relay", "workers.relay"),
+)
+
+
+def optional_module(name: str) -> ModuleType | None:
+    """The module when that part has landed in this code base; None when it has not."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as e:
+        if e.name and name.startswith(e.name):
+            return None
+        raise
+
+
+def reachable(address: str, timeout: float = 0.5) -> bool:
+    host, _, port = address.rpartition(":")
+    try:
+        with socket.create_connection((host, int(port)), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+@dataclass
+class Stack:
+    """The running parts and what /health says about each."""
+
+    settings: Settings
+    application: AllianceApplication
+    tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+    absent: list[str] = field(default_factory=list)
+    temporal: bool = False
+
+    def probes(self) -> dict[str, Callable[[], dict[str, Any]]]:
+        result: dict[str, Callable[[], dict[str, Any]]] = {"temporal": self._temporal}
+        for name, module in PARTS:
+            if name == "projector":
+                continue  # the API reads the projector lag from the read models themselves
+            result[name] = self._part(name, module)
+        return result
+
+    def _temporal(self) -> dict[str, Any]:
+        if not self.temporal:
+            return {"state": "absent"}
+        ok = reachable(self.settings.temporal_address)
+        return {"state": "ok" if ok else "unreachable", "address": self.settings.temporal_address}
+
+    def _part(self, name: str, module_name: str) -> Callable[[], dict[str, Any]]:
+        def probe() -> dict[str, Any]:
+            task = self.tasks.get(name)
+            if task is None:
+                return {"state": "absent"}
+            if task.done():
+                return {"state": "stopped"}
+            state: dict[str, Any] = {"state": "ok"}
+            module = optional_module(module_name)
+            status = getattr(module, "status", None)
+            if callable(status):  # a part may tell more, e.g. the relay its lag
+                state.update(status(self.settings, self.application))
+            return state
+
+        return probe
+
+
+async def run(settings: Settings, console: Console) -> None:
+    application = await asyncio.to_thread(build_application, settings)
+    stack = Stack(settings, application)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def interrupt() -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt  # a second Ctrl-C: stop waiting for a clean shutdown
+        console.print("\nBeende alle Dienste …")
+        stop.set()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, interrupt)
+    try:
+        await _load_demo_if_empty(application, console)
+        async with contextlib.AsyncExitStack() as exits:
+            server = optional_module("workers.temporal_server")
+            if server is not None:
+                with console.status("Starte den Temporal-Entwicklungsserver …"):
+                    await exits.enter_async_context(server.start_dev_server(settings))
+                stack.temporal = True
+            else:
+                stack.absent.append("Temporal-Server")
+            for name, module_name in PARTS:
+                module = optional_module(module_name)
+                if module is None:
+                    stack.absent.append(LABELS[name])
+                    continue
+                stack.tasks[name] = asyncio.create_task(module.serve(settings, application, stop), name=name)
+            from workers.api import serve as serve_api
+
+            stack.tasks["api"] = asyncio.create_task(
+                serve_api(settings, application, stop, probes=stack.probes()), name="api"
+            )
+            await asyncio.sleep(0.5)
+            _banner(console, settings, stack)
+            await _supervise(stack, stop, console)
+    finally:
+        await asyncio.to_thread(application.close)
+        console.print("Alle Dienste beendet; die Daten bleiben erhalten.")
+
+
+async def _load_demo_if_empty(application: AllianceApplication, console: Console) -> None:
+    if application.recorder.max_notification_id():
+        return
+    from workers.demo import load_demo
+
+    with console.status("Leerer Speicher: lade Demo-Bündnisse …"):
+        ids = await asyncio.to_thread(load_demo, application)
+    console.print(f"{len(ids)} Demo-Bündnisse geladen.")
+
+
+async def _supervise(stack: Stack, stop: asyncio.Event, console: Console) -> None:
+    """Runs until Ctrl-C; a part that fails stops the whole stack (better than half running)."""
+    waiting = asyncio.create_task(stop.wait())
+    pending: set[asyncio.Task[Any]] = {waiting, *stack.tasks.values()}
+    while not stop.is_set():
+        done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            if task is waiting:
+                continue
+            error = task.exception() if not task.cancelled() else None
+            console.print(f"[bold red]Der Dienst {task.get_name()} ist beendet[/]" + (f": {error}" if error else ""))
+            log.error("part_stopped", part=task.get_name(), error=str(error) if error else None)
+            stop.set()
+    parts = [t for t in stack.tasks.values() if not t.done()]
+    if parts:
+        _, late = await asyncio.wait(parts, timeout=20)
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
+    waiting.cancel()
+
+
+def _banner(console: Console, settings: Settings, stack: Stack) -> None:
+    host = settings.api_host
+    token = issue_token(settings.secret(), "servicebuero")
+    console.print(
+        f"\n[bold]buendnis läuft.[/]\n  Dashboard:       http://{host}:{settings.api_port}/"
+        f"\n  API (OpenAPI):   http://{host}:{settings.api_port}/docs"
+        f"\n  Zustand:         http://{host}:{settings.api_port}/health"
+    )
+    if stack.temporal:
+        console.print(f"  Temporal-UI:     http://127.0.0.1:{settings.temporal_ui_port}/")
+    if "mail_sink" in stack.tasks:
+        console.print(
+            f"  Mail-Sammler:    smtp://{settings.smtp_host}:{settings.smtp_port} "
+            f"(Mails als Dateien unter {settings.var_dir / 'mail'}/)"
+        )
+    if stack.absent:
+        console.print(f"  Noch nicht Teil dieser Installation: {', '.join(stack.absent)}")
+    console.print(
+        "\nZugangsschlüssel des Servicebüros (auf der Anmeldeseite einfügen oder als „Authorization: Bearer …“ senden):"
+    )
+    print(token, flush=True)
+    console.print("\nStrg-C beendet alle Dienste.")
