@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench lint clean venv
+.PHONY: run test bench lint clean venv chromium
 
 # A new top-level package (e.g. api/) needs the editable install refreshed, hence the __init__ files.
 $(STAMP): requirements.lock pyproject.toml $(wildcard */__init__.py)
@@ -19,7 +20,12 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(BIN)/buendnis up
 
-test: $(STAMP)
+# Browser tests drive Debian's chromium (never a downloaded browser); install it when missing.
+chromium:
+	@test -x /usr/bin/chromium || { echo "Installiere chromium (Debian-Paket) für die Browsertests …"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
