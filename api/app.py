@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from fastapi import FastAPI
@@ -10,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.context import Context, Probe
 from api.limits import MAX_BODY, BodyLimit
-from api.problems import install_problem_handlers
+from api.problems import CatchAll, install_problem_handlers
 from domain.application import AllianceApplication, Clock, utc_now
 from domain.follow_ups import FollowUpPolicy
 from workers.settings import Settings
@@ -46,10 +47,12 @@ def create_app(
         follow_up_policy=follow_up_policy or settings.policies()[1],
         clock=clock,
         probes=dict(probes or {}),
+        writer=ThreadPoolExecutor(1, thread_name_prefix="writer") if settings.store == "sqlite" else None,
     )
     install_problem_handlers(app)
     for module in (health, alliances, commitments, reads, calendar, pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=max_body)
+    app.add_middleware(CatchAll)  # outermost of ours: also catches what the body guard lets through
     return app

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+import anyio.to_thread
 from fastapi import Request
 
 from api.auth import COOKIE, Principal, bearer, decode_token
@@ -19,6 +22,7 @@ from domain.follow_ups import FollowUpPolicy
 
 BERLIN = ZoneInfo("Europe/Berlin")
 Probe = Callable[[], dict[str, Any]]
+T = TypeVar("T")
 
 
 @dataclass
@@ -29,7 +33,14 @@ class Context:
     follow_up_policy: FollowUpPolicy
     clock: Clock
     probes: dict[str, Probe] = field(default_factory=dict)
+    writer: Executor | None = None  # SQLite: one writer thread, commands queue here, not in busy-waits
     unexpected_errors: int = 0  # answers of the catch-all handler; tests show no input reaches it
+
+    async def execute(self, call: Callable[[], T]) -> T:
+        """Runs a blocking application call off the event loop (on the writer thread for SQLite)."""
+        if self.writer is not None:
+            return await asyncio.get_running_loop().run_in_executor(self.writer, call)
+        return await anyio.to_thread.run_sync(call)
 
     def require_queries(self) -> Any:
         if self.queries is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import traceback
 from typing import Any
 
 import orjson
@@ -10,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.validation import german_errors
 from domain.errors import (
@@ -132,13 +134,41 @@ def install_problem_handlers(app: FastAPI) -> None:
         detail = DEFAULT_DETAILS.get(exc.status_code, "Die Anfrage konnte nicht bearbeitet werden.")
         return problem_response(exc.status_code, detail, headers=getattr(exc, "headers", None))
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> Response:
-        # Never a bare 500: log the cause, answer a problem. Tests show no input reaches this.
-        request.app.state.ctx.unexpected_errors += 1
-        log.error("unexpected_error", path=request.url.path, method=request.method, exc_info=exc)
-        return problem_response(
-            500,
-            "Ein interner Fehler ist aufgetreten; er wurde protokolliert.",
-            code="internal_error",
-        )
+
+class CatchAll:
+    """Never a bare 500: an unforeseen error is logged and answered as a problem (and counted).
+
+    An ASGI middleware rather than an exception handler, so the error is not re-raised to the
+    server after the answer is sent. Tests show no input reaches it.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            scope["app"].state.ctx.unexpected_errors += 1
+            log.error(
+                "unexpected_error",
+                path=scope.get("path"),
+                method=scope.get("method"),
+                error=repr(exc),
+                traceback=traceback.format_exc(),
+            )
+            if not started:
+                response = problem_response(
+                    500, "Ein interner Fehler ist aufgetreten; er wurde protokolliert.", code="internal_error"
+                )
+                await response(scope, receive, send)

@@ -34,9 +34,9 @@ def created(response: Response, location: str, body: dict[str, Any]) -> dict[str
 
 
 @router.post("", status_code=201, summary="Bündnis erfassen")
-def register_alliance(body: RegisterAlliance, response: Response, c: CallerDep) -> dict[str, Any]:
+async def register_alliance(body: RegisterAlliance, response: Response, c: CallerDep) -> dict[str, Any]:
     c.principal.require_servicebuero()
-    aid = c.run(
+    aid = await c.run(
         c.app.register_alliance,
         name=body.name,
         municipality=body.municipality,
@@ -46,16 +46,16 @@ def register_alliance(body: RegisterAlliance, response: Response, c: CallerDep) 
 
 
 @router.post("/{alliance_id}/actors", status_code=201, summary="Akteur erfassen")
-def add_actor(alliance_id: UUID, body: AddActor, c: CallerDep) -> dict[str, Any]:
+async def add_actor(alliance_id: UUID, body: AddActor, c: CallerDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
-    actor_id = c.run(c.app.add_actor, alliance_id=alliance_id, name=body.name, sector=body.sector.value)
+    actor_id = await c.run(c.app.add_actor, alliance_id=alliance_id, name=body.name, sector=body.sector.value)
     return {"id": str(actor_id)}
 
 
 @router.post("/{alliance_id}/contacts", status_code=201, summary="Einzelgespräch erfassen")
-def record_contact(alliance_id: UUID, body: RecordContact, c: CallerDep) -> dict[str, Any]:
+async def record_contact(alliance_id: UUID, body: RecordContact, c: CallerDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
-    contact_id = c.run(
+    contact_id = await c.run(
         c.app.record_contact,
         body.actor_id,
         alliance_id=alliance_id,
@@ -69,22 +69,22 @@ def record_contact(alliance_id: UUID, body: RecordContact, c: CallerDep) -> dict
 
 
 @router.post("/{alliance_id}/team-members", status_code=201, summary="Akteur ins Bündnisteam aufnehmen")
-def add_team_member(alliance_id: UUID, body: AddTeamMember, c: CallerDep) -> dict[str, Any]:
+async def add_team_member(alliance_id: UUID, body: AddTeamMember, c: CallerDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
-    c.run(c.app.add_team_member, body.actor_id, alliance_id=alliance_id, actor_id=body.actor_id)
+    await c.run(c.app.add_team_member, body.actor_id, alliance_id=alliance_id, actor_id=body.actor_id)
     return {"actor_id": str(body.actor_id)}
 
 
 @router.post("/{alliance_id}/goals", status_code=201, summary="Ziel oder Thema festhalten")
-def record_goal(alliance_id: UUID, body: RecordGoal, c: CallerDep) -> dict[str, Any]:
+async def record_goal(alliance_id: UUID, body: RecordGoal, c: CallerDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
-    return {"id": str(c.run(c.app.record_goal, alliance_id=alliance_id, text=body.text))}
+    return {"id": str(await c.run(c.app.record_goal, alliance_id=alliance_id, text=body.text))}
 
 
 @router.post("/{alliance_id}/meetings", status_code=201, summary="Treffen planen")
-def schedule_meeting(alliance_id: UUID, body: ScheduleMeeting, c: CallerDep) -> dict[str, Any]:
+async def schedule_meeting(alliance_id: UUID, body: ScheduleMeeting, c: CallerDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
-    meeting_id = c.run(
+    meeting_id = await c.run(
         c.app.schedule_meeting,
         body.organiser_id,
         alliance_id=alliance_id,
@@ -97,9 +97,9 @@ def schedule_meeting(alliance_id: UUID, body: ScheduleMeeting, c: CallerDep) -> 
 
 
 @router.post("/{alliance_id}/meetings/{meeting_id}/held", summary="Treffen als durchgeführt erfassen")
-def hold_meeting(alliance_id: UUID, meeting_id: UUID, body: HoldMeeting, c: CallerDep) -> dict[str, Any]:
+async def hold_meeting(alliance_id: UUID, meeting_id: UUID, body: HoldMeeting, c: CallerDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
-    c.run(
+    await c.run(
         c.app.hold_meeting,
         *body.attendee_ids,
         alliance_id=alliance_id,
@@ -112,9 +112,9 @@ def hold_meeting(alliance_id: UUID, meeting_id: UUID, body: HoldMeeting, c: Call
 
 
 @router.post("/{alliance_id}/action-plan", status_code=201, summary="Projekt in den Aktionsplan aufnehmen")
-def add_project(alliance_id: UUID, body: AddProject, c: CallerDep) -> dict[str, Any]:
+async def add_project(alliance_id: UUID, body: AddProject, c: CallerDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
-    project_id = c.run(
+    project_id = await c.run(
         c.app.add_project,
         body.owner_id,
         alliance_id=alliance_id,
@@ -127,9 +127,9 @@ def add_project(alliance_id: UUID, body: AddProject, c: CallerDep) -> dict[str, 
 
 
 @router.post("/{alliance_id}/founding", summary="Gründung erfassen")
-def record_founding(alliance_id: UUID, body: RecordFounding, c: CallerDep) -> dict[str, Any]:
+async def record_founding(alliance_id: UUID, body: RecordFounding, c: CallerDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
-    c.run(
+    await c.run(
         c.app.record_founding,
         *body.signatory_ids,
         alliance_id=alliance_id,
@@ -142,16 +142,16 @@ def record_founding(alliance_id: UUID, body: RecordFounding, c: CallerDep) -> di
 
 
 @router.post("/{alliance_id}/federal-initiative", summary="Beitritt zur Bundesinitiative erfassen")
-def join_federal_initiative(alliance_id: UUID, body: JoinInitiative, c: CallerDep) -> dict[str, Any]:
+async def join_federal_initiative(alliance_id: UUID, body: JoinInitiative, c: CallerDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
-    c.run(c.app.join_federal_initiative, alliance_id=alliance_id, joined_on=body.joined_on)
+    await c.run(c.app.join_federal_initiative, alliance_id=alliance_id, joined_on=body.joined_on)
     return {"joined_on": body.joined_on.isoformat()}
 
 
 @router.post("/{alliance_id}/steps/{n}/complete", summary="Schritt abschließen")
-def complete_step(alliance_id: UUID, n: Step, c: CallerDep, body: CompleteStep | None = None) -> dict[str, Any]:
+async def complete_step(alliance_id: UUID, n: Step, c: CallerDep, body: CompleteStep | None = None) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
-    step = c.run(
+    step = await c.run(
         c.app.complete_step,
         alliance_id=alliance_id,
         step=n,
@@ -161,9 +161,9 @@ def complete_step(alliance_id: UUID, n: Step, c: CallerDep, body: CompleteStep |
 
 
 @router.post("/{alliance_id}/working-groups", status_code=201, summary="Arbeitsgruppe bilden")
-def form_working_group(alliance_id: UUID, body: FormWorkingGroup, c: CallerDep) -> dict[str, Any]:
+async def form_working_group(alliance_id: UUID, body: FormWorkingGroup, c: CallerDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
-    group_id = c.run(
+    group_id = await c.run(
         c.app.form_working_group,
         body.speaker_id,
         alliance_id=alliance_id,
@@ -179,9 +179,9 @@ def form_working_group(alliance_id: UUID, body: FormWorkingGroup, c: CallerDep) 
     status_code=201,
     summary="Selbsteinschätzung (sechs Dimensionen)",
 )
-def record_self_assessment(alliance_id: UUID, body: RecordSelfAssessment, c: CallerDep) -> dict[str, Any]:
+async def record_self_assessment(alliance_id: UUID, body: RecordSelfAssessment, c: CallerDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
-    c.run(
+    await c.run(
         c.app.record_self_assessment,
         alliance_id=alliance_id,
         on=body.on,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -22,18 +23,18 @@ AsOf = Annotated[str | None, Query(max_length=64, description="Datum oder Zeitpu
 router = APIRouter(prefix="/api/v1/alliances/{alliance_id}/commitments", tags=["Zusagen"])
 
 
-def _own(c: Caller, alliance_id: UUID, commitment_id: UUID) -> None:
+async def _own(c: Caller, alliance_id: UUID, commitment_id: UUID) -> None:
     """Partners act only on their organisation's commitments; others need no extra load."""
     c.principal.require_alliance(alliance_id)
     if c.principal.role == "partner":
-        commitment = c.app.get_commitment(alliance_id, commitment_id)
+        commitment = await c.ctx.execute(partial(c.app.get_commitment, alliance_id, commitment_id))
         c.principal.require_partner(alliance_id, commitment.partner_id)
 
 
 @router.post("", status_code=201, summary="Zusage erfassen")
-def pledge(alliance_id: UUID, body: PledgeCommitment, response: Response, c: CallerDep) -> dict[str, Any]:
+async def pledge(alliance_id: UUID, body: PledgeCommitment, response: Response, c: CallerDep) -> dict[str, Any]:
     c.principal.require_partner(alliance_id, body.partner_id)
-    cid = c.run(
+    cid = await c.run(
         c.app.pledge_commitment,
         body.partner_id,
         alliance_id=alliance_id,
@@ -63,18 +64,18 @@ def get_commitment(alliance_id: UUID, commitment_id: UUID, c: CallerDep) -> dict
 
 
 @router.post("/{commitment_id}/confirm", summary="Zusage bestätigen")
-def confirm(alliance_id: UUID, commitment_id: UUID, c: CallerDep, body: Nothing | None = None) -> dict[str, Any]:
-    _own(c, alliance_id, commitment_id)
-    status = c.run(c.app.confirm_commitment, alliance_id=alliance_id, commitment_id=commitment_id)
+async def confirm(alliance_id: UUID, commitment_id: UUID, c: CallerDep, body: Nothing | None = None) -> dict[str, Any]:
+    await _own(c, alliance_id, commitment_id)
+    status = await c.run(c.app.confirm_commitment, alliance_id=alliance_id, commitment_id=commitment_id)
     return {"status": str(status)}
 
 
 @router.post("/{commitment_id}/fulfil", summary="Zusage als erfüllt erfassen")
-def fulfil(
+async def fulfil(
     alliance_id: UUID, commitment_id: UUID, c: CallerDep, body: FulfilCommitment | None = None
 ) -> dict[str, Any]:
-    _own(c, alliance_id, commitment_id)
-    status = c.run(
+    await _own(c, alliance_id, commitment_id)
+    status = await c.run(
         c.app.fulfil_commitment,
         alliance_id=alliance_id,
         commitment_id=commitment_id,
@@ -85,9 +86,9 @@ def fulfil(
 
 
 @router.post("/{commitment_id}/withdraw", summary="Zusage zurückziehen")
-def withdraw(alliance_id: UUID, commitment_id: UUID, body: WithdrawCommitment, c: CallerDep) -> dict[str, Any]:
-    _own(c, alliance_id, commitment_id)
-    status = c.run(
+async def withdraw(alliance_id: UUID, commitment_id: UUID, body: WithdrawCommitment, c: CallerDep) -> dict[str, Any]:
+    await _own(c, alliance_id, commitment_id)
+    status = await c.run(
         c.app.withdraw_commitment,
         alliance_id=alliance_id,
         commitment_id=commitment_id,
@@ -97,9 +98,9 @@ def withdraw(alliance_id: UUID, commitment_id: UUID, body: WithdrawCommitment, c
 
 
 @router.post("/{commitment_id}/amend", summary="Zusage ändern")
-def amend(alliance_id: UUID, commitment_id: UUID, body: AmendCommitment, c: CallerDep) -> dict[str, Any]:
-    _own(c, alliance_id, commitment_id)
-    status = c.run(
+async def amend(alliance_id: UUID, commitment_id: UUID, body: AmendCommitment, c: CallerDep) -> dict[str, Any]:
+    await _own(c, alliance_id, commitment_id)
+    status = await c.run(
         c.app.amend_commitment,
         alliance_id=alliance_id,
         commitment_id=commitment_id,

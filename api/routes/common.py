@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
@@ -23,10 +24,10 @@ class Caller:
         self.app = ctx.application
         self.by = principal.by
 
-    def run(self, command: Callable[..., T], *body_ids: UUID | None, **kwargs: Any) -> T:
+    async def run(self, command: Callable[..., T], *body_ids: UUID | None, **kwargs: Any) -> T:
         """Calls an application command with `by` and `command_id`; a missing body id is a 422."""
         try:
-            return command(by=self.by, command_id=self.command_id, **kwargs)
+            return await self.ctx.execute(partial(command, by=self.by, command_id=self.command_id, **kwargs))
         except NotFound as e:
             problem = body_ids_not_found(e, *body_ids)
             if problem is not None:
