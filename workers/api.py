@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
+import socket
 from collections.abc import Generator, Mapping
+from types import ModuleType
 from typing import Any
 
 import uvicorn
@@ -32,6 +35,41 @@ def build_queries(settings: Settings) -> Any | None:
     return build(settings)
 
 
+def reachable(address: str, timeout: float = 0.5) -> bool:
+    host, _, port = address.rpartition(":")
+    try:
+        with socket.create_connection((host, int(port)), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def component_probes(settings: Settings, application: AllianceApplication) -> dict[str, Probe]:
+    """What /health asks beyond the event store: Temporal, and the relay's lag when it exists."""
+
+    def temporal() -> dict[str, Any]:
+        ok = reachable(settings.temporal_address)
+        return {"state": "ok" if ok else "unreachable", "address": settings.temporal_address}
+
+    def relay() -> dict[str, Any]:
+        module = optional_module("workers.relay")
+        if module is None:
+            return {"state": "absent"}
+        return {"state": "ok", **module.status(settings, application)}
+
+    return {"temporal": temporal, "relay": relay}
+
+
+def optional_module(name: str) -> ModuleType | None:
+    """The module when that part has landed in this code base; None when it has not."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as e:
+        if e.name and name.startswith(e.name):
+            return None
+        raise
+
+
 async def serve(
     settings: Settings,
     application: AllianceApplication,
@@ -40,6 +78,8 @@ async def serve(
     queries: Any | None = None,
     probes: Mapping[str, Probe] | None = None,
 ) -> None:
+    if probes is None:
+        probes = component_probes(settings, application)
     app = create_app(application, queries if queries is not None else build_queries(settings), settings, probes=probes)
     config = uvicorn.Config(
         app,

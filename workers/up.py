@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import signal
-import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from types import ModuleType
 from typing import Any
 
 import structlog
@@ -22,6 +19,7 @@ from rich.console import Console
 
 from api.auth import issue_token
 from domain.application import AllianceApplication
+from workers.api import component_probes, optional_module
 from workers.bootstrap import build_application
 from workers.settings import Settings
 
@@ -37,25 +35,6 @@ PARTS = (
 )
 
 
-def optional_module(name: str) -> ModuleType | None:
-    """The module when that part has landed in this code base; None when it has not."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as e:
-        if e.name and name.startswith(e.name):
-            return None
-        raise
-
-
-def reachable(address: str, timeout: float = 0.5) -> bool:
-    host, _, port = address.rpartition(":")
-    try:
-        with socket.create_connection((host, int(port)), timeout=timeout):
-            return True
-    except OSError:
-        return False
-
-
 @dataclass
 class Stack:
     """The running parts and what /health says about each."""
@@ -67,31 +46,22 @@ class Stack:
     temporal: bool = False
 
     def probes(self) -> dict[str, Callable[[], dict[str, Any]]]:
-        result: dict[str, Callable[[], dict[str, Any]]] = {"temporal": self._temporal}
-        for name, module in PARTS:
-            if name == "projector":
-                continue  # the API reads the projector lag from the read models themselves
-            result[name] = self._part(name, module)
+        shared = component_probes(self.settings, self.application)
+        result: dict[str, Callable[[], dict[str, Any]]] = {"temporal": self._temporal(shared["temporal"])}
+        for name, _ in PARTS:
+            if name != "projector":  # the API reads the projector lag from the read models themselves
+                result[name] = self._part(name, shared.get(name))
         return result
 
-    def _temporal(self) -> dict[str, Any]:
-        if not self.temporal:
-            return {"state": "absent"}
-        ok = reachable(self.settings.temporal_address)
-        return {"state": "ok" if ok else "unreachable", "address": self.settings.temporal_address}
+    def _temporal(self, probe: Callable[[], dict[str, Any]]) -> Callable[[], dict[str, Any]]:
+        return lambda: probe() if self.temporal else {"state": "absent"}
 
-    def _part(self, name: str, module_name: str) -> Callable[[], dict[str, Any]]:
+    def _part(self, name: str, more: Callable[[], dict[str, Any]] | None) -> Callable[[], dict[str, Any]]:
         def probe() -> dict[str, Any]:
             task = self.tasks.get(name)
             if task is None:
                 return {"state": "absent"}
-            if task.done():
-                return {"state": "stopped"}
-            state: dict[str, Any] = {"state": "ok"}
-            module = optional_module(module_name)
-            status = getattr(module, "status", None)
-            if callable(status):  # a part may tell more, e.g. the relay its lag
-                state.update(status(self.settings, self.application))
+            state: dict[str, Any] = {**(more() if more else {}), "state": "stopped" if task.done() else "ok"}
             return state
 
         return probe
