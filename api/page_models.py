@@ -51,30 +51,46 @@ def dashboard_page(ctx: Context, state: str | None, status: str | None) -> dict[
     if queries is None:
         return {**base, "available": False}
     board = queries.dashboard(state=state, status=status)
-    alliances, _ = queries.list_alliances(state=state, status=status, limit=200)
+    alliances: list[dict[str, Any]] = []
+    cursor = None
+    while True:  # the whole selection, page by page (the list cursor of the read models)
+        page, cursor = queries.list_alliances(state=state, status=status, after=cursor, limit=500)
+        alliances.extend(page)
+        if not cursor:
+            break
     per_step = board.get("alliances_per_step", {})
     funnel = [(f"{n}. {STEP_TITLES[n]}", _number(per_step.get(str(n), 0))) for n in range(1, 6)]
     averages = board.get("dimension_averages") or {}
+    days = board.get("days_per_step") or {}
+    median_days = [
+        (f"Schritt {n}", _number((days.get(str(n)) or {}).get("median")))
+        for n in range(1, 5)
+        if (days.get(str(n)) or {}).get("median") is not None
+    ]
+    foundings = [(str(year), _number(n)) for year, n in (board.get("foundings_per_year") or {}).items()]
     return {
         **base,
         "available": True,
         "board": board,
         "alliances": alliances,
+        "names": {a["id"]: a["name"] for a in alliances},
         "total": int(sum(v for _, v in funnel)),
         "funnel": charts.bars(funnel, "Bündnisse je Schritt"),
         "partner_mix": charts.bars(_pairs(board.get("partner_mix"), SECTOR_LABELS), "Partner nach Akteurstyp"),
         "dimensions": charts.bars(
-            [(label, round(_number(averages.get(code)), 1)) for code, label in DIMENSIONS],
+            [(label, round(_number(averages.get(code)), 2)) for code, label in DIMENSIONS],
             "Durchschnitt der sechs Dimensionen (1–5)",
         )
-        if averages
+        if any(v is not None for v in averages.values())
         else None,
-        "dimension_rows": [(label, averages.get(code)) for code, label in DIMENSIONS],
+        "days_chart": charts.bars(median_days, "Median der Tage je Schritt", " Tage") if median_days else None,
+        "foundings_chart": charts.bars(foundings, "Gründungen je Jahr") if foundings else None,
         "cadence": board.get("meeting_cadence") or {},
         "stalled": board.get("stalled") or [],
         "overdue": board.get("overdue") or [],
         "missing_sectors": board.get("missing_sectors") or {},
-        "sector_labels": SECTOR_LABELS,
+        "trend": board.get("dimension_trend") or {},
+        "dimension_labels": DIMENSIONS,
     }
 
 

@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 
 from api.auth import COOKIE, Principal, decode_token
 from api.context import context, instant, page_principal
-from api.page_models import alliance_page, dashboard_page
+from api.page_models import SECTOR_LABELS, alliance_page, dashboard_page
 from api.problems import Problem
 from api.routes.calendar import calendar_url
 from domain.errors import DomainError
@@ -23,6 +23,7 @@ from domain.values import AllianceStatus, Bundesland
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent.parent / "templates"))
 templates.env.filters["datum"] = lambda v: _datum(v)
+templates.env.filters["sector"] = lambda code: SECTOR_LABELS.get(code, code)
 STATES = {b.value for b in Bundesland}
 STATUSES = {s.value for s in AllianceStatus}
 Filter = Annotated[str | None, Query(max_length=64)]
