@@ -26,13 +26,13 @@ class _Server(uvicorn.Server):
         yield
 
 
-def build_queries(settings: Settings) -> Any | None:
+def build_queries(settings: Settings, application: AllianceApplication) -> Any | None:
     """The projections' read models when they are part of this code base, else None."""
     try:
         from projections.queries import build_queries as build  # type: ignore[import-not-found]
     except ImportError:
         return None
-    return build(settings)
+    return build(settings, application=application)
 
 
 def reachable(address: str, timeout: float = 0.5) -> bool:
@@ -80,7 +80,9 @@ async def serve(
 ) -> None:
     if probes is None:
         probes = component_probes(settings, application)
-    app = create_app(application, queries if queries is not None else build_queries(settings), settings, probes=probes)
+    app = create_app(
+        application, queries if queries is not None else build_queries(settings, application), settings, probes=probes
+    )
     config = uvicorn.Config(
         app,
         host=settings.api_host,

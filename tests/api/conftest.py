@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
@@ -104,13 +105,50 @@ def read_models_present() -> bool:
     return True
 
 
-def build_queries_if_present(settings: Settings) -> Any | None:
+def build_queries_if_present(settings: Settings, application: AllianceApplication) -> Any | None:
     """The projections' read models once they are part of the code base, else None."""
     try:
         from projections.queries import build_queries  # type: ignore[import-not-found]
     except ImportError:
         return None
-    return build_queries(settings)
+    return build_queries(settings, application=application)
+
+
+class ProjectorThread:
+    """The projectors (when they are part of the code base) following the store in a thread."""
+
+    def __init__(self, settings: Settings, application: AllianceApplication) -> None:
+        self.settings, self.application = settings, application
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.stop: asyncio.Event | None = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.error: BaseException | None = None
+
+    def _run(self) -> None:
+        from workers.projector import serve  # type: ignore[import-not-found]
+
+        async def main() -> None:
+            self.loop, self.stop = asyncio.get_running_loop(), asyncio.Event()
+            await serve(self.settings, self.application, self.stop)
+
+        try:
+            asyncio.run(main())
+        except BaseException as e:  # reported at the end of the test
+            self.error = e
+
+    def __enter__(self) -> ProjectorThread:
+        if read_models_present():
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self.thread.is_alive():
+            return
+        while self.loop is None or self.stop is None:
+            time.sleep(0.01)
+        self.loop.call_soon_threadsafe(self.stop.set)
+        self.thread.join(timeout=30)
+        assert self.error is None, self.error
 
 
 @pytest.fixture
@@ -121,8 +159,8 @@ def api_settings(settings: Settings) -> Settings:
 @pytest.fixture
 def api(api_settings: Settings) -> Iterator[Api]:
     application = build_application(api_settings)
-    app = create_app(application, build_queries_if_present(api_settings), api_settings)
-    with ServerThread(app) as url:
+    app = create_app(application, build_queries_if_present(api_settings, application), api_settings)
+    with ProjectorThread(api_settings, application), ServerThread(app) as url:
         running = Api(url, application, api_settings, app)
         yield running
     application.close()
