@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -152,8 +153,12 @@ class ProjectorThread:
 
 
 @pytest.fixture
-def api_settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"token_secret": SecretStr(SECRET)})
+def api_settings(settings: Settings, tmp_path: Path) -> Settings:
+    """The store's settings with a known token secret, and files (checkpoints, ...) under tmp."""
+    update: dict[str, Any] = {"token_secret": SecretStr(SECRET)}
+    if settings.store == "postgres":
+        update["var_dir"] = tmp_path / "var"
+    return settings.model_copy(update=update)
 
 
 @pytest.fixture
