@@ -118,8 +118,8 @@ def build_queries_if_present(settings: Settings, application: AllianceApplicatio
 class ProjectorThread:
     """The projectors (when they are part of the code base) following the store in a thread."""
 
-    def __init__(self, settings: Settings, application: AllianceApplication) -> None:
-        self.settings, self.application = settings, application
+    def __init__(self, settings: Settings, application: AllianceApplication, queries: Any | None) -> None:
+        self.settings, self.application, self.queries = settings, application, queries
         self.loop: asyncio.AbstractEventLoop | None = None
         self.stop: asyncio.Event | None = None
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -138,9 +138,20 @@ class ProjectorThread:
             self.error = e
 
     def __enter__(self) -> ProjectorThread:
-        if read_models_present():
-            self.thread.start()
-        return self
+        if self.queries is None:
+            return self
+        self.thread.start()
+        # Wait until the projectors have set up their tables: the read side opening them at the
+        # same moment can collide in PostgreSQL's catalogue (reported to the projections part).
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self.queries.status()
+                return self
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def __exit__(self, *exc: object) -> None:
         if not self.thread.is_alive():
@@ -164,8 +175,9 @@ def api_settings(settings: Settings, tmp_path: Path) -> Settings:
 @pytest.fixture
 def api(api_settings: Settings) -> Iterator[Api]:
     application = build_application(api_settings)
-    app = create_app(application, build_queries_if_present(api_settings, application), api_settings)
-    with ProjectorThread(api_settings, application), ServerThread(app) as url:
+    queries = build_queries_if_present(api_settings, application)
+    app = create_app(application, queries, api_settings)
+    with ProjectorThread(api_settings, application, queries), ServerThread(app) as url:
         running = Api(url, application, api_settings, app)
         yield running
     application.close()
