@@ -10,6 +10,7 @@ from api import charts
 from api.context import Context
 from api.views import alliance_detail, commitment_view, follow_ups
 from domain.alliance import Alliance
+from domain.errors import NotFound
 from domain.steps import STEP_TITLES
 from domain.values import AllianceStatus, Bundesland, Dimension, Sector
 
@@ -124,7 +125,10 @@ def alliance_page(ctx: Context, alliance_id: UUID, as_of: datetime | None) -> di
     plans = follow_ups(app, alliance, commitments, moment, ctx.follow_up_policy)
     timeline = None
     if ctx.queries is not None:
-        timeline = ctx.queries.timeline(alliance_id, until=as_of)
+        try:
+            timeline = ctx.queries.timeline(alliance_id, until=as_of)
+        except NotFound:
+            timeline = []  # not yet in the read model (it may lag a few seconds)
     return {
         "a": detail,
         "names": names,

@@ -12,6 +12,7 @@ from api.context import instant
 from api.problems import Problem
 from api.routes.common import CallerDep
 from api.views import alliance_detail, follow_ups
+from domain.errors import NotFound
 from domain.values import Bundesland
 
 router = APIRouter(prefix="/api/v1", tags=["Lesen"])
@@ -63,7 +64,10 @@ def history(alliance_id: UUID, c: CallerDep, until: Moment = None, since: Moment
     c.principal.require_alliance(alliance_id)
     queries = c.ctx.require_queries()
     c.app.get_alliance(alliance_id)  # 404 for an unknown alliance, not an empty list
-    items = queries.timeline(alliance_id, until=instant(until, "until"), since=instant(since, "since"))
+    try:
+        items = queries.timeline(alliance_id, until=instant(until, "until"), since=instant(since, "since"))
+    except NotFound:
+        items = []  # the alliance exists (checked above); its history has not reached the read model yet
     return {"items": items}
 
 
