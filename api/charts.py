@@ -15,10 +15,10 @@ def bars(rows: Sequence[tuple[str, float]], title: str, unit: str = "") -> Marku
     """Horizontal bars with the label and the value written beside each (readable without colour)."""
     chart_id = f"chart{next(_ids)}"
     top = max((v for _, v in rows), default=0) or 1
-    row_h, label_w, bar_w = 34, 250, 200
+    row_h, label_w, bar_w = 34, 350, 200
     height = row_h * max(len(rows), 1) + 8
     parts = [
-        f'<svg class="chart" viewBox="0 0 {label_w + bar_w + 70} {height}" role="img" aria-labelledby="{chart_id}">',
+        f'<svg class="chart" viewBox="0 0 {label_w + bar_w + 120} {height}" role="img" aria-labelledby="{chart_id}">',
         f'<title id="{chart_id}">{escape(title)}</title>',
     ]
     for i, (label, value) in enumerate(rows):
@@ -26,7 +26,7 @@ def bars(rows: Sequence[tuple[str, float]], title: str, unit: str = "") -> Marku
         width = bar_w * value / top
         parts.append(f'<text x="{label_w - 8}" y="{y + 22}" text-anchor="end">{escape(label)}</text>')
         parts.append(f'<rect x="{label_w}" y="{y + 6}" width="{width:.1f}" height="{row_h - 12}" class="bar"/>')
-        shown = f"{value:g}{unit}" if isinstance(value, float) else f"{value}{unit}"
+        shown = f"{value:g}".replace(".", ",") + unit  # German decimal comma
         parts.append(f'<text x="{label_w + width + 6:.1f}" y="{y + 22}">{escape(shown)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
