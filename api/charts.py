@@ -12,22 +12,21 @@ _ids = count(1)
 
 
 def bars(rows: Sequence[tuple[str, float]], title: str, unit: str = "") -> Markup:
-    """Horizontal bars with the label and the value written beside each (readable without colour)."""
+    """Bars with the label above each and the value beside it (readable without colour, and narrow
+    enough for a phone: the labels never shrink with the bars)."""
     chart_id = f"chart{next(_ids)}"
     top = max((v for _, v in rows), default=0) or 1
-    row_h, label_w, bar_w = 34, 350, 200
-    height = row_h * max(len(rows), 1) + 8
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {label_w + bar_w + 120} {height}" role="img" aria-labelledby="{chart_id}">',
-        f'<title id="{chart_id}">{escape(title)}</title>',
-    ]
+    row_h, bar_w = 46, 290
+    height = row_h * max(len(rows), 1) + 4
+    parts = [f'<svg class="chart" viewBox="0 0 400 {height}" role="img" aria-labelledby="{chart_id}">',
+             f'<title id="{chart_id}">{escape(title)}</title>']
     for i, (label, value) in enumerate(rows):
-        y = 4 + i * row_h
-        width = bar_w * value / top
-        parts.append(f'<text x="{label_w - 8}" y="{y + 22}" text-anchor="end">{escape(label)}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y + 6}" width="{width:.1f}" height="{row_h - 12}" class="bar"/>')
+        y = i * row_h
+        width = max(bar_w * value / top, 1.5)
+        parts.append(f'<text x="0" y="{y + 17}">{escape(label)}</text>')
+        parts.append(f'<rect x="0" y="{y + 24}" width="{width:.1f}" height="16" class="bar"/>')
         shown = f"{value:g}".replace(".", ",") + unit  # German decimal comma
-        parts.append(f'<text x="{label_w + width + 6:.1f}" y="{y + 22}">{escape(shown)}</text>')
+        parts.append(f'<text x="{width + 6:.1f}" y="{y + 38}">{escape(shown)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
