@@ -47,6 +47,7 @@ def create_app(
         follow_up_policy=follow_up_policy or settings.policies()[1],
         clock=clock,
         probes=dict(probes or {}),
+        mail_dir=settings.var_dir / "mail",
         writer=ThreadPoolExecutor(1, thread_name_prefix="writer") if settings.store == "sqlite" else None,
     )
     install_problem_handlers(app)

@@ -18,8 +18,10 @@ def bars(rows: Sequence[tuple[str, float]], title: str, unit: str = "") -> Marku
     top = max((v for _, v in rows), default=0) or 1
     row_h, bar_w = 46, 290
     height = row_h * max(len(rows), 1) + 4
-    parts = [f'<svg class="chart" viewBox="0 0 400 {height}" role="img" aria-labelledby="{chart_id}">',
-             f'<title id="{chart_id}">{escape(title)}</title>']
+    parts = [
+        f'<svg class="chart" viewBox="0 0 400 {height}" role="img" aria-labelledby="{chart_id}">',
+        f'<title id="{chart_id}">{escape(title)}</title>',
+    ]
     for i, (label, value) in enumerate(rows):
         y = i * row_h
         width = max(bar_w * value / top, 1.5)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -34,6 +35,7 @@ class Context:
     clock: Clock
     probes: dict[str, Probe] = field(default_factory=dict)
     writer: Executor | None = None  # SQLite: one writer thread, commands queue here, not in busy-waits
+    mail_dir: Path | None = None  # where the local mail sink stores each mail as a file
     unexpected_errors: int = 0  # answers of the catch-all handler; tests show no input reaches it
 
     async def execute(self, call: Callable[[], T]) -> T:

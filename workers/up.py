@@ -154,8 +154,8 @@ def _banner(console: Console, settings: Settings, stack: Stack) -> None:
         console.print(f"  Temporal-UI:     http://127.0.0.1:{settings.temporal_ui_port}/")
     if "mail_sink" in stack.tasks:
         console.print(
-            f"  Mail-Sammler:    smtp://{settings.smtp_host}:{settings.smtp_port} "
-            f"(Mails als Dateien unter {settings.var_dir / 'mail'}/)"
+            f"  Mail-Sammler:    http://{host}:{settings.api_port}/post "
+            f"(SMTP {settings.smtp_host}:{settings.smtp_port}, Dateien unter {settings.var_dir / 'mail'}/)"
         )
     if stack.absent:
         console.print(f"  Noch nicht Teil dieser Installation: {', '.join(stack.absent)}")

@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 
 from api.auth import COOKIE, Principal, decode_token
 from api.context import context, instant, page_principal
+from api.mailbox import stored_mails
 from api.page_models import SECTOR_LABELS, alliance_page, dashboard_page
 from api.problems import Problem
 from api.routes.calendar import calendar_url
@@ -101,6 +102,17 @@ def alliance(request: Request, alliance_id: str, stand: Filter = None) -> Respon
         calendar=calendar_url(ctx.secret, aid),
         **data,
     )
+
+
+@router.get("/post", response_class=HTMLResponse)
+def mailbox(request: Request) -> Response:
+    who = _signed_in(request)
+    if isinstance(who, Response):
+        return who
+    if who.role != "servicebuero":
+        return _error(request, 403, "Der Mail-Sammler ist dem Servicebüro vorbehalten.", who)
+    mails = stored_mails(context(request).mail_dir)
+    return _render(request, "mailbox.html", title="Versandte Mails", who=who, mails=mails)
 
 
 @router.get("/anmelden", response_class=HTMLResponse)
