@@ -18,18 +18,10 @@ def store_env(settings: Settings) -> dict[str, str]:
         return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
     if settings.store == "sqlite":
         settings.events_path.parent.mkdir(parents=True, exist_ok=True)
-        return {
-            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-            "SQLITE_DBNAME": str(settings.events_path),
-            "SQLITE_LOCK_TIMEOUT": "10",
-        }
-    return {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
-        "POSTGRES_SCHEMA": settings.postgres_schema,
-        "POSTGRES_POOL_SIZE": "10",
-        "POSTGRES_MAX_OVERFLOW": "10",
-        **settings.postgres_parts(),
-    }
+        return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(settings.events_path),
+                "SQLITE_LOCK_TIMEOUT": "10"}
+    return {"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_SCHEMA": settings.postgres_schema,
+            "POSTGRES_POOL_SIZE": "10", "POSTGRES_MAX_OVERFLOW": "10", **settings.postgres_parts()}
 
 
 def ensure_schema(settings: Settings) -> None:
@@ -49,6 +41,5 @@ def build_key_ring(settings: Settings) -> KeyRing:
 def build_application(settings: Settings, *, clock: Clock = utc_now, **extra_env: Any) -> AllianceApplication:
     ensure_schema(settings)
     step_policy, _ = settings.policies()
-    return AllianceApplication(
-        env={**store_env(settings), **extra_env}, policy=step_policy, key_ring=build_key_ring(settings), clock=clock
-    )
+    return AllianceApplication(env={**store_env(settings), **extra_env}, policy=step_policy,
+                               key_ring=build_key_ring(settings), clock=clock)

@@ -11,11 +11,8 @@ from rich.console import Console
 from workers import cli_api
 from workers.settings import Settings, SettingsError, load_settings
 
-app = typer.Typer(
-    help="buendnis – Lokale Bündnisse für Familie: Ereignisspeicher, Abläufe, Dashboards.",
-    no_args_is_help=True,
-    add_completion=False,
-)
+app = typer.Typer(help="buendnis – Lokale Bündnisse für Familie: Ereignisspeicher, Abläufe, Dashboards.",
+                  no_args_is_help=True, add_completion=False)
 store_app = typer.Typer(help="Den Ereignisspeicher verwalten.", no_args_is_help=True)
 demo_app = typer.Typer(help="Demodaten laden oder erzeugen.", no_args_is_help=True)
 app.add_typer(store_app, name="store")
@@ -53,7 +50,8 @@ def store_init() -> None:
     settings = _settings()
     application = build_application(settings)
     where = settings.events_path if settings.store == "sqlite" else f"PostgreSQL-Schema {settings.postgres_schema}"
-    console.print(f"Ereignisspeicher bereit: {where} ({application.recorder.max_notification_id() or 0} Ereignisse)")
+    console.print(f"Ereignisspeicher bereit: {where} "
+                  f"({application.recorder.max_notification_id() or 0} Ereignisse)")
     application.close()
 
 
@@ -72,9 +70,8 @@ def demo_load(
         return
     with console.status("Lade Demo-Bündnisse …"):
         ids = load_demo(application)
-    console.print(
-        f"{len(ids)} Demo-Bündnisse geladen, {application.recorder.max_notification_id()} Ereignisse im Speicher."
-    )
+    console.print(f"{len(ids)} Demo-Bündnisse geladen, "
+                  f"{application.recorder.max_notification_id()} Ereignisse im Speicher.")
     application.close()
 
 

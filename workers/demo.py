@@ -36,33 +36,20 @@ ORGANISATIONS: dict[str, tuple[str, ...]] = {
 }
 
 OUTCOMES = ("interested", "interested", "undecided", "not_interested")
-THEMES = (
-    "Vereinbarkeit von Familie und Beruf",
-    "verlässliche Kinderbetreuung",
-    "familienfreundliche Infrastruktur",
-    "Vereinbarkeit von Beruf und Pflege",
-)
-PROJECTS = (
-    "Ferienbetreuung für Kinder von Beschäftigten",
-    "Familienwegweiser online",
-    "Notfallbetreuung in Randzeiten",
-    "Pflege-Lotsen in Betrieben",
-    "Familienfreundliches Unternehmen – Siegel",
-    "Babybegrüßungspaket",
-    "Elterncafé am Samstag",
-)
-COMMITMENTS = (
-    ("geld", "Zuschuss für die Ferienbetreuung", Decimal("2500"), "EUR"),
-    ("raeume", "Räume für das Elterncafé", Decimal("4"), "Termine"),
-    ("personal", "Moderation der Arbeitsgruppe", Decimal("40"), "Stunden"),
-    ("betreuungsplaetze", "Belegplätze in der Kita", Decimal("5"), "Plätze"),
-    ("oeffentlichkeitsarbeit", "Anzeige im Amtsblatt", None, None),
-    ("fachwissen", "Beratung zur Pflegezeit", Decimal("6"), "Termine"),
-)
+THEMES = ("Vereinbarkeit von Familie und Beruf", "verlässliche Kinderbetreuung",
+          "familienfreundliche Infrastruktur", "Vereinbarkeit von Beruf und Pflege")
+PROJECTS = ("Ferienbetreuung für Kinder von Beschäftigten", "Familienwegweiser online",
+            "Notfallbetreuung in Randzeiten", "Pflege-Lotsen in Betrieben", "Familienfreundliches Unternehmen – Siegel",
+            "Babybegrüßungspaket", "Elterncafé am Samstag")
+COMMITMENTS = (("geld", "Zuschuss für die Ferienbetreuung", Decimal("2500"), "EUR"),
+               ("raeume", "Räume für das Elterncafé", Decimal("4"), "Termine"),
+               ("personal", "Moderation der Arbeitsgruppe", Decimal("40"), "Stunden"),
+               ("betreuungsplaetze", "Belegplätze in der Kita", Decimal("5"), "Plätze"),
+               ("oeffentlichkeitsarbeit", "Anzeige im Amtsblatt", None, None),
+               ("fachwissen", "Beratung zur Pflegezeit", Decimal("6"), "Termine"))
 
-GROUP_NAMES = dict(
-    zip(THEMES, ("Familie und Beruf", "Kinderbetreuung", "Infrastruktur", "Beruf und Pflege"), strict=True)
-)
+GROUP_NAMES = dict(zip(THEMES, ("Familie und Beruf", "Kinderbetreuung", "Infrastruktur", "Beruf und Pflege"),
+                       strict=True))
 
 # (town, Bundesland, target step, years of history, dormant)
 DEMO_ALLIANCES: tuple[tuple[str, str, int, float, bool], ...] = (
@@ -111,16 +98,8 @@ class Built:
     actors: list[UUID]
 
 
-def build_alliance(
-    app: AllianceApplication,
-    town: str,
-    state: str,
-    step: int,
-    start: datetime,
-    rng: random.Random,
-    end: datetime,
-    dormant: bool = False,
-) -> Built:
+def build_alliance(app: AllianceApplication, town: str, state: str, step: int, start: datetime,
+                   rng: random.Random, end: datetime, dormant: bool = False) -> Built:
     """One alliance from the first conversation to `step`, its history spread from `start` to `end`."""
     span = max((end - start).days, 30)
     clock = SimClock(start)
@@ -141,72 +120,40 @@ def build_alliance(
             on = clock.advance(per_step / 9)
             outcome = "active_role" if i < 2 else rng.choice(OUTCOMES)
             follow = on + timedelta(days=21) if outcome in ("interested", "undecided") else None
-            app.record_contact(
-                aid,
-                actor_id=actor,
-                on=on,
-                outcome=outcome,
-                follow_up_on=follow,
-                notes="Gespräch beim Kaffee im Rathaus" if i == 0 else None,
-                by=by,
-            )
-        person = app.add_contact_person(
-            aid,
-            actor_id=actors[0],
-            name=f"Maria Schneider ({town})",
-            email="m.schneider@example.org",
-            phone="+49 30 1234567",
-            by=by,
-        )
+            app.record_contact(aid, actor_id=actor, on=on, outcome=outcome, follow_up_on=follow,
+                               notes="Gespräch beim Kaffee im Rathaus" if i == 0 else None, by=by)
+        person = app.add_contact_person(aid, actor_id=actors[0], name=f"Maria Schneider ({town})",
+                                        email="m.schneider@example.org", phone="+49 30 1234567", by=by)
         del person
         if step == 1:
             return Built(aid, actors)
         app.complete_step(aid, 1, by=by)
         # Step 2: the team at one table.
-        team_meeting = app.schedule_meeting(
-            aid, kind="team", on=clock.advance(per_step / 3), title="Erstes Teamtreffen", by=by
-        )
+        team_meeting = app.schedule_meeting(aid, kind="team", on=clock.advance(per_step / 3),
+                                            title="Erstes Teamtreffen", by=by)
         for actor in actors[:4]:
             app.add_team_member(aid, actor_id=actor, by=by)
-        app.hold_meeting(
-            aid, team_meeting, attendee_ids=actors[:4], minutes="Erwartungen ausgetauscht, Aufgaben verteilt.", by=by
-        )
+        app.hold_meeting(aid, team_meeting, attendee_ids=actors[:4],
+                         minutes="Erwartungen ausgetauscht, Aufgaben verteilt.", by=by)
         for theme in rng.sample(THEMES, 2):
             app.record_goal(aid, text=theme, by=by)
-        candidates = [
-            app.list_candidate(aid, name=f"Wohnungsbaugenossenschaft {town}", sector="unternehmen", by=by),
-            app.list_candidate(aid, name=f"Volkshochschule {town}", sector="sonstige", by=by),
-        ]
+        candidates = [app.list_candidate(aid, name=f"Wohnungsbaugenossenschaft {town}", sector="unternehmen", by=by),
+                      app.list_candidate(aid, name=f"Volkshochschule {town}", sector="sonstige", by=by)]
         if step == 2:
             return Built(aid, actors)
         clock.advance(per_step / 2)
         app.complete_step(aid, 2, by=by)
         # Step 3: the planning meeting and the action plan.
-        planning = app.schedule_meeting(
-            aid, kind="planning", on=clock.advance(per_step / 3), title="Planungsklausur", organiser_id=actors[0], by=by
-        )
+        planning = app.schedule_meeting(aid, kind="planning", on=clock.advance(per_step / 3), title="Planungsklausur",
+                                        organiser_id=actors[0], by=by)
         app.hold_meeting(aid, planning, attendee_ids=actors[:6], by=by)
         for project in rng.sample(PROJECTS, 3):
-            app.add_project(
-                aid,
-                title=project,
-                theme=rng.choice(THEMES),
-                owner_id=rng.choice(actors[:4]),
-                due_on=clock.now.date() + timedelta(days=rng.randint(60, 300)),
-                by=by,
-            )
+            app.add_project(aid, title=project, theme=rng.choice(THEMES), owner_id=rng.choice(actors[:4]),
+                            due_on=clock.now.date() + timedelta(days=rng.randint(60, 300)), by=by)
         app.invite_candidate(aid, candidate_id=candidates[0], on=clock.now.date(), by=by)
         kind, text, amount, unit = rng.choice(COMMITMENTS)
-        app.pledge_commitment(
-            aid,
-            partner_id=actors[1],
-            description=text,
-            kind=kind,
-            amount=amount,
-            unit=unit,
-            due_on=clock.now.date() + timedelta(days=rng.randint(20, 120)),
-            by=by,
-        )
+        app.pledge_commitment(aid, partner_id=actors[1], description=text, kind=kind, amount=amount, unit=unit,
+                              due_on=clock.now.date() + timedelta(days=rng.randint(20, 120)), by=by)
         if step == 3:
             return Built(aid, actors)
         app.record_minutes(aid, planning, minutes="Aktionsplan entworfen, Gründungstermin festgelegt.", by=by)
@@ -215,14 +162,8 @@ def build_alliance(
         # Step 4: founding.
         founding_on = clock.advance(per_step / 3)
         signatories = actors[: rng.randint(4, len(actors))]
-        app.record_founding(
-            aid,
-            on=founding_on,
-            symbolic_act="Unterzeichnung der Deklaration im Rathaus",
-            format="bunte Familienmesse",
-            signatory_ids=signatories,
-            by=by,
-        )
+        app.record_founding(aid, on=founding_on, symbolic_act="Unterzeichnung der Deklaration im Rathaus",
+                            format="bunte Familienmesse", signatory_ids=signatories, by=by)
         app.join_federal_initiative(aid, joined_on=clock.advance(14), by=by)
         if step == 4:
             return Built(aid, actors)
@@ -233,23 +174,13 @@ def build_alliance(
     return Built(aid, actors)
 
 
-def _steer(
-    app: AllianceApplication,
-    aid: UUID,
-    actors: list[UUID],
-    clock: SimClock,
-    rng: random.Random,
-    end: datetime,
-    founded: date,
-) -> None:
+def _steer(app: AllianceApplication, aid: UUID, actors: list[UUID], clock: SimClock, rng: random.Random,
+           end: datetime, founded: date) -> None:
     """Step 5: working groups, all-partner meetings, commitments and yearly self-assessments."""
     by = COORDINATOR
-    groups = [
-        app.form_working_group(
-            aid, name=f"AG {GROUP_NAMES[theme]}", theme=theme, speaker_id=actors[i] if i < 1 else None, by=by
-        )
-        for i, theme in enumerate(rng.sample(THEMES, 2))
-    ]
+    groups = [app.form_working_group(aid, name=f"AG {GROUP_NAMES[theme]}", theme=theme,
+                                     speaker_id=actors[i] if i < 1 else None, by=by)
+              for i, theme in enumerate(rng.sample(THEMES, 2))]
     app.set_steering_group(aid, member_ids=actors[:3], reason="in der Gründungsversammlung gewählt", by=by)
     commitments: list[UUID] = []
     year = 0
@@ -260,17 +191,9 @@ def _steer(
         minutes = "Berichte aus den Arbeitsgruppen." if rng.random() < 0.8 else None  # some never get minutes
         app.hold_meeting(aid, meeting, attendee_ids=attendees, minutes=minutes, by=by)
         kind, text, amount, unit = rng.choice(COMMITMENTS)
-        cid = app.pledge_commitment(
-            aid,
-            partner_id=rng.choice(actors),
-            description=text,
-            kind=kind,
-            amount=amount,
-            unit=unit,
-            due_on=on + timedelta(days=rng.randint(60, 240)),
-            recurrence="yearly" if rng.random() < 0.2 else None,
-            by=by,
-        )
+        cid = app.pledge_commitment(aid, partner_id=rng.choice(actors), description=text, kind=kind, amount=amount,
+                                    unit=unit, due_on=on + timedelta(days=rng.randint(60, 240)),
+                                    recurrence="yearly" if rng.random() < 0.2 else None, by=by)
         app.confirm_commitment(aid, cid, by=by)
         commitments.append(cid)
         for earlier in commitments[:-1]:
@@ -282,15 +205,8 @@ def _steer(
                     app.mark_commitment_overdue(aid, earlier, on=c.due_on)
         if (on - founded).days >= 365 * (year + 1):
             year += 1
-            app.record_self_assessment(
-                aid,
-                on=on,
-                scores={
-                    d: min(5, max(1, rng.randint(2, 4) + year // 2))
-                    for d in ("wirkung", "sichtbarkeit", "verankerung", "zusammenarbeit", "kultur", "kooperation")
-                },
-                by=by,
-            )
+            app.record_self_assessment(aid, on=on, scores={d: min(5, max(1, rng.randint(2, 4) + year // 2)) for d in (
+                "wirkung", "sichtbarkeit", "verankerung", "zusammenarbeit", "kultur", "kooperation")}, by=by)
     if len(groups) > 1 and rng.random() < 0.5:
         app.appoint_speaker(aid, groups[1], speaker_id=actors[1], by=by)
 

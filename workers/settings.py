@@ -98,17 +98,15 @@ class Settings(BaseSettings):
         except tomllib.TOMLDecodeError as e:
             raise SettingsError(f"Die Regeldatei {self.policy_file} ist kein gültiges TOML: {e}") from None
         return _policy(StepPolicy, data.get("steps", {}), "steps"), _policy(
-            FollowUpPolicy, data.get("follow_ups", {}), "follow_ups"
-        )
+            FollowUpPolicy, data.get("follow_ups", {}), "follow_ups")
 
 
 def _policy(cls: Any, values: dict[str, Any], section: str) -> Any:
     known = {f.name for f in fields(cls)}
     unknown = sorted(set(values) - known)
     if unknown:
-        raise SettingsError(
-            f"Unbekannte Regel(n) in [{section}]: {', '.join(unknown)}; bekannt: {', '.join(sorted(known))}"
-        )
+        raise SettingsError(f"Unbekannte Regel(n) in [{section}]: {', '.join(unknown)}; "
+                            f"bekannt: {', '.join(sorted(known))}")
     try:
         return cls(**values)
     except ValueError as e:

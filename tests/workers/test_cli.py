@@ -14,13 +14,8 @@ BUENDNIS = Path(sys.executable).with_name("buendnis")
 
 
 def run(*args: str, var: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(BUENDNIS), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "BUENDNIS_VAR_DIR": str(var), "COLUMNS": "200", **env},
-    )
+    return subprocess.run([str(BUENDNIS), *args], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "BUENDNIS_VAR_DIR": str(var), "COLUMNS": "200", **env})
 
 
 def test_help_lists_the_commands(tmp_path: Path) -> None:

@@ -20,27 +20,19 @@ def test_settings_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("BUENDNIS_POSTGRES_DSN", "postgresql://bund:geheim@db.internal:6543/buendnis")
     env = store_env(load_settings())
     assert env["PERSISTENCE_MODULE"] == "eventsourcing.postgres"
-    assert (
-        env["POSTGRES_HOST"],
-        env["POSTGRES_PORT"],
-        env["POSTGRES_USER"],
-        env["POSTGRES_PASSWORD"],
-        env["POSTGRES_DBNAME"],
-    ) == ("db.internal", "6543", "bund", "geheim", "buendnis")
+    assert (env["POSTGRES_HOST"], env["POSTGRES_PORT"], env["POSTGRES_USER"], env["POSTGRES_PASSWORD"],
+            env["POSTGRES_DBNAME"]) == ("db.internal", "6543", "bund", "geheim", "buendnis")
 
 
-@pytest.mark.parametrize(
-    ("variable", "value"),
-    [
-        ("BUENDNIS_STORE", "mongodb"),
-        ("BUENDNIS_POSTGRES_DSN", "mysql://x@y/z"),
-        ("BUENDNIS_SMTP_PORT", "99999"),
-        ("BUENDNIS_TEMPORAL_ADDRESS", "no port"),
-        ("BUENDNIS_TOKEN_SECRET", "kurz"),
-        ("BUENDNIS_POSTGRES_SCHEMA", "Robert'); DROP TABLE"),
-        ("BUENDNIS_POLICY_FILE", "/nicht/da.toml"),
-    ],
-)
+@pytest.mark.parametrize(("variable", "value"), [
+    ("BUENDNIS_STORE", "mongodb"),
+    ("BUENDNIS_POSTGRES_DSN", "mysql://x@y/z"),
+    ("BUENDNIS_SMTP_PORT", "99999"),
+    ("BUENDNIS_TEMPORAL_ADDRESS", "no port"),
+    ("BUENDNIS_TOKEN_SECRET", "kurz"),
+    ("BUENDNIS_POSTGRES_SCHEMA", "Robert'); DROP TABLE"),
+    ("BUENDNIS_POLICY_FILE", "/nicht/da.toml"),
+])
 def test_a_bad_value_is_refused_naming_the_variable(monkeypatch: pytest.MonkeyPatch, variable: str, value: str) -> None:
     monkeypatch.setenv(variable, value)
     with pytest.raises(SettingsError, match=variable):
@@ -54,14 +46,11 @@ def test_the_policy_file_overrides_the_default_thresholds(tmp_path: Path) -> Non
     assert (steps.min_contacts, steps.min_team, follow_ups.stalled_days) == (8, 3, 60)
 
 
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("[steps]\nmin_kontakte = 8\n", "min_kontakte"),
-        ("[follow_ups]\nstalled_days = -1\n", "stalled_days"),
-        ("[steps\n", "TOML"),
-    ],
-)
+@pytest.mark.parametrize(("text", "message"), [
+    ("[steps]\nmin_kontakte = 8\n", "min_kontakte"),
+    ("[follow_ups]\nstalled_days = -1\n", "stalled_days"),
+    ("[steps\n", "TOML"),
+])
 def test_a_bad_policy_file_stops_start_up(tmp_path: Path, text: str, message: str) -> None:
     policy = tmp_path / "policy.toml"
     policy.write_text(text)
