@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Header, Path, Response
 
 from api.routes.common import CallerDep
 from api.schemas import (
@@ -24,6 +24,7 @@ from api.schemas import (
     ScheduleMeeting,
 )
 
+IfMatch = Annotated[int | None, Header(alias="If-Match", ge=1, description="erwartete Version des Bündnisses")]
 router = APIRouter(prefix="/api/v1/alliances", tags=["Bündnisse"])
 Step = Annotated[int, Path(ge=1, le=5, description="Schritt 1–4 (Schritt 5 ist dauerhaft)")]
 
@@ -149,13 +150,17 @@ async def join_federal_initiative(alliance_id: UUID, body: JoinInitiative, c: Ca
 
 
 @router.post("/{alliance_id}/steps/{n}/complete", summary="Schritt abschließen")
-async def complete_step(alliance_id: UUID, n: Step, c: CallerDep, body: CompleteStep | None = None) -> dict[str, Any]:
+async def complete_step(
+    alliance_id: UUID, n: Step, c: CallerDep, body: CompleteStep | None = None, if_match: IfMatch = None
+) -> dict[str, Any]:
+    """`If-Match: <version>` (the detail's `version`) refuses with 409 when someone changed it since."""
     c.principal.require_coordination(alliance_id)
     step = await c.run(
         c.app.complete_step,
         alliance_id=alliance_id,
         step=n,
         justification=body.justification if body else None,
+        expected_version=if_match,
     )
     return {"step": step}
 

@@ -319,3 +319,16 @@ def test_unknown_alliance_is_404_and_a_domain_rule_is_409(api: Api) -> None:
         body = is_problem(c.post(f"/api/v1/alliances/{aid}/steps/1/complete"), 409)
         assert len(body["unmet"]) == 3
         is_problem(c.post(f"/api/v1/alliances/{aid}/steps/5/complete"), 409)
+
+
+def test_completing_a_step_with_a_stale_version_is_a_409_conflict(api: Api) -> None:
+    with api.client() as c:
+        aid = register(c)
+        step_one(c, aid)
+        version = ok(c.get(f"/api/v1/alliances/{aid}"))["version"]
+        ok(c.post(f"/api/v1/alliances/{aid}/goals", json={"text": "Jemand anderes war schneller"}), 201)
+        stale = is_problem(c.post(f"/api/v1/alliances/{aid}/steps/1/complete", headers={"If-Match": str(version)}), 409)
+        assert "inzwischen" in stale["detail"]
+        current = ok(c.get(f"/api/v1/alliances/{aid}"))["version"]
+        done = c.post(f"/api/v1/alliances/{aid}/steps/1/complete", headers={"If-Match": str(current)})
+        assert ok(done)["step"] == 2
