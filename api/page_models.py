@@ -111,6 +111,17 @@ def _assessments(a: Alliance) -> tuple[dict[str, int] | None, dict[str, int] | N
     )
 
 
+def _recipient(role: str, names: dict[str, str]) -> str:
+    """A follow-up's recipient as the page says it: the role, or the named partner/organiser."""
+    kind, _, actor = role.partition(":")
+    if kind == "koordination":
+        return "Koordination"
+    if kind == "servicebuero":
+        return "Servicebüro"
+    who = names.get(actor, "unbekannt")
+    return f"{who} (Partner)" if kind == "partner" else f"{who} (Organisation des Treffens)"
+
+
 def alliance_page(ctx: Context, alliance_id: UUID, as_of: datetime | None) -> dict[str, Any]:
     app = ctx.application
     alliance = app.get_alliance(alliance_id) if as_of is None else app.alliance_as_of(alliance_id, as_of)
