@@ -42,8 +42,14 @@ class Stack:
     settings: Settings
     application: AllianceApplication
     tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+    stops: dict[str, asyncio.Event] = field(default_factory=dict)
     absent: list[str] = field(default_factory=list)
     temporal: bool = False
+
+    def start(self, name: str, serve: Callable[[asyncio.Event], Awaitable[None]]) -> None:
+        """Starts a part with a stop event of its own, so the parts can be stopped one by one."""
+        self.stops[name] = asyncio.Event()
+        self.tasks[name] = asyncio.create_task(serve(self.stops[name]), name=name)
 
     def probes(self) -> dict[str, Callable[[], dict[str, Any]]]:
         shared = component_probes(self.settings, self.application)
@@ -70,7 +76,7 @@ class Stack:
 async def run(settings: Settings, console: Console) -> None:
     application = await asyncio.to_thread(build_application, settings)
     stack = Stack(settings, application)
-    stop = asyncio.Event()
+    stop = asyncio.Event()  # Ctrl-C, or a part that failed
     loop = asyncio.get_running_loop()
 
     def interrupt() -> None:
@@ -96,15 +102,15 @@ async def run(settings: Settings, console: Console) -> None:
                 if module is None:
                     stack.absent.append(LABELS[name])
                     continue
-                stack.tasks[name] = asyncio.create_task(module.serve(settings, application, stop), name=name)
+                stack.start(name, lambda own_stop, m=module: m.serve(settings, application, own_stop))
             from workers.api import serve as serve_api
 
-            stack.tasks["api"] = asyncio.create_task(
-                serve_api(settings, application, stop, probes=stack.probes()), name="api"
-            )
+            probes = stack.probes()
+            stack.start("api", lambda own_stop: serve_api(settings, application, own_stop, probes=probes))
             await asyncio.sleep(0.5)
             _banner(console, settings, stack)
             await _supervise(stack, stop, console)
+            await _shut_down(stack, console)
     finally:
         await asyncio.to_thread(application.close)
         console.print("Alle Dienste beendet; die Daten bleiben erhalten.")
@@ -133,13 +139,20 @@ async def _supervise(stack: Stack, stop: asyncio.Event, console: Console) -> Non
             console.print(f"[bold red]Der Dienst {task.get_name()} ist beendet[/]" + (f": {error}" if error else ""))
             log.error("part_stopped", part=task.get_name(), error=str(error) if error else None)
             stop.set()
-    parts = [t for t in stack.tasks.values() if not t.done()]
-    if parts:
-        _, late = await asyncio.wait(parts, timeout=20)
-        for task in late:
-            task.cancel()
-        await asyncio.gather(*late, return_exceptions=True)
     waiting.cancel()
+
+
+async def _shut_down(stack: Stack, console: Console, patience: float = 15) -> None:
+    """Stops the parts in the reverse order of their start: nothing loses what it depends on
+    (the worker its mail sink, the relay and the worker Temporal) while it still runs."""
+    for name in reversed(list(stack.tasks)):
+        task = stack.tasks[name]
+        stack.stops[name].set()
+        done, _ = await asyncio.wait({task}, timeout=patience)
+        if not done:
+            console.print(f"Der Dienst {name} beendet sich nicht; er wird abgebrochen.")
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
 
 
 def _banner(console: Console, settings: Settings, stack: Stack) -> None:
