@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
+import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -87,6 +89,7 @@ async def run(settings: Settings, console: Console) -> None:
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, interrupt)
+    stuck: list[str] = []
     try:
         await _load_demo_if_empty(application, console)
         async with contextlib.AsyncExitStack() as exits:
@@ -110,10 +113,17 @@ async def run(settings: Settings, console: Console) -> None:
             await asyncio.sleep(0.5)
             _banner(console, settings, stack)
             await _supervise(stack, stop, console)
-            await _shut_down(stack, console)
+            stuck = await _shut_down(stack, console)
     finally:
         await asyncio.to_thread(application.close)
         console.print("Alle Dienste beendet; die Daten bleiben erhalten.")
+    if stuck:
+        # Whatever hangs holds nothing that is not already stored (events are committed
+        # atomically, workflows live in Temporal): end the process rather than wait forever.
+        log.warning("parts_left_behind", parts=stuck)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 async def _load_demo_if_empty(application: AllianceApplication, console: Console) -> None:
@@ -142,17 +152,24 @@ async def _supervise(stack: Stack, stop: asyncio.Event, console: Console) -> Non
     waiting.cancel()
 
 
-async def _shut_down(stack: Stack, console: Console, patience: float = 15) -> None:
+async def _shut_down(stack: Stack, console: Console, patience: float = 15) -> list[str]:
     """Stops the parts in the reverse order of their start: nothing loses what it depends on
-    (the worker its mail sink, the relay and the worker Temporal) while it still runs."""
+    (the worker its mail sink, the relay and the worker Temporal) while it still runs.
+    Returns the parts that ignored both the stop and the cancellation."""
+    stuck = []
     for name in reversed(list(stack.tasks)):
         task = stack.tasks[name]
         stack.stops[name].set()
         done, _ = await asyncio.wait({task}, timeout=patience)
+        if done:
+            continue
+        console.print(f"Der Dienst {name} beendet sich nicht; er wird abgebrochen.")
+        log.warning("part_cancelled", part=name)
+        task.cancel()
+        done, _ = await asyncio.wait({task}, timeout=5)
         if not done:
-            console.print(f"Der Dienst {name} beendet sich nicht; er wird abgebrochen.")
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+            stuck.append(name)
+    return stuck
 
 
 def _banner(console: Console, settings: Settings, stack: Stack) -> None:

@@ -28,7 +28,9 @@ def start(var: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
         "BUENDNIS_SMTP_PORT": str(free_port()),
         "BUENDNIS_LOG_FORMAT": "json",
     }
-    return subprocess.Popen([str(BIN), "up"], env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [str(BIN), "up"], env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True
+    )
 
 
 def wait_for_token(log: Path, process: subprocess.Popen[bytes], timeout: float = 240) -> str:
@@ -43,8 +45,13 @@ def wait_for_token(log: Path, process: subprocess.Popen[bytes], timeout: float =
 
 
 def stop(process: subprocess.Popen[bytes]) -> int:
-    process.send_signal(signal.SIGINT)
-    return process.wait(timeout=60)
+    """Ctrl-C, as in a terminal: to the process group (the Temporal dev server gets it too)."""
+    os.killpg(process.pid, signal.SIGINT)
+    try:
+        return process.wait(timeout=90)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise
 
 
 def test_up_loads_the_demo_prints_urls_and_a_token_and_keeps_the_data_on_restart(tmp_path: Path) -> None:
