@@ -12,6 +12,7 @@ import contextlib
 import os
 import signal
 import sys
+import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,7 @@ from workers.settings import Settings
 log = structlog.get_logger("up")
 Serve = Callable[[Settings, AllianceApplication, asyncio.Event], Awaitable[None]]
 # The long-running parts, in start order: (name in /health, module with `serve`).
+EXIT_GRACE = 10.0  # seconds the interpreter gets to exit once every part has stopped
 LABELS = {"mail_sink": "Mail-Sammler", "projector": "Projektoren", "worker": "Temporal-Worker", "relay": "Relay"}
 PARTS = (
     ("mail_sink", "workers.mail_sink"),
@@ -117,13 +119,21 @@ async def run(settings: Settings, console: Console) -> None:
     finally:
         await asyncio.to_thread(application.close)
         console.print("Alle Dienste beendet; die Daten bleiben erhalten.")
+        # A thread a part left behind (e.g. an activity) must not keep the process alive.
+        watchdog = threading.Timer(EXIT_GRACE, _exit_now, ("threads_left_behind",))
+        watchdog.daemon = True
+        watchdog.start()
     if stuck:
-        # Whatever hangs holds nothing that is not already stored (events are committed
-        # atomically, workflows live in Temporal): end the process rather than wait forever.
-        log.warning("parts_left_behind", parts=stuck)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(0)
+        _exit_now("parts_left_behind", parts=stuck)
+
+
+def _exit_now(reason: str, **details: Any) -> None:
+    # Whatever still runs holds nothing that is not already stored (events are committed
+    # atomically, workflows live in Temporal): end the process rather than wait forever.
+    log.warning(reason, **details)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 async def _load_demo_if_empty(application: AllianceApplication, console: Console) -> None:
