@@ -20,6 +20,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from uuid import UUID
 
 from bench.common import Figure, percentile, write_results
 from domain.errors import RuleViolation
@@ -170,14 +171,16 @@ def main() -> None:
         print(f"building {ALLIANCES} alliances with {YEARS:g} years of history …", flush=True)
         rng, now = random.Random(7), datetime.now(UTC)
         built = time.perf_counter()
-        large = []
+        large: list[UUID] = []
         for i in range(ALLIANCES):
             try:
-                large.append(build_alliance(app, f"Stadt {i}", "Hessen", 5, now - timedelta(days=365 * YEARS), rng,
-                                            now - timedelta(days=10)).alliance_id)
+                large.append(
+                    build_alliance(
+                        app, f"Stadt {i}", "Hessen", 5, now - timedelta(days=365 * YEARS), rng, now - timedelta(days=10)
+                    ).alliance_id
+                )
             except RuleViolation:
                 continue  # the demo generator's random contacts missed step 1's criterion: take the next
-        ]
         events = app.recorder.max_notification_id()
         print(f"  {len(large)} alliances in step 5", flush=True)
         print(f"  {events} events in {time.perf_counter() - built:.0f} s", flush=True)
