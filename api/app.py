@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from api.context import Context, Probe
 from api.limits import MAX_BODY, BodyLimit
 from api.problems import CatchAll, install_problem_handlers
+from api.read_cache import ReadCache
 from domain.application import AllianceApplication, Clock, utc_now
 from domain.follow_ups import FollowUpPolicy
 from workers.settings import Settings
@@ -50,6 +51,7 @@ def create_app(
         mail_dir=settings.var_dir / "mail",
         writer=ThreadPoolExecutor(1, thread_name_prefix="writer") if settings.store == "sqlite" else None,
     )
+    app.state.ctx.fleet_cache = ReadCache(lambda: application.recorder.max_notification_id() or 0)
     install_problem_handlers(app)
     for module in (health, alliances, commitments, reads, calendar, pages):
         app.include_router(module.router)

@@ -36,6 +36,7 @@ class Context:
     probes: dict[str, Probe] = field(default_factory=dict)
     writer: Executor | None = None  # SQLite: one writer thread, commands queue here, not in busy-waits
     mail_dir: Path | None = None  # where the local mail sink stores each mail as a file
+    fleet_cache: Any = None  # ReadCache of the dashboard (API.md lets it lag a few seconds)
     unexpected_errors: int = 0  # answers of the catch-all handler; tests show no input reaches it
 
     async def execute(self, call: Callable[[], T]) -> T:
@@ -43,6 +44,13 @@ class Context:
         if self.writer is not None:
             return await asyncio.get_running_loop().run_in_executor(self.writer, call)
         return await anyio.to_thread.run_sync(call)
+
+    def dashboard(self, state: str | None, status: str | None) -> dict[str, Any]:
+        queries = self.require_queries()
+        result: dict[str, Any] = self.fleet_cache.get(
+            ("dashboard", state, status), lambda: queries.dashboard(state=state, status=status)
+        )
+        return result
 
     def require_queries(self) -> Any:
         if self.queries is None:

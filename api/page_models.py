@@ -40,6 +40,17 @@ def _pairs(data: Any, labels: dict[str, str] | None = None) -> list[tuple[str, f
     return rows
 
 
+def _all_alliances(queries: Any, state: str | None, status: str | None) -> list[dict[str, Any]]:
+    """The whole selection, page by page (the list cursor of the read models)."""
+    alliances: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        page, cursor = queries.list_alliances(state=state, status=status, after=cursor, limit=500)
+        alliances.extend(page)
+        if not cursor:
+            return alliances
+
+
 def dashboard_page(ctx: Context, state: str | None, status: str | None) -> dict[str, Any]:
     queries = ctx.queries
     base: dict[str, Any] = {
@@ -51,14 +62,8 @@ def dashboard_page(ctx: Context, state: str | None, status: str | None) -> dict[
     }
     if queries is None:
         return {**base, "available": False}
-    board = queries.dashboard(state=state, status=status)
-    alliances: list[dict[str, Any]] = []
-    cursor = None
-    while True:  # the whole selection, page by page (the list cursor of the read models)
-        page, cursor = queries.list_alliances(state=state, status=status, after=cursor, limit=500)
-        alliances.extend(page)
-        if not cursor:
-            break
+    board = ctx.dashboard(state, status)
+    alliances = ctx.fleet_cache.get(("alliances", state, status), lambda: _all_alliances(queries, state, status))
     per_step = board.get("alliances_per_step", {})
     funnel = [(f"{n}. {STEP_TITLES[n]}", _number(per_step.get(str(n), 0))) for n in range(1, 6)]
     averages = board.get("dimension_averages") or {}

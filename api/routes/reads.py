@@ -74,8 +74,7 @@ def history(alliance_id: UUID, c: CallerDep, until: Moment = None, since: Moment
 @router.get("/dashboard", summary="Übersicht des Servicebüros")
 def dashboard(c: CallerDep, state: Bundesland | None = None, status: Status | None = None) -> dict[str, Any]:
     c.principal.require_servicebuero()
-    result: dict[str, Any] = c.ctx.require_queries().dashboard(state=state.value if state else None, status=status)
-    return result
+    return c.ctx.dashboard(state.value if state else None, status)
 
 
 @router.get("/audit/verify", summary="Integrität des Prüfpfads prüfen")
