@@ -121,14 +121,15 @@ def _free_port() -> int:
         return port
 
 
-def _project(settings: object, app: object) -> bool:
-    """Runs the projectors until they caught up with the store; False when they are not present."""
+def _project(settings: object, app: object) -> float | None:
+    """Runs the projectors until they caught up with the store, and returns the read models'
+    own dashboard p99 in ms (uncached, in-process); None when they are not present."""
     try:
         from projections.queries import build_queries  # type: ignore[import-not-found]
         from workers.projector import serve  # type: ignore[import-not-found]
     except ImportError:
         print("  read models absent: dashboard not measured", flush=True)
-        return False
+        return None
     queries = build_queries(settings, application=app)
 
     async def catch_up() -> None:
@@ -147,7 +148,12 @@ def _project(settings: object, app: object) -> bool:
     started = time.perf_counter()
     asyncio.run(catch_up())
     print(f"  projected in {time.perf_counter() - started:.0f} s", flush=True)
-    return True
+    samples = []
+    for _ in range(30):
+        t = time.perf_counter()
+        queries.dashboard()
+        samples.append(time.perf_counter() - t)
+    return percentile(samples, 99) * 1000
 
 
 def main() -> None:
@@ -208,7 +214,7 @@ def main() -> None:
 
             reads: dict[str, list[float]] = {}
             pages = [("alliance_page", f"/alliances/{big}"), ("alliance_json", f"/api/v1/alliances/{big}")]
-            if projected:  # the dashboard needs the read models
+            if projected is not None:  # the dashboard needs the read models
                 pages += [("dashboard_page", "/"), ("dashboard_json", "/api/v1/dashboard")]
             for name, path in pages:
                 _, lat, fails = asyncio.run(_load("127.0.0.1", port, token, [("GET", path, None)] * READS, 1))
@@ -235,20 +241,19 @@ def main() -> None:
             "api.command_p99", p99, "ms", f"limit 25 ms at {CLIENTS} concurrent clients", 25.0, 25.0 / p99, "≤ 25 ms"
         ),
     ]
+    history = f"{len(large)} alliances × {YEARS:g} years, {events} events"
     for name, lat in reads.items():
         value = percentile(lat, 99) * 1000
-        figures.append(
-            Figure(
-                f"api.{name}_p99",
-                value,
-                "ms",
-                f"limit 50 ms ({len(large)} alliances × {YEARS:g} years, {events} events); "
-                f"in-process load of the alliance and its commitments p99 {anchor_p99:.1f} ms",
-                50.0,
-                50.0 / value,
-                "≤ 50 ms",
+        if name.startswith("dashboard"):
+            anchor = (
+                f"limit 50 ms ({history}); the read models' dashboard computed uncached in-process: "
+                f"p99 {projected:.1f} ms (the API caches it for ≤ 2 s, as API.md lets it lag)"
             )
-        )
+        else:
+            anchor = (
+                f"limit 50 ms ({history}); in-process load of the alliance and its commitments p99 {anchor_p99:.1f} ms"
+            )
+        figures.append(Figure(f"api.{name}_p99", value, "ms", anchor, 50.0, 50.0 / value, "≤ 50 ms"))
     write_results("api", figures)
 
 
