@@ -11,6 +11,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from api.auth import COOKIE, Principal, decode_token
 from api.context import context, instant, page_principal
@@ -70,8 +71,14 @@ def dashboard(request: Request, land: Filter = None, status: Filter = None) -> R
         return RedirectResponse(f"/alliances/{who.alliance_id}", status_code=303)
     state = land if land in STATES else None
     chosen = status if status in STATUSES else None
-    data = dashboard_page(context(request), state, chosen)
-    return _render(request, "dashboard.html", title="Übersicht des Servicebüros", who=who, **data)
+    ctx = context(request)
+
+    def body() -> Markup:
+        return Markup(templates.get_template("dashboard_body.html").render(**dashboard_page(ctx, state, chosen)))
+
+    # Rendered once per change of the read models (and at most every few seconds): the whole fleet.
+    html = ctx.fleet_cache.get(("dashboard_page", state, chosen), body) if ctx.queries is not None else body()
+    return _render(request, "dashboard.html", title="Übersicht des Servicebüros", who=who, body=html)
 
 
 @router.get("/alliances/{alliance_id}", response_class=HTMLResponse)

@@ -332,3 +332,15 @@ def test_completing_a_step_with_a_stale_version_is_a_409_conflict(api: Api) -> N
         current = ok(c.get(f"/api/v1/alliances/{aid}"))["version"]
         done = c.post(f"/api/v1/alliances/{aid}/steps/1/complete", headers={"If-Match": str(current)})
         assert ok(done)["step"] == 2
+
+
+def test_pages_escape_what_users_typed(api: Api) -> None:
+    with api.client() as c:
+        aid = register(c, "<script>alert('Bündnis')</script>")
+        ok(
+            c.post(f"/api/v1/alliances/{aid}/actors", json={"name": "<img src=x onerror=alert(1)>", "sector": "kita"}),
+            201,
+        )
+        page = c.get(f"/alliances/{aid}").text
+    assert "<script>alert(" not in page and "&lt;script&gt;" in page
+    assert "<img src=x" not in page and "&lt;img src=x" in page
