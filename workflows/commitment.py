@@ -1,0 +1,126 @@
+"""CommitmentWorkflow: the reminders of one partner commitment, from its pledge until it closes.
+
+Signals: `event(EventNotice)` from the relay. Queries: `view()`, `upcoming()`, `progress()`.
+Reminds partner and coordinator before the due date, marks the commitment overdue at the due date
+(through the application, which re-checks), escalates to the Servicebüro later, re-arms when the
+due date is amended, and ends when fulfilled or withdrawn; a yearly commitment goes on with its
+next period (the domain starts it on fulfilment).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from domain.follow_ups import FollowUp, due_now, next_due_at, plan_commitment
+    from workflows.activities import FollowUpActivities
+    from workflows.alliance import LOCAL, SEND
+    from workflows.payloads import (
+        EVENT_SIGNAL,
+        CommitmentCarry,
+        CommitmentInput,
+        CommitmentView,
+        EventNotice,
+        FollowUpOrder,
+        LoadRequest,
+        Upcoming,
+    )
+    from workflows.view import upcoming
+
+CLOSED = ("fulfilled", "withdrawn")
+
+
+@workflow.defn
+class CommitmentWorkflow:
+    """The follow-ups of one commitment; continues as new across the years of a recurring one."""
+
+    def __init__(self) -> None:
+        self._commitment_id = ""
+        self._view: CommitmentView | None = None
+        self._seen = 0
+        self._dirty = False
+        self._ignored = 0
+        self._loads = 0
+        self._cancelled: set[str] = set()
+
+    @workflow.run
+    async def run(self, input: CommitmentInput) -> str:
+        self._commitment_id = input.commitment_id
+        if input.carry is not None:
+            self._view, self._seen = input.carry.view, input.carry.seen
+        while True:
+            if self._view is None or self._dirty:
+                if await self._load() is None:
+                    workflow.logger.warning("Zusage %s gibt es nicht; Ablauf endet", self._commitment_id)
+                    return "unbekannt"
+            assert self._view is not None
+            now = workflow.now()
+            plans = plan_commitment(self._view.facts, now, self._view.policy)
+            if self._view.facts.status in CLOSED:
+                return self._view.facts.status
+            due = [f for f in due_now(plans, now) if f.key not in self._cancelled]
+            if due:
+                for follow_up in due:
+                    await self._fire(follow_up, now)
+                self._dirty = True
+                continue
+            info = workflow.info()
+            if info.is_continue_as_new_suggested() or info.get_current_history_length() >= input.max_history:
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                workflow.continue_as_new(CommitmentInput(
+                    commitment_id=input.commitment_id, max_history=input.max_history,
+                    carry=CommitmentCarry(self._view, self._seen)))
+            wake = next_due_at(plans, now)
+            try:
+                await workflow.wait_condition(lambda: self._dirty,
+                                              timeout=None if wake is None else wake - now)
+            except asyncio.TimeoutError:
+                pass
+
+    @workflow.signal(name=EVENT_SIGNAL)
+    def event(self, notice: EventNotice) -> None:
+        if notice.aggregate_id != self._commitment_id and self._commitment_id:
+            workflow.logger.warning("Hinweis für %s an %s verworfen", notice.aggregate_id, self._commitment_id)
+            return
+        if notice.position <= self._seen:
+            self._ignored += 1
+            return
+        self._seen = notice.position
+        self._dirty = True
+
+    @workflow.query
+    def view(self) -> CommitmentView | None:
+        return self._view
+
+    @workflow.query
+    def upcoming(self) -> list[Upcoming]:
+        if self._view is None:
+            return []
+        return upcoming(plan_commitment(self._view.facts, workflow.now(), self._view.policy))
+
+    @workflow.query
+    def progress(self) -> dict[str, int]:
+        return {"seen": self._seen, "ignored": self._ignored, "loads": self._loads,
+                "history_length": workflow.info().get_current_history_length()}
+
+    async def _load(self) -> CommitmentView | None:
+        self._dirty = False
+        self._cancelled.clear()
+        self._loads += 1
+        view: CommitmentView | None = await workflow.execute_local_activity_method(
+            FollowUpActivities.load_commitment, LoadRequest(self._commitment_id, workflow.now()), **LOCAL)
+        self._view = view
+        return view
+
+    async def _fire(self, follow_up: FollowUp, now: datetime) -> None:
+        outcome = await workflow.execute_local_activity_method(
+            FollowUpActivities.record_commitment_follow_up,
+            FollowUpOrder(self._commitment_id, follow_up.key, now), **LOCAL)
+        if outcome.status == "cancelled":
+            self._cancelled.add(follow_up.key)
+        if outcome.status == "recorded" and outcome.notification is not None:
+            await workflow.execute_activity_method(FollowUpActivities.send_notification,
+                                                   outcome.notification, **SEND)

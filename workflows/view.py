@@ -1,0 +1,26 @@
+"""Pure readings of a workflow's view: stalled-since, and the upcoming follow-ups for queries."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from domain.follow_ups import AllianceFacts, FollowUp, FollowUpPolicy, add_months
+from workflows.payloads import Upcoming
+
+
+def stalled_since(facts: AllianceFacts, policy: FollowUpPolicy, now: datetime) -> datetime | None:
+    """Since when the alliance counts as stalled (a step unchanged too long, or no meeting in step 5)."""
+    if facts.status != "active":
+        return None
+    if 1 <= facts.step <= 4:
+        days = policy.stalled_days_step4 if facts.step == 4 else policy.stalled_days
+        since = facts.step_entered_at + timedelta(days=days)
+    else:
+        last = facts.last_all_partner_meeting_on or facts.step_entered_at.date()
+        since = datetime.combine(add_months(last, policy.cadence_reminder_months), datetime.min.time(),
+                                 tzinfo=facts.step_entered_at.tzinfo)
+    return since if since <= now else None
+
+
+def upcoming(plans: list[FollowUp]) -> list[Upcoming]:
+    return [Upcoming(f.rule, f.label, f.key, f.due_at, f.recipients) for f in plans]
