@@ -146,6 +146,18 @@ async def eventually(check: Callable[[], Any], *, timeout: float = 10.0) -> Any:
         await asyncio.sleep(0.05)
 
 
+async def terminate_all(h: Harness) -> None:
+    """Ends the test's workflows: a timer firing later with no worker would hold the shared server's clock."""
+    from workflows.relay import route
+
+    targets = {t.workflow_id for n in h.app.recorder.select_notifications(1, 1_000_000) if (t := route(n))}
+    for workflow_id in targets:
+        try:
+            await h.env.client.get_workflow_handle(workflow_id).terminate("Test beendet")
+        except Exception:
+            pass
+
+
 @pytest.fixture
 async def harness(ts_env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[Harness]:
     settings = load_settings(store="sqlite", var_dir=tmp_path / "var")
@@ -164,5 +176,6 @@ async def harness(ts_env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[
     await h.now()
     async with make_worker():
         yield h
+        await terminate_all(h)
     executor.shutdown(wait=False)
     app.close()
