@@ -49,6 +49,7 @@ class AllianceWorkflow:
         self._ignored = 0
         self._loads = 0
         self._cancelled: set[str] = set()
+        self._generation = 1
         self._search_attributes: tuple[str, ...] = ()
 
     @workflow.run
@@ -57,6 +58,7 @@ class AllianceWorkflow:
         if input.carry is not None:
             self._view, self._seen = input.carry.view, input.carry.seen
             self._search_attributes = input.carry.search_attributes
+            self._generation = input.carry.generation + 1
         while True:
             if self._view is None or self._dirty:
                 view = await self._load()
@@ -81,7 +83,7 @@ class AllianceWorkflow:
                 workflow.continue_as_new(AllianceInput(
                     alliance_id=input.alliance_id, max_history=input.max_history,
                     search_attributes=input.search_attributes,
-                    carry=AllianceCarry(self._view, self._seen, self._search_attributes)))
+                    carry=AllianceCarry(self._view, self._seen, self._search_attributes, self._generation)))
             wake = next_due_at(plans, now)
             try:
                 await workflow.wait_condition(lambda: self._dirty,
@@ -115,7 +117,8 @@ class AllianceWorkflow:
     @workflow.query
     def progress(self) -> dict[str, int]:
         return {"seen": self._seen, "ignored": self._ignored, "loads": self._loads,
-                "history_length": workflow.info().get_current_history_length()}
+                "history_length": workflow.info().get_current_history_length(),
+                "generation": self._generation}
 
     async def _load(self) -> AllianceView | None:
         self._dirty = False

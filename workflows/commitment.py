@@ -45,12 +45,14 @@ class CommitmentWorkflow:
         self._ignored = 0
         self._loads = 0
         self._cancelled: set[str] = set()
+        self._generation = 1
 
     @workflow.run
     async def run(self, input: CommitmentInput) -> str:
         self._commitment_id = input.commitment_id
         if input.carry is not None:
             self._view, self._seen = input.carry.view, input.carry.seen
+            self._generation = input.carry.generation + 1
         while True:
             if self._view is None or self._dirty:
                 if await self._load() is None:
@@ -72,7 +74,7 @@ class CommitmentWorkflow:
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 workflow.continue_as_new(CommitmentInput(
                     commitment_id=input.commitment_id, max_history=input.max_history,
-                    carry=CommitmentCarry(self._view, self._seen)))
+                    carry=CommitmentCarry(self._view, self._seen, self._generation)))
             wake = next_due_at(plans, now)
             try:
                 await workflow.wait_condition(lambda: self._dirty,
@@ -104,7 +106,8 @@ class CommitmentWorkflow:
     @workflow.query
     def progress(self) -> dict[str, int]:
         return {"seen": self._seen, "ignored": self._ignored, "loads": self._loads,
-                "history_length": workflow.info().get_current_history_length()}
+                "history_length": workflow.info().get_current_history_length(),
+                "generation": self._generation}
 
     async def _load(self) -> CommitmentView | None:
         self._dirty = False

@@ -60,6 +60,7 @@ class AllianceCarry:
     view: AllianceView | None
     seen: int
     search_attributes: tuple[str, ...] = ()
+    generation: int = 1
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class CommitmentView:
 class CommitmentCarry:
     view: CommitmentView | None
     seen: int
+    generation: int = 1
 
 
 @dataclass(frozen=True)

@@ -74,12 +74,26 @@ class Harness:
     mailer: RecordingMailer
     task_queue: str
     policy: FollowUpPolicy
-    make_worker: Callable[[], Worker]
+    make_worker: Callable[..., Worker]
     positions: PositionStore = field(default_factory=MemoryPositionStore)
     max_history: int = 3000
+    worker: Worker | None = None
+    _worker_task: asyncio.Task[None] | None = None
+
+    async def start_worker(self, **options: Any) -> None:
+        self.worker = self.make_worker(**options)
+        self._worker_task = asyncio.create_task(self.worker.run())
+
+    async def stop_worker(self) -> None:
+        if self.worker is not None and self._worker_task is not None:
+            await self.worker.shutdown()
+            await self._worker_task
+        self.worker = self._worker_task = None
+
+    relayed: int = 0
 
     def relay(self, positions: PositionStore | None = None, batch_size: int = 1000) -> Relay:
-        return Relay(self.app, self.env.client, positions or self.positions,
+        return TrackedRelay(self, self.app, self.env.client, positions or self.positions,
                      WorkflowOptions(self.task_queue, max_history=self.max_history, search_attributes=False),
                      batch_size=batch_size)
 
@@ -96,7 +110,7 @@ class Harness:
 
     async def advance(self, delta: timedelta) -> datetime:
         await self.env.sleep(delta)
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(0.1)
         return await self.now()
 
     def alliance_handle(self, alliance_id: uuid.UUID) -> WorkflowHandle[Any, Any]:
@@ -107,7 +121,7 @@ class Harness:
 
     async def settle(self, handle: WorkflowHandle[Any, Any]) -> dict[str, int]:
         """Waits until the workflow has acted on everything relayed (its position caught up)."""
-        target = self._last_position(handle.id)
+        target = self._last_position(handle.id, self.relayed)
         for _ in range(200):
             try:
                 progress: dict[str, int] = await handle.query("progress")
@@ -119,10 +133,10 @@ class Harness:
             await asyncio.sleep(0.05)
         raise AssertionError(f"{handle.id} hat die Ereignisse nicht verarbeitet")
 
-    def _last_position(self, workflow_id: str) -> int:
+    def _last_position(self, workflow_id: str, upto: int) -> int:
         aggregate_id = uuid.UUID(workflow_id.split("-", 1)[1])
         last = 0
-        for n in self.app.recorder.select_notifications(1, 1_000_000):
+        for n in self.app.recorder.select_notifications(1, 1_000_000, stop=upto):
             if n.originator_id == aggregate_id:
                 last = n.id
         return last
@@ -132,6 +146,19 @@ class Harness:
 
     def commitment_follow_ups(self, commitment_id: uuid.UUID) -> list[str]:
         return list(self.app.repository.get(commitment_id).follow_ups)
+
+
+class TrackedRelay(Relay):
+    """A relay that tells the harness how far it got (so tests know what the workflows were told)."""
+
+    def __init__(self, harness: Harness, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.harness = harness
+
+    async def run_once(self) -> int:
+        read = await super().run_once()
+        self.harness.relayed = max(self.harness.relayed, self.position)
+        return read
 
 
 async def eventually(check: Callable[[], Any], *, timeout: float = 10.0) -> Any:
@@ -169,13 +196,16 @@ async def harness(ts_env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[
     task_queue = f"tq-{uuid.uuid4().hex[:12]}"
     executor = ThreadPoolExecutor(8)
 
-    def make_worker() -> Worker:
-        return build_worker(ts_env.client, task_queue, activities, executor)
+    def make_worker(**options: Any) -> Worker:
+        return build_worker(ts_env.client, task_queue, activities, executor, **options)
 
     h = Harness(ts_env, app, clock, mailer, task_queue, policy, make_worker)
     await h.now()
-    async with make_worker():
+    await h.start_worker()
+    try:
         yield h
         await terminate_all(h)
-    executor.shutdown(wait=False)
+    finally:
+        await h.stop_worker()
+        executor.shutdown(wait=False)
     app.close()
