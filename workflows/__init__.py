@@ -1,1 +1,1 @@
-"""Temporal workflows of the alliances and commitments, their activities, and the relay that feeds them."""
+"""Temporal workflows of alliances and commitments, their activities, and the relay."""

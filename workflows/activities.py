@@ -19,7 +19,15 @@ from domain.application import AllianceApplication
 from domain.commitment import Commitment
 from domain.errors import NotFound
 from domain.facts import alliance_facts, commitment_facts
-from domain.follow_ups import COORDINATOR, SERVICEBUERO, FollowUp, FollowUpPolicy, due_now, plan_alliance, plan_commitment
+from domain.follow_ups import (
+    COORDINATOR,
+    SERVICEBUERO,
+    FollowUp,
+    FollowUpPolicy,
+    due_now,
+    plan_alliance,
+    plan_commitment,
+)
 from domain.steps import STEP_TITLES
 from workflows.clock import at
 from workflows.notifications import (
@@ -44,8 +52,14 @@ log = structlog.get_logger(__name__)
 class FollowUpActivities:
     """Holds the application, the follow-up policy and the mailer (given by the worker)."""
 
-    def __init__(self, application: AllianceApplication, policy: FollowUpPolicy, mailer: Mailer, *,
-                 sender: str) -> None:
+    def __init__(
+        self,
+        application: AllianceApplication,
+        policy: FollowUpPolicy,
+        mailer: Mailer,
+        *,
+        sender: str,
+    ) -> None:
         self.application = application
         self.policy = policy
         self.mailer = mailer
@@ -62,7 +76,7 @@ class FollowUpActivities:
 
     def _commitment(self, commitment_id: str) -> Commitment | None:
         try:
-            commitment = self.application.repository.get(UUID(commitment_id))
+            commitment: object = self.application.repository.get(UUID(commitment_id))
         except (AggregateNotFoundError, ValueError):
             return None
         return commitment if isinstance(commitment, Commitment) else None
@@ -72,8 +86,12 @@ class FollowUpActivities:
         alliance = self._alliance(request.aggregate_id)
         if alliance is None:
             return None
-        return AllianceView(alliance_facts(alliance, self.application.policy), self.policy,
-                            alliance.name, alliance.state.value)
+        return AllianceView(
+            alliance_facts(alliance, self.application.policy),
+            self.policy,
+            alliance.name,
+            alliance.state.value,
+        )
 
     @activity.defn(name="load_commitment")
     def load_commitment(self, request: LoadRequest) -> CommitmentView | None:
@@ -91,18 +109,29 @@ class FollowUpActivities:
             return FollowUpOutcome("cancelled")
         if order.key in alliance.follow_ups:
             return FollowUpOutcome("already")
-        plans = plan_alliance(alliance_facts(alliance, self.application.policy), order.now, self.policy)
+        plans = plan_alliance(
+            alliance_facts(alliance, self.application.policy), order.now, self.policy
+        )
         follow_up = next((f for f in due_now(plans, order.now) if f.key == order.key), None)
         if follow_up is None:
             log.info("follow_up_cancelled", alliance_id=order.aggregate_id, key=order.key)
             return FollowUpOutcome("cancelled")
         with at(order.now):
             recorded = self.application.record_alliance_follow_up(
-                alliance.id, key=follow_up.key, rule=follow_up.rule, subject_id=follow_up.subject_id,
-                recipients=list(follow_up.recipients), due_at=follow_up.due_at)
-        log.info("follow_up_recorded", alliance_id=order.aggregate_id, key=order.key, recorded=recorded)
-        return FollowUpOutcome("recorded" if recorded else "already",
-                               Notification(order.aggregate_id, follow_up) if recorded else None)
+                alliance.id,
+                key=follow_up.key,
+                rule=follow_up.rule,
+                subject_id=follow_up.subject_id,
+                recipients=list(follow_up.recipients),
+                due_at=follow_up.due_at,
+            )
+        log.info(
+            "follow_up_recorded", alliance_id=order.aggregate_id, key=order.key, recorded=recorded
+        )
+        return FollowUpOutcome(
+            "recorded" if recorded else "already",
+            Notification(order.aggregate_id, follow_up) if recorded else None,
+        )
 
     @activity.defn(name="record_commitment_follow_up")
     def record_commitment_follow_up(self, order: FollowUpOrder) -> FollowUpOutcome:
@@ -121,11 +150,20 @@ class FollowUpActivities:
             if follow_up.rule == "commitment_overdue":
                 app.mark_commitment_overdue(alliance_id, commitment.id, on=order.now.date())
             recorded = app.record_commitment_follow_up(
-                alliance_id, commitment.id, key=follow_up.key, rule=follow_up.rule,
-                recipients=list(follow_up.recipients), due_at=follow_up.due_at)
-        log.info("follow_up_recorded", commitment_id=order.aggregate_id, key=order.key, recorded=recorded)
+                alliance_id,
+                commitment.id,
+                key=follow_up.key,
+                rule=follow_up.rule,
+                recipients=list(follow_up.recipients),
+                due_at=follow_up.due_at,
+            )
+        log.info(
+            "follow_up_recorded", commitment_id=order.aggregate_id, key=order.key, recorded=recorded
+        )
         notification = Notification(str(alliance_id), follow_up, commitment_id=order.aggregate_id)
-        return FollowUpOutcome("recorded" if recorded else "already", notification if recorded else None)
+        return FollowUpOutcome(
+            "recorded" if recorded else "already", notification if recorded else None
+        )
 
     # ---- sending -----------------------------------------------------------------------------
 
@@ -136,11 +174,20 @@ class FollowUpActivities:
         if alliance is None:
             return ""
         mail = self.mail_for(alliance, notification)
-        message = compose(mail, notification.follow_up, sender=self.sender, domain=self.domain,
-                          sent_at=activity.info().current_attempt_scheduled_time)
+        message = compose(
+            mail,
+            notification.follow_up,
+            sender=self.sender,
+            domain=self.domain,
+            sent_at=activity.info().current_attempt_scheduled_time,
+        )
         self.mailer.send(message)
-        log.info("follow_up_mailed", alliance_id=notification.alliance_id, key=notification.follow_up.key,
-                 to=len(mail.to))
+        log.info(
+            "follow_up_mailed",
+            alliance_id=notification.alliance_id,
+            key=notification.follow_up.key,
+            to=len(mail.to),
+        )
         return str(message["Message-ID"])
 
     def addresses(self, alliance: Alliance, role: str) -> list[str]:
@@ -160,17 +207,26 @@ class FollowUpActivities:
 
     def mail_for(self, alliance: Alliance, notification: Notification) -> Mail:
         f = notification.follow_up
-        to = tuple(dict.fromkeys(a for role in f.recipients for a in self.addresses(alliance, role)))
-        context = {"alliance": alliance.name, "municipality": alliance.municipality,
-                   "state": alliance.state.value, "step": alliance.step,
-                   "step_title": STEP_TITLES.get(alliance.step, ""),
-                   "since": german_date(alliance.step_entered_at), "due_on": german_date(f.due_at),
-                   "subject": alliance.name}
+        to = tuple(
+            dict.fromkeys(a for role in f.recipients for a in self.addresses(alliance, role))
+        )
+        context = {
+            "alliance": alliance.name,
+            "municipality": alliance.municipality,
+            "state": alliance.state.value,
+            "step": alliance.step,
+            "step_title": STEP_TITLES.get(alliance.step, ""),
+            "since": german_date(alliance.step_entered_at),
+            "due_on": german_date(f.due_at),
+            "subject": alliance.name,
+        }
         meeting = None
         if notification.commitment_id is not None:
             commitment = self._commitment(notification.commitment_id)
             if commitment is not None:
-                context.update(subject=commitment.description, due_on=german_date(commitment.due_on))
+                context.update(
+                    subject=commitment.description, due_on=german_date(commitment.due_on)
+                )
         elif f.subject_id in alliance.meetings:
             m = alliance.meetings[f.subject_id]
             context.update(subject=m.title, due_on=german_date(m.held_on or m.on))
@@ -180,8 +236,10 @@ class FollowUpActivities:
         elif f.subject_id in alliance.contacts:
             contact = alliance.contacts[f.subject_id]
             actor = alliance.actors.get(str(contact.actor_id))
-            context.update(subject=actor.name if actor else "einer Organisation",
-                           due_on=german_date(contact.follow_up_on))
+            context.update(
+                subject=actor.name if actor else "einer Organisation",
+                due_on=german_date(contact.follow_up_on),
+            )
         if f.rule in MEETING_RULES and f.rule != "minutes_missing":
             last = self._last_all_partner_meeting(alliance)
             context["since"] = german_date(last)

@@ -8,7 +8,7 @@ due now and when to wake next, and lets activities re-check, record and send eac
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,13 +28,19 @@ with workflow.unsafe.imports_passed_through():
         LoadRequest,
         Upcoming,
     )
-    from workflows.search_attributes import ALLIANCE_STATUS, ALLIANCE_STEP, BUNDESLAND, STALLED_SINCE
-    from workflows.view import stalled_since, upcoming
+    from workflows.search_attributes import (
+        ALLIANCE_STATUS,
+        ALLIANCE_STEP,
+        BUNDESLAND,
+        STALLED_SINCE,
+    )
+    from workflows.view import stalled_since, time_until, upcoming
 
-LOCAL = {"start_to_close_timeout": timedelta(seconds=30),
-         "retry_policy": RetryPolicy(maximum_interval=timedelta(minutes=1))}
-SEND = {"start_to_close_timeout": timedelta(minutes=1),
-        "retry_policy": RetryPolicy(maximum_interval=timedelta(minutes=10))}
+LOCAL_TIMEOUT, LOCAL_RETRY = (
+    timedelta(seconds=30),
+    RetryPolicy(maximum_interval=timedelta(minutes=1)),
+)
+SEND_TIMEOUT, SEND_RETRY = timedelta(minutes=1), RetryPolicy(maximum_interval=timedelta(minutes=10))
 
 
 @workflow.defn
@@ -63,7 +69,9 @@ class AllianceWorkflow:
             if self._view is None or self._dirty:
                 view = await self._load()
                 if view is None:
-                    workflow.logger.warning("Bündnis %s gibt es nicht; Ablauf endet", self._alliance_id)
+                    workflow.logger.warning(
+                        "Bündnis %s gibt es nicht; Ablauf endet", self._alliance_id
+                    )
                     return "unbekannt"
             assert self._view is not None
             now = workflow.now()
@@ -80,21 +88,28 @@ class AllianceWorkflow:
                 continue
             if self._should_continue_as_new(input):
                 await workflow.wait_condition(workflow.all_handlers_finished)
-                workflow.continue_as_new(AllianceInput(
-                    alliance_id=input.alliance_id, max_history=input.max_history,
-                    search_attributes=input.search_attributes,
-                    carry=AllianceCarry(self._view, self._seen, self._search_attributes, self._generation)))
+                workflow.continue_as_new(
+                    AllianceInput(
+                        alliance_id=input.alliance_id,
+                        max_history=input.max_history,
+                        search_attributes=input.search_attributes,
+                        carry=AllianceCarry(
+                            self._view, self._seen, self._search_attributes, self._generation
+                        ),
+                    )
+                )
             wake = next_due_at(plans, now)
-            try:
-                await workflow.wait_condition(lambda: self._dirty,
-                                              timeout=None if wake is None else wake - now)
-            except asyncio.TimeoutError:
-                pass
+            with contextlib.suppress(TimeoutError):
+                await workflow.wait_condition(
+                    lambda: self._dirty, timeout=time_until(wake, now)
+                )
 
     @workflow.signal(name=EVENT_SIGNAL)
     def event(self, notice: EventNotice) -> None:
         if notice.aggregate_id != self._alliance_id and self._alliance_id:
-            workflow.logger.warning("Hinweis für %s an %s verworfen", notice.aggregate_id, self._alliance_id)
+            workflow.logger.warning(
+                "Hinweis für %s an %s verworfen", notice.aggregate_id, self._alliance_id
+            )
             return
         if notice.position <= self._seen:
             self._ignored += 1
@@ -116,41 +131,66 @@ class AllianceWorkflow:
 
     @workflow.query
     def progress(self) -> dict[str, int]:
-        return {"seen": self._seen, "ignored": self._ignored, "loads": self._loads,
-                "history_length": workflow.info().get_current_history_length(),
-                "generation": self._generation}
+        return {
+            "seen": self._seen,
+            "ignored": self._ignored,
+            "loads": self._loads,
+            "history_length": workflow.info().get_current_history_length(),
+            "generation": self._generation,
+        }
 
     async def _load(self) -> AllianceView | None:
         self._dirty = False
         self._cancelled.clear()
         self._loads += 1
         view: AllianceView | None = await workflow.execute_local_activity_method(
-            FollowUpActivities.load_alliance, LoadRequest(self._alliance_id, workflow.now()), **LOCAL)
+            FollowUpActivities.load_alliance,
+            LoadRequest(self._alliance_id, workflow.now()),
+            start_to_close_timeout=LOCAL_TIMEOUT,
+            retry_policy=LOCAL_RETRY,
+        )
         self._view = view
         return view
 
     async def _fire(self, follow_up: FollowUp, now: datetime) -> None:
         outcome = await workflow.execute_local_activity_method(
             FollowUpActivities.record_alliance_follow_up,
-            FollowUpOrder(self._alliance_id, follow_up.key, now), **LOCAL)
+            FollowUpOrder(self._alliance_id, follow_up.key, now),
+            start_to_close_timeout=LOCAL_TIMEOUT,
+            retry_policy=LOCAL_RETRY,
+        )
         if outcome.status == "cancelled":
             self._cancelled.add(follow_up.key)
         if outcome.status == "recorded" and outcome.notification is not None:
-            await workflow.execute_activity_method(FollowUpActivities.send_notification,
-                                                   outcome.notification, **SEND)
+            await workflow.execute_activity_method(
+                FollowUpActivities.send_notification,
+                outcome.notification,
+                start_to_close_timeout=SEND_TIMEOUT,
+                retry_policy=SEND_RETRY,
+            )
 
     def _should_continue_as_new(self, input: AllianceInput) -> bool:
         info = workflow.info()
-        return info.is_continue_as_new_suggested() or info.get_current_history_length() >= input.max_history
+        return (
+            info.is_continue_as_new_suggested()
+            or info.get_current_history_length() >= input.max_history
+        )
 
     def _upsert_search_attributes(self, view: AllianceView, now: datetime) -> None:
         since = stalled_since(view.facts, view.policy, now)
-        wanted = (str(view.facts.step), view.facts.status, view.state, since.isoformat() if since else "")
+        wanted = (
+            str(view.facts.step),
+            view.facts.status,
+            view.state,
+            since.isoformat() if since else "",
+        )
         if wanted == self._search_attributes:
             return
         updates: list[SearchAttributeUpdate[Any]] = [
-            ALLIANCE_STEP.value_set(view.facts.step), ALLIANCE_STATUS.value_set(view.facts.status),
+            ALLIANCE_STEP.value_set(view.facts.step),
+            ALLIANCE_STATUS.value_set(view.facts.status),
             BUNDESLAND.value_set(view.state),
-            STALLED_SINCE.value_set(since) if since else STALLED_SINCE.value_unset()]
+            STALLED_SINCE.value_set(since) if since else STALLED_SINCE.value_unset(),
+        ]
         workflow.upsert_search_attributes(updates)
         self._search_attributes = wanted

@@ -23,7 +23,9 @@ def at(now: datetime) -> Iterator[None]:
         _workflow_now.reset(token)
 
 
-def following_workflow_time(fallback: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Callable[[], datetime]:
+def following_workflow_time(
+    fallback: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> Callable[[], datetime]:
     """A clock for the application: the activity's workflow time when set, else `fallback()`."""
 
     def clock() -> datetime:

@@ -9,7 +9,7 @@ next period (the domain starts it on fulfilment).
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 from datetime import datetime
 
 from temporalio import workflow
@@ -17,7 +17,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from domain.follow_ups import FollowUp, due_now, next_due_at, plan_commitment
     from workflows.activities import FollowUpActivities
-    from workflows.alliance import LOCAL, SEND
+    from workflows.alliance import LOCAL_RETRY, LOCAL_TIMEOUT, SEND_RETRY, SEND_TIMEOUT
     from workflows.payloads import (
         EVENT_SIGNAL,
         CommitmentCarry,
@@ -28,7 +28,7 @@ with workflow.unsafe.imports_passed_through():
         LoadRequest,
         Upcoming,
     )
-    from workflows.view import upcoming
+    from workflows.view import time_until, upcoming
 
 CLOSED = ("fulfilled", "withdrawn")
 
@@ -54,10 +54,11 @@ class CommitmentWorkflow:
             self._view, self._seen = input.carry.view, input.carry.seen
             self._generation = input.carry.generation + 1
         while True:
-            if self._view is None or self._dirty:
-                if await self._load() is None:
-                    workflow.logger.warning("Zusage %s gibt es nicht; Ablauf endet", self._commitment_id)
-                    return "unbekannt"
+            if (self._view is None or self._dirty) and await self._load() is None:
+                workflow.logger.warning(
+                    "Zusage %s gibt es nicht; Ablauf endet", self._commitment_id
+                )
+                return "unbekannt"
             assert self._view is not None
             now = workflow.now()
             plans = plan_commitment(self._view.facts, now, self._view.policy)
@@ -70,22 +71,30 @@ class CommitmentWorkflow:
                 self._dirty = True
                 continue
             info = workflow.info()
-            if info.is_continue_as_new_suggested() or info.get_current_history_length() >= input.max_history:
+            if (
+                info.is_continue_as_new_suggested()
+                or info.get_current_history_length() >= input.max_history
+            ):
                 await workflow.wait_condition(workflow.all_handlers_finished)
-                workflow.continue_as_new(CommitmentInput(
-                    commitment_id=input.commitment_id, max_history=input.max_history,
-                    carry=CommitmentCarry(self._view, self._seen, self._generation)))
+                workflow.continue_as_new(
+                    CommitmentInput(
+                        commitment_id=input.commitment_id,
+                        max_history=input.max_history,
+                        carry=CommitmentCarry(self._view, self._seen, self._generation),
+                    )
+                )
             wake = next_due_at(plans, now)
-            try:
-                await workflow.wait_condition(lambda: self._dirty,
-                                              timeout=None if wake is None else wake - now)
-            except asyncio.TimeoutError:
-                pass
+            with contextlib.suppress(TimeoutError):
+                await workflow.wait_condition(
+                    lambda: self._dirty, timeout=time_until(wake, now)
+                )
 
     @workflow.signal(name=EVENT_SIGNAL)
     def event(self, notice: EventNotice) -> None:
         if notice.aggregate_id != self._commitment_id and self._commitment_id:
-            workflow.logger.warning("Hinweis für %s an %s verworfen", notice.aggregate_id, self._commitment_id)
+            workflow.logger.warning(
+                "Hinweis für %s an %s verworfen", notice.aggregate_id, self._commitment_id
+            )
             return
         if notice.position <= self._seen:
             self._ignored += 1
@@ -105,25 +114,40 @@ class CommitmentWorkflow:
 
     @workflow.query
     def progress(self) -> dict[str, int]:
-        return {"seen": self._seen, "ignored": self._ignored, "loads": self._loads,
-                "history_length": workflow.info().get_current_history_length(),
-                "generation": self._generation}
+        return {
+            "seen": self._seen,
+            "ignored": self._ignored,
+            "loads": self._loads,
+            "history_length": workflow.info().get_current_history_length(),
+            "generation": self._generation,
+        }
 
     async def _load(self) -> CommitmentView | None:
         self._dirty = False
         self._cancelled.clear()
         self._loads += 1
         view: CommitmentView | None = await workflow.execute_local_activity_method(
-            FollowUpActivities.load_commitment, LoadRequest(self._commitment_id, workflow.now()), **LOCAL)
+            FollowUpActivities.load_commitment,
+            LoadRequest(self._commitment_id, workflow.now()),
+            start_to_close_timeout=LOCAL_TIMEOUT,
+            retry_policy=LOCAL_RETRY,
+        )
         self._view = view
         return view
 
     async def _fire(self, follow_up: FollowUp, now: datetime) -> None:
         outcome = await workflow.execute_local_activity_method(
             FollowUpActivities.record_commitment_follow_up,
-            FollowUpOrder(self._commitment_id, follow_up.key, now), **LOCAL)
+            FollowUpOrder(self._commitment_id, follow_up.key, now),
+            start_to_close_timeout=LOCAL_TIMEOUT,
+            retry_policy=LOCAL_RETRY,
+        )
         if outcome.status == "cancelled":
             self._cancelled.add(follow_up.key)
         if outcome.status == "recorded" and outcome.notification is not None:
-            await workflow.execute_activity_method(FollowUpActivities.send_notification,
-                                                   outcome.notification, **SEND)
+            await workflow.execute_activity_method(
+                FollowUpActivities.send_notification,
+                outcome.notification,
+                start_to_close_timeout=SEND_TIMEOUT,
+                retry_policy=SEND_RETRY,
+            )

@@ -22,8 +22,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from domain.follow_ups import FollowUp
 
 TEMPLATES = Path(__file__).parent / "templates"
-_env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, autoescape=False,
-                   keep_trailing_newline=True)
+_env = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    undefined=StrictUndefined,
+    autoescape=False,
+    keep_trailing_newline=True,
+)
 MEETING_RULES = ("minutes_missing", "meeting_cadence", "meeting_cadence_escalation")
 
 
@@ -83,7 +87,9 @@ def calendar_entry(key: str, domain: str, title: str, on: date, rule: str) -> by
     return bytes(cal.to_ical())
 
 
-def compose(mail: Mail, follow_up: FollowUp, *, sender: str, domain: str, sent_at: datetime) -> EmailMessage:
+def compose(
+    mail: Mail, follow_up: FollowUp, *, sender: str, domain: str, sent_at: datetime
+) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = ", ".join(mail.to)
@@ -91,10 +97,17 @@ def compose(mail: Mail, follow_up: FollowUp, *, sender: str, domain: str, sent_a
     message["Message-ID"] = message_id(follow_up.key, domain)
     message["Date"] = format_datetime(sent_at)
     message["X-Buendnis-Follow-Up"] = follow_up.key
-    message.set_content(render("follow_up.txt.j2", {"rule": follow_up.rule, "label": follow_up.label,
-                                                    **mail.context}))
+    message.set_content(
+        render(
+            "follow_up.txt.j2", {"rule": follow_up.rule, "label": follow_up.label, **mail.context}
+        )
+    )
     if mail.meeting is not None:
         title, on = mail.meeting
-        message.add_attachment(calendar_entry(follow_up.key, domain, title, on, follow_up.rule),
-                               maintype="text", subtype="calendar", filename="termin.ics")
+        message.add_attachment(
+            calendar_entry(follow_up.key, domain, title, on, follow_up.rule),
+            maintype="text",
+            subtype="calendar",
+            filename="termin.ics",
+        )
     return message

@@ -1,4 +1,4 @@
-"""The dataclasses that cross the Temporal boundary: signal, workflow, and activity inputs and outputs.
+"""The dataclasses crossing the Temporal boundary: signal, workflow and activity payloads.
 
 Each one validates itself in `__post_init__`: the data converter builds it on decoding, so a
 malformed signal is dropped with a log line by the SDK instead of failing a workflow task.
@@ -24,7 +24,7 @@ def _require_id(value: object, what: str) -> None:
 class EventNotice:
     """What the relay tells a workflow: the newest position of its events and their types.
 
-    A burst of one aggregate's events is coalesced into one notice (`count` events up to `position`).
+    A burst of one aggregate's events becomes one notice (`count` events up to `position`).
     """
 
     position: int
@@ -33,13 +33,18 @@ class EventNotice:
     count: int = 1
 
     def __post_init__(self) -> None:
-        if not isinstance(self.position, int) or isinstance(self.position, bool) or self.position < 0:
+        if (
+            not isinstance(self.position, int)
+            or isinstance(self.position, bool)
+            or self.position < 0
+        ):
             raise ValueError(f"position muss eine ganze Zahl ≥ 0 sein, nicht {self.position!r}")
         _require_id(self.aggregate_id, "aggregate_id")
         if not isinstance(self.count, int) or self.count < 1:
             raise ValueError("count muss ≥ 1 sein")
         if len(self.event_types) > MAX_TYPES or not all(
-                isinstance(t, str) and 0 < len(t) <= 80 for t in self.event_types):
+            isinstance(t, str) and 0 < len(t) <= 80 for t in self.event_types
+        ):
             raise ValueError("event_types: höchstens 20 Ereignistypen als kurze Texte")
 
 
@@ -112,7 +117,7 @@ class LoadRequest:
 
 @dataclass(frozen=True)
 class FollowUpOrder:
-    """A follow-up the workflow found due at `now`; the activity re-checks it before recording it."""
+    """A follow-up the workflow found due at `now`; the activity re-checks it first."""
 
     aggregate_id: str
     key: str
@@ -130,7 +135,7 @@ class Notification:
 
 @dataclass(frozen=True)
 class FollowUpOutcome:
-    """`recorded`: record it and send it; `cancelled`: its reason went away; `already`: sent before."""
+    """`recorded`: send it now; `cancelled`: its reason went away; `already`: sent before."""
 
     status: str
     notification: Notification | None = None

@@ -9,6 +9,7 @@ again; the workflows ignore positions they have seen.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -47,7 +48,7 @@ class Target:
 
 
 def route(notification: Notification) -> Target | None:
-    """Which workflow an event concerns, read off its topic (`domain.alliance:Alliance.StepCompleted`)."""
+    """Which workflow an event concerns, read off its topic (`domain.alliance:Alliance.X`)."""
     qualname = notification.topic.partition(":")[2]
     aggregate = qualname.split(".", 1)[0]
     originator = str(notification.originator_id)
@@ -56,7 +57,9 @@ def route(notification: Notification) -> Target | None:
     if aggregate == "Commitment":
         return Target(f"commitment-{originator}", "commitment", originator)
     if aggregate not in INTERNAL:
-        log.warning("unknown_event_type_skipped", topic=notification.topic, position=notification.id)
+        log.warning(
+            "unknown_event_type_skipped", topic=notification.topic, position=notification.id
+        )
     return None
 
 
@@ -72,13 +75,23 @@ def coalesce(notifications: Sequence[Notification]) -> dict[Target, EventNotice]
         if event_type not in types and len(types) < 20:
             types.append(event_type)
         grouped[target] = (n.id, count + 1, types)
-    return {t: EventNotice(position=p, aggregate_id=t.aggregate_id, event_types=tuple(types), count=c)
-            for t, (p, c, types) in grouped.items()}
+    return {
+        t: EventNotice(position=p, aggregate_id=t.aggregate_id, event_types=tuple(types), count=c)
+        for t, (p, c, types) in grouped.items()
+    }
 
 
 class Relay:
-    def __init__(self, application: AllianceApplication, client: Client, positions: PositionStore,
-                 options: WorkflowOptions, *, batch_size: int = 1000, concurrency: int = 64) -> None:
+    def __init__(
+        self,
+        application: AllianceApplication,
+        client: Client,
+        positions: PositionStore,
+        options: WorkflowOptions,
+        *,
+        batch_size: int = 1000,
+        concurrency: int = 64,
+    ) -> None:
         self.application = application
         self.client = client
         self.positions = positions
@@ -93,13 +106,19 @@ class Relay:
     def status(self) -> dict[str, int]:
         """Position, head of the log, and the lag between them (in events)."""
         head = self.application.recorder.max_notification_id() or 0
-        return {"position": self.position, "head": head, "lag": max(0, head - self.position),
-                "signals_sent": self.signals_sent, "events_relayed": self.events_relayed}
+        return {
+            "position": self.position,
+            "head": head,
+            "lag": max(0, head - self.position),
+            "signals_sent": self.signals_sent,
+            "events_relayed": self.events_relayed,
+        }
 
     async def run_once(self) -> int:
         """Relays one batch; answers how many notifications it read (0: caught up)."""
         notifications = await asyncio.to_thread(
-            self.application.recorder.select_notifications, self.position + 1, self.batch_size)
+            self.application.recorder.select_notifications, self.position + 1, self.batch_size
+        )
         if not notifications:
             return 0
         notices = coalesce(notifications)
@@ -114,14 +133,16 @@ class Relay:
         return len(notifications)
 
     async def run(self, stop: asyncio.Event, *, idle_interval: float = 0.2) -> None:
-        """Relays until `stop` is set; retries after a failed batch (Temporal down: writes go on)."""
+        """Relays until `stop` is set; retries a failed batch (Temporal down: writes go on)."""
         backoff = 0.5
         while not stop.is_set():
             try:
                 read = await self.run_once()
                 backoff = 0.5
             except Exception as e:  # the store or Temporal is unavailable: try again later
-                log.warning("relay_batch_failed", error=str(e), position=self.position, retry_in=backoff)
+                log.warning(
+                    "relay_batch_failed", error=str(e), position=self.position, retry_in=backoff
+                )
                 read = 0
                 await _wait(stop, backoff)
                 backoff = min(backoff * 2, 30.0)
@@ -132,26 +153,39 @@ class Relay:
     async def _signal(self, target: Target, notice: EventNotice) -> None:
         o = self.options
         workflow: Any
+        arg: AllianceInput | CommitmentInput
         if target.kind == "alliance":
-            workflow, arg = AllianceWorkflow.run, AllianceInput(
-                target.aggregate_id, max_history=o.max_history, search_attributes=o.search_attributes)
+            workflow = AllianceWorkflow.run
+            arg = AllianceInput(
+                target.aggregate_id,
+                max_history=o.max_history,
+                search_attributes=o.search_attributes,
+            )
         else:
-            workflow, arg = CommitmentWorkflow.run, CommitmentInput(target.aggregate_id, max_history=o.max_history)
+            workflow = CommitmentWorkflow.run
+            arg = CommitmentInput(target.aggregate_id, max_history=o.max_history)
         async with self._limit:
             try:
                 handle: WorkflowHandle[Any, Any] = await self.client.start_workflow(
-                    workflow, arg, id=target.workflow_id, task_queue=o.task_queue,
-                    start_signal=EVENT_SIGNAL, start_signal_args=[notice],
+                    workflow,
+                    arg,
+                    id=target.workflow_id,
+                    task_queue=o.task_queue,
+                    start_signal=EVENT_SIGNAL,
+                    start_signal_args=[notice],
                     id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-                    id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY)
+                    id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+                )
                 del handle
             except WorkflowAlreadyStartedError:
-                # The workflow completed (a dissolved alliance, a closed commitment): nothing to follow.
-                log.debug("relay_workflow_closed", workflow_id=target.workflow_id, position=notice.position)
+                # It completed (a dissolved alliance, a closed commitment): nothing to follow.
+                log.debug(
+                    "relay_workflow_closed",
+                    workflow_id=target.workflow_id,
+                    position=notice.position,
+                )
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:
-    try:
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), seconds)
-    except TimeoutError:
-        pass

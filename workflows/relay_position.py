@@ -1,4 +1,4 @@
-"""Where the relay keeps its position in the notification log: a SQLite file, a PostgreSQL table, or memory."""
+"""Where the relay keeps its position in the notification log: SQLite, PostgreSQL, or memory."""
 
 from __future__ import annotations
 
@@ -31,7 +31,10 @@ class SQLitePositionStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path, self.name = path, name
         with self._connect() as conn:
-            conn.execute("CREATE TABLE IF NOT EXISTS relay_position (name TEXT PRIMARY KEY, position INTEGER NOT NULL)")
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS relay_position "
+                "(name TEXT PRIMARY KEY, position INTEGER NOT NULL)"
+            )
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=10)
@@ -41,7 +44,9 @@ class SQLitePositionStore:
     def get(self) -> int:
         conn = self._connect()
         try:
-            row = conn.execute("SELECT position FROM relay_position WHERE name = ?", (self.name,)).fetchone()
+            row = conn.execute(
+                "SELECT position FROM relay_position WHERE name = ?", (self.name,)
+            ).fetchone()
         finally:
             conn.close()
         return int(row[0]) if row else 0
@@ -50,8 +55,11 @@ class SQLitePositionStore:
         conn = self._connect()
         try:
             with conn:
-                conn.execute("INSERT INTO relay_position (name, position) VALUES (?, ?) ON CONFLICT (name) "
-                             "DO UPDATE SET position = excluded.position", (self.name, position))
+                conn.execute(
+                    "INSERT INTO relay_position (name, position) VALUES (?, ?) ON CONFLICT (name) "
+                    "DO UPDATE SET position = excluded.position",
+                    (self.name, position),
+                )
         finally:
             conn.close()
 
@@ -66,14 +74,22 @@ class PostgresPositionStore:
         self.dsn, self.table, self.name = dsn, f'"{schema}".relay_position', name
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-            conn.execute(f"CREATE TABLE IF NOT EXISTS {self.table} (name TEXT PRIMARY KEY, position BIGINT NOT NULL)")
+            conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {self.table} "
+                "(name TEXT PRIMARY KEY, position BIGINT NOT NULL)"
+            )
 
     def get(self) -> int:
         with self._psycopg.connect(self.dsn) as conn:
-            row = conn.execute(f"SELECT position FROM {self.table} WHERE name = %s", (self.name,)).fetchone()
+            row = conn.execute(
+                f"SELECT position FROM {self.table} WHERE name = %s", (self.name,)
+            ).fetchone()
         return int(row[0]) if row else 0
 
     def set(self, position: int) -> None:
         with self._psycopg.connect(self.dsn) as conn:
-            conn.execute(f"INSERT INTO {self.table} (name, position) VALUES (%s, %s) ON CONFLICT (name) "
-                         "DO UPDATE SET position = excluded.position", (self.name, position))
+            conn.execute(
+                f"INSERT INTO {self.table} (name, position) VALUES (%s, %s) ON CONFLICT (name) "
+                "DO UPDATE SET position = excluded.position",
+                (self.name, position),
+            )

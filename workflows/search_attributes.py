@@ -1,4 +1,4 @@
-"""The search attributes of alliance workflows, so the Web UI can list "step 3, stalled since May"."""
+"""Search attributes of alliance workflows: the Web UI lists "step 3, stalled since May"."""
 
 from __future__ import annotations
 
@@ -11,4 +11,9 @@ STALLED_SINCE = SearchAttributeKey.for_datetime("StalledSince")
 
 ALL_KEYS = (ALLIANCE_STEP, ALLIANCE_STATUS, BUNDESLAND, STALLED_SINCE)
 # As `temporal server start-dev --search-attribute NAME=TYPE` wants them.
-CLI_FLAGS = ("AllianceStep=Int", "AllianceStatus=Keyword", "Bundesland=Keyword", "StalledSince=Datetime")
+CLI_FLAGS = (
+    "AllianceStep=Int",
+    "AllianceStatus=Keyword",
+    "Bundesland=Keyword",
+    "StalledSince=Datetime",
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 
 from domain.follow_ups import AllianceFacts, FollowUp, FollowUpPolicy, add_months
@@ -9,7 +10,7 @@ from workflows.payloads import Upcoming
 
 
 def stalled_since(facts: AllianceFacts, policy: FollowUpPolicy, now: datetime) -> datetime | None:
-    """Since when the alliance counts as stalled (a step unchanged too long, or no meeting in step 5)."""
+    """Since when the alliance is stalled (a step unchanged too long, no meeting in step 5)."""
     if facts.status != "active":
         return None
     if 1 <= facts.step <= 4:
@@ -17,10 +18,20 @@ def stalled_since(facts: AllianceFacts, policy: FollowUpPolicy, now: datetime) -
         since = facts.step_entered_at + timedelta(days=days)
     else:
         last = facts.last_all_partner_meeting_on or facts.step_entered_at.date()
-        since = datetime.combine(add_months(last, policy.cadence_reminder_months), datetime.min.time(),
-                                 tzinfo=facts.step_entered_at.tzinfo)
+        since = datetime.combine(
+            add_months(last, policy.cadence_reminder_months),
+            datetime.min.time(),
+            tzinfo=facts.step_entered_at.tzinfo,
+        )
     return since if since <= now else None
 
 
 def upcoming(plans: list[FollowUp]) -> list[Upcoming]:
     return [Upcoming(f.rule, f.label, f.key, f.due_at, f.recipients) for f in plans]
+
+
+def time_until(wake: datetime | None, now: datetime) -> timedelta | None:
+    """How long to sleep until `wake`, rounded up to a whole second (a timer never fires early)."""
+    if wake is None:
+        return None
+    return timedelta(seconds=max(1, math.ceil((wake - now).total_seconds())))

@@ -1,8 +1,9 @@
-"""Workflow fixtures: one time-skipping test server per session, a fresh store, worker and task queue per test."""
+"""Workflow fixtures: one time-skipping server per session; fresh store, worker, queue per test."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 import threading
 import uuid
@@ -36,13 +37,14 @@ BIN = Path(sys.executable).parent
 @pytest.fixture(scope="session")
 async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=str(BIN / "temporal-test-server"), data_converter=DATA_CONVERTER)
+        test_server_existing_path=str(BIN / "temporal-test-server"), data_converter=DATA_CONVERTER
+    )
     yield env
     await env.shutdown()
 
 
 class SimClock:
-    """The application's clock in tests: the test server's time, set by the test before each command."""
+    """The application's clock in tests: the test server's time, set before each command."""
 
     def __init__(self) -> None:
         self.value = datetime.now(UTC)
@@ -93,9 +95,14 @@ class Harness:
     relayed: int = 0
 
     def relay(self, positions: PositionStore | None = None, batch_size: int = 1000) -> Relay:
-        return TrackedRelay(self, self.app, self.env.client, positions or self.positions,
-                     WorkflowOptions(self.task_queue, max_history=self.max_history, search_attributes=False),
-                     batch_size=batch_size)
+        return TrackedRelay(
+            self,
+            self.app,
+            self.env.client,
+            positions or self.positions,
+            WorkflowOptions(self.task_queue, max_history=self.max_history, search_attributes=False),
+            batch_size=batch_size,
+        )
 
     async def now(self) -> datetime:
         now = await self.env.get_current_time()
@@ -149,7 +156,7 @@ class Harness:
 
 
 class TrackedRelay(Relay):
-    """A relay that tells the harness how far it got (so tests know what the workflows were told)."""
+    """A relay that tells the harness how far it got (what the workflows were told)."""
 
     def __init__(self, harness: Harness, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -174,15 +181,15 @@ async def eventually(check: Callable[[], Any], *, timeout: float = 10.0) -> Any:
 
 
 async def terminate_all(h: Harness) -> None:
-    """Ends the test's workflows: a timer firing later with no worker would hold the shared server's clock."""
+    """Ends the test's workflows: a later timer with no worker would hold the shared clock."""
     from workflows.relay import route
 
-    targets = {t.workflow_id for n in h.app.recorder.select_notifications(1, 1_000_000) if (t := route(n))}
+    targets = {
+        t.workflow_id for n in h.app.recorder.select_notifications(1, 1_000_000) if (t := route(n))
+    }
     for workflow_id in targets:
-        try:
+        with contextlib.suppress(Exception):
             await h.env.client.get_workflow_handle(workflow_id).terminate("Test beendet")
-        except Exception:
-            pass
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The follow-up rules of an alliance on the time-skipping server: each fires once, on time, or not at all."""
+"""An alliance's follow-up rules on the time-skipping server: once, on time, or not at all."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ BY = "koordination"
 
 async def new_alliance(h: Harness) -> object:
     await h.now()
-    return h.app.register_alliance(name="Bündnis Testhausen", municipality="Testhausen", state="Bayern", by=BY)
+    return h.app.register_alliance(
+        name="Bündnis Testhausen", municipality="Testhausen", state="Bayern", by=BY
+    )
 
 
 async def test_contact_follow_up_reminds_coordinator_once_on_its_date(harness: Harness) -> None:
@@ -19,8 +21,14 @@ async def test_contact_follow_up_reminds_coordinator_once_on_its_date(harness: H
     alliance_id = await new_alliance(h)
     actor = h.app.add_actor(alliance_id, name="Stadtwerke", sector="unternehmen", by=BY)
     today = (await h.now()).date()
-    h.app.record_contact(alliance_id, actor_id=actor, on=today, outcome="interested",
-                         follow_up_on=today + timedelta(days=10), by=BY)
+    h.app.record_contact(
+        alliance_id,
+        actor_id=actor,
+        on=today,
+        outcome="interested",
+        follow_up_on=today + timedelta(days=10),
+        by=BY,
+    )
     await h.relay_all()
     await h.settle(h.alliance_handle(alliance_id))
 
@@ -28,7 +36,9 @@ async def test_contact_follow_up_reminds_coordinator_once_on_its_date(harness: H
     assert [f for f in h.alliance_follow_ups(alliance_id) if f.rule == "contact_follow_up"] == []
 
     await h.advance(timedelta(days=2))
-    sent = await eventually(lambda: [f for f in h.alliance_follow_ups(alliance_id) if f.rule == "contact_follow_up"])
+    sent = await eventually(
+        lambda: [f for f in h.alliance_follow_ups(alliance_id) if f.rule == "contact_follow_up"]
+    )
     assert len(sent) == 1
     assert sent[0].due_at <= sent[0].sent_at < sent[0].due_at + timedelta(minutes=1)
     assert sent[0].recipients == ("koordination",)
@@ -37,7 +47,9 @@ async def test_contact_follow_up_reminds_coordinator_once_on_its_date(harness: H
     assert "Stadtwerke" in mails[0].get_content()
 
     await h.advance(timedelta(days=20))
-    assert len([f for f in h.alliance_follow_ups(alliance_id) if f.rule == "contact_follow_up"]) == 1
+    assert (
+        len([f for f in h.alliance_follow_ups(alliance_id) if f.rule == "contact_follow_up"]) == 1
+    )
     assert len(h.mailer.with_key("contact_follow_up")) == 1
 
 
@@ -50,8 +62,14 @@ async def test_contact_follow_up_is_cancelled_by_a_later_contact(harness: Harnes
     alliance_id = await new_alliance(h)
     actor = h.app.add_actor(alliance_id, name="Kita Sonnenschein", sector="kita", by=BY)
     today = (await h.now()).date()
-    h.app.record_contact(alliance_id, actor_id=actor, on=today, outcome="interested",
-                         follow_up_on=today + timedelta(days=10), by=BY)
+    h.app.record_contact(
+        alliance_id,
+        actor_id=actor,
+        on=today,
+        outcome="interested",
+        follow_up_on=today + timedelta(days=10),
+        by=BY,
+    )
     await h.relay_all()
     await h.settle(h.alliance_handle(alliance_id))
 
@@ -66,7 +84,8 @@ async def test_contact_follow_up_is_cancelled_by_a_later_contact(harness: Harnes
 
 
 async def test_stalled_step_reminds_after_90_days_and_escalates_to_servicebuero_30_days_later(
-        harness: Harness) -> None:
+    harness: Harness,
+) -> None:
     h = harness
     alliance_id = await new_alliance(h)
     entered = h.app.get_alliance(alliance_id).step_entered_at
@@ -95,7 +114,9 @@ async def test_completing_the_step_cancels_its_stalled_reminder(harness: Harness
     alliance_id = await new_alliance(h)
     await h.relay_all()
     await h.advance(timedelta(days=60))
-    h.app.complete_step(alliance_id, 1, justification="Gespräche liefen außerhalb des Systems", by=BY)
+    h.app.complete_step(
+        alliance_id, 1, justification="Gespräche liefen außerhalb des Systems", by=BY
+    )
     await h.relay_all()
     await h.settle(h.alliance_handle(alliance_id))
 
@@ -105,7 +126,9 @@ async def test_completing_the_step_cancels_its_stalled_reminder(harness: Harness
     assert [f.key.split(":")[2] for f in rules(h, alliance_id, "step_stalled")] == ["step2"]
 
 
-async def test_coordinator_is_told_once_when_the_step_exit_criterion_holds(harness: Harness) -> None:
+async def test_coordinator_is_told_once_when_the_step_exit_criterion_holds(
+    harness: Harness,
+) -> None:
     h = harness
     alliance_id = await new_alliance(h)
     today = (await h.now()).date()
@@ -125,7 +148,8 @@ async def test_coordinator_is_told_once_when_the_step_exit_criterion_holds(harne
 
 
 async def test_working_group_without_speaker_reminds_after_30_days_unless_one_is_appointed(
-        harness: Harness) -> None:
+    harness: Harness,
+) -> None:
     h = harness
     alliance_id = await new_alliance(h)
     actor = h.app.add_actor(alliance_id, name="Familienzentrum", sector="freier_traeger", by=BY)
@@ -145,15 +169,23 @@ async def test_working_group_without_speaker_reminds_after_30_days_unless_one_is
 
 
 async def test_missing_minutes_remind_the_organiser_after_7_days_with_a_calendar_entry(
-        harness: Harness) -> None:
+    harness: Harness,
+) -> None:
     h = harness
     alliance_id = await new_alliance(h)
     organiser = h.app.add_actor(alliance_id, name="Rathaus", sector="kommune", by=BY)
-    h.app.add_contact_person(alliance_id, actor_id=organiser, name="Erika Muster", email="erika@rathaus.invalid",
-                             by=BY)
+    h.app.add_contact_person(
+        alliance_id, actor_id=organiser, name="Erika Muster", email="erika@rathaus.invalid", by=BY
+    )
     today = (await h.now()).date()
-    meeting = h.app.schedule_meeting(alliance_id, kind="team", on=today, title="Erstes Teamtreffen",
-                                     organiser_id=organiser, by=BY)
+    meeting = h.app.schedule_meeting(
+        alliance_id,
+        kind="team",
+        on=today,
+        title="Erstes Teamtreffen",
+        organiser_id=organiser,
+        by=BY,
+    )
     h.app.hold_meeting(alliance_id, meeting, attendee_ids=[organiser], by=BY)
     await h.relay_all()
     await h.settle(h.alliance_handle(alliance_id))

@@ -1,4 +1,4 @@
-"""The reminders of a commitment on the time-skipping server: due soon, overdue, escalation, and their end."""
+"""A commitment's reminders on the time-skipping server: due soon, overdue, escalation, end."""
 
 from __future__ import annotations
 
@@ -10,15 +10,27 @@ from tests.workflows.conftest import Harness, eventually
 BY = "koordination"
 
 
-async def pledge(h: Harness, due_in_days: int, recurrence: str | None = None) -> tuple[UUID, UUID, date]:
+async def pledge(
+    h: Harness, due_in_days: int, recurrence: str | None = None
+) -> tuple[UUID, UUID, date]:
     await h.now()
-    alliance_id = h.app.register_alliance(name="Bündnis Zusagen", municipality="Zusagen", state="Hessen", by=BY)
+    alliance_id = h.app.register_alliance(
+        name="Bündnis Zusagen", municipality="Zusagen", state="Hessen", by=BY
+    )
     partner = h.app.add_actor(alliance_id, name="Sparkasse", sector="unternehmen", by=BY)
-    h.app.add_contact_person(alliance_id, actor_id=partner, name="Paul Partner", email="paul@sparkasse.invalid",
-                             by=BY)
+    h.app.add_contact_person(
+        alliance_id, actor_id=partner, name="Paul Partner", email="paul@sparkasse.invalid", by=BY
+    )
     due = (await h.now()).date() + timedelta(days=due_in_days)
-    commitment = h.app.pledge_commitment(alliance_id, partner_id=partner, description="2.000 € für Ferienbetreuung",
-                                         kind="geld", due_on=due, recurrence=recurrence, by=BY)
+    commitment = h.app.pledge_commitment(
+        alliance_id,
+        partner_id=partner,
+        description="2.000 € für Ferienbetreuung",
+        kind="geld",
+        due_on=due,
+        recurrence=recurrence,
+        by=BY,
+    )
     await h.relay_all()
     await h.settle(h.commitment_handle(commitment))
     return alliance_id, commitment, due
@@ -28,7 +40,9 @@ def sent(h: Harness, commitment: UUID, rule: str) -> list[str]:
     return [k for k in h.commitment_follow_ups(commitment) if k.startswith(f"{rule}:")]
 
 
-async def test_commitment_due_soon_reminds_partner_and_coordinator_14_days_before(harness: Harness) -> None:
+async def test_commitment_due_soon_reminds_partner_and_coordinator_14_days_before(
+    harness: Harness,
+) -> None:
     h = harness
     _, commitment, _due = await pledge(h, 60)
     await h.advance(timedelta(days=45))
@@ -65,7 +79,9 @@ async def test_overdue_commitment_escalates_to_servicebuero_after_30_days(harnes
     assert mail["To"] == "servicebuero@buendnis.invalid"
 
 
-async def test_fulfilled_commitment_gets_no_overdue_reminder_and_its_workflow_ends(harness: Harness) -> None:
+async def test_fulfilled_commitment_gets_no_overdue_reminder_and_its_workflow_ends(
+    harness: Harness,
+) -> None:
     h = harness
     alliance_id, commitment, _due = await pledge(h, 30)
     await h.advance(timedelta(days=20))
@@ -91,7 +107,9 @@ async def test_amended_due_date_rearms_the_reminders(harness: Harness) -> None:
     h = harness
     alliance_id, commitment, due = await pledge(h, 20)
     later = due + timedelta(days=40)
-    h.app.amend_commitment(alliance_id, commitment, due_on=later, reason="Haushalt später beschlossen", by=BY)
+    h.app.amend_commitment(
+        alliance_id, commitment, due_on=later, reason="Haushalt später beschlossen", by=BY
+    )
     await h.relay_all()
     await h.settle(h.commitment_handle(commitment))
     await h.advance(timedelta(days=25))
@@ -101,7 +119,9 @@ async def test_amended_due_date_rearms_the_reminders(harness: Harness) -> None:
     assert keys == [f"commitment_overdue:{commitment}:1:{later}"]
 
 
-async def test_yearly_commitment_goes_on_with_its_next_period_after_fulfilment(harness: Harness) -> None:
+async def test_yearly_commitment_goes_on_with_its_next_period_after_fulfilment(
+    harness: Harness,
+) -> None:
     h = harness
     alliance_id, commitment, due = await pledge(h, 20, recurrence="yearly")
     await h.advance(timedelta(days=10))

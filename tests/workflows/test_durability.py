@@ -1,4 +1,4 @@
-"""Durability: worker restarts, relay restarts, years of history, and bad input on the time-skipping server."""
+"""Durability on the time-skipping server: restarts, years of history, bad input."""
 
 from __future__ import annotations
 
@@ -26,11 +26,19 @@ async def test_worker_stopped_and_restarted_during_a_timer_loses_nothing(harness
     await h.stop_worker()
     await h.start_worker(max_cached_workflows=0)
     await h.now()
-    alliance_id = h.app.register_alliance(name="Bündnis Neustart", municipality="Neustadt", state="Sachsen", by=BY)
+    alliance_id = h.app.register_alliance(
+        name="Bündnis Neustart", municipality="Neustadt", state="Sachsen", by=BY
+    )
     actor = h.app.add_actor(alliance_id, name="Jobcenter", sector="arbeitsagentur", by=BY)
     today = (await h.now()).date()
-    h.app.record_contact(alliance_id, actor_id=actor, on=today, outcome="undecided",
-                         follow_up_on=today + timedelta(days=5), by=BY)
+    h.app.record_contact(
+        alliance_id,
+        actor_id=actor,
+        on=today,
+        outcome="undecided",
+        follow_up_on=today + timedelta(days=5),
+        by=BY,
+    )
     await h.relay_all()
     await h.settle(h.alliance_handle(alliance_id))
     await h.advance(timedelta(days=2))
@@ -42,7 +50,9 @@ async def test_worker_stopped_and_restarted_during_a_timer_loses_nothing(harness
     await h.start_worker(max_cached_workflows=0)
     await advancing
 
-    sent = await eventually(lambda: [f for f in h.alliance_follow_ups(alliance_id) if f.rule == "contact_follow_up"])
+    sent = await eventually(
+        lambda: [f for f in h.alliance_follow_ups(alliance_id) if f.rule == "contact_follow_up"]
+    )
     assert len(sent) == 1
     assert len(await eventually(lambda: h.mailer.with_key("contact_follow_up"))) == 1
     await h.advance(timedelta(days=3))
@@ -50,7 +60,7 @@ async def test_worker_stopped_and_restarted_during_a_timer_loses_nothing(harness
 
 
 class CrashingPositions(MemoryPositionStore):
-    """Loses the relay's process after its signals of the n-th batch went out, before the position is kept."""
+    """Dies after the n-th batch's signals went out, before its position is kept."""
 
     def __init__(self, crash_on: int) -> None:
         super().__init__()
@@ -64,14 +74,19 @@ class CrashingPositions(MemoryPositionStore):
 
 
 async def test_relay_stopped_mid_stream_and_restarted_sends_nothing_twice_that_a_workflow_acts_on(
-        harness: Harness) -> None:
+    harness: Harness,
+) -> None:
     h = harness
     await h.now()
     today = (await h.now()).date()
     alliances = []
     for n in range(3):
-        alliance_id = h.app.register_alliance(name=f"Bündnis {n}", municipality=f"Ort {n}", state="Bremen", by=BY)
-        for i, outcome in enumerate(["interested", "interested", "active_role", "undecided", "interested"]):
+        alliance_id = h.app.register_alliance(
+            name=f"Bündnis {n}", municipality=f"Ort {n}", state="Bremen", by=BY
+        )
+        for i, outcome in enumerate(
+            ["interested", "interested", "active_role", "undecided", "interested"]
+        ):
             actor = h.app.add_actor(alliance_id, name=f"Akteur {i}", sector="kirche", by=BY)
             h.app.record_contact(alliance_id, actor_id=actor, on=today, outcome=outcome, by=BY)
         alliances.append(alliance_id)
@@ -94,65 +109,92 @@ async def test_relay_stopped_mid_stream_and_restarted_sends_nothing_twice_that_a
     for alliance_id in alliances:
         progress = await h.settle(h.alliance_handle(alliance_id))
         ignored += progress["ignored"]
-        ready = await eventually(lambda a=alliance_id: [f for f in h.alliance_follow_ups(a) if f.rule == "step_ready"])
+        ready = await eventually(
+            lambda a=alliance_id: [f for f in h.alliance_follow_ups(a) if f.rule == "step_ready"]
+        )
         assert len(ready) == 1
     assert ignored >= 1, "the repeated batch reached the workflows and was ignored there"
     await asyncio.sleep(0.5)
     assert len(h.mailer.with_key("step_ready")) == 3
 
 
-async def test_malformed_signal_is_dropped_without_failing_a_workflow_task(harness: Harness) -> None:
+async def test_malformed_signal_is_dropped_without_failing_a_workflow_task(
+    harness: Harness,
+) -> None:
     h = harness
     await h.now()
-    alliance_id = h.app.register_alliance(name="Bündnis Prüfung", municipality="Prüfstadt", state="Berlin", by=BY)
+    alliance_id = h.app.register_alliance(
+        name="Bündnis Prüfung", municipality="Prüfstadt", state="Berlin", by=BY
+    )
     await h.relay_all()
     handle = h.alliance_handle(alliance_id)
     before = await h.settle(handle)
 
-    await handle.signal("event", {"position": -5, "aggregate_id": str(alliance_id), "event_types": []})
+    await handle.signal(
+        "event", {"position": -5, "aggregate_id": str(alliance_id), "event_types": []}
+    )
     await handle.signal("event", {"position": "viele", "aggregate_id": 7})
-    await handle.signal("event", {"position": 999, "aggregate_id": str(alliance_id), "event_types": ["x"] * 500})
+    await handle.signal(
+        "event", {"position": 999, "aggregate_id": str(alliance_id), "event_types": ["x"] * 500}
+    )
     h.app.add_actor(alliance_id, name="Bibliothek", sector="sonstige", by=BY)
     await h.relay_all()
     after = await h.settle(handle)
 
     assert after["seen"] > before["seen"] and after["seen"] < 999
-    failed = [e async for e in handle.fetch_history_events()
-              if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED]
+    failed = [
+        e
+        async for e in handle.fetch_history_events()
+        if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED
+    ]
     assert failed == []
 
 
 def test_unknown_event_type_is_skipped_with_a_log_line() -> None:
     def notification(topic: str) -> Notification:
-        return Notification(id=5, originator_id=UUID(int=1), originator_version=1, topic=topic, state=b"{}")
+        return Notification(
+            id=5, originator_id=UUID(int=1), originator_version=1, topic=topic, state=b"{}"
+        )
 
     with structlog.testing.capture_logs() as logs:
         assert route(notification("elsewhere.module:Survey.Answered")) is None
         assert route(notification("domain.idempotency:CommandRecord.Applied")) is None
         assert route(notification("domain.alliance:Alliance.Dissolved")) is not None
     assert [(entry["event"], entry["topic"]) for entry in logs] == [
-        ("unknown_event_type_skipped", "elsewhere.module:Survey.Answered")]
+        ("unknown_event_type_skipped", "elsewhere.module:Survey.Answered")
+    ]
 
 
 async def hold_all_partner_meeting(h: Harness, alliance_id: UUID, organiser: UUID) -> UUID:
     today = (await h.now()).date()
-    meeting = h.app.schedule_meeting(alliance_id, kind="all_partners", on=today, title="Bündnistreffen",
-                                     organiser_id=organiser, by=BY)
+    meeting = h.app.schedule_meeting(
+        alliance_id,
+        kind="all_partners",
+        on=today,
+        title="Bündnistreffen",
+        organiser_id=organiser,
+        by=BY,
+    )
     h.app.hold_meeting(alliance_id, meeting, attendee_ids=[organiser], by=BY)
     return meeting
 
 
 async def test_alliance_through_five_simulated_years_continues_as_new_with_nothing_missed(
-        harness: Harness) -> None:
+    harness: Harness,
+) -> None:
     h = harness
     h.max_history = 150
     await h.now()
-    alliance_id = h.app.register_alliance(name="Bündnis Langlauf", municipality="Ausdauer", state="Thüringen", by=BY)
+    alliance_id = h.app.register_alliance(
+        name="Bündnis Langlauf", municipality="Ausdauer", state="Thüringen", by=BY
+    )
     organiser = h.app.add_actor(alliance_id, name="Landratsamt", sector="kommune", by=BY)
     for step in (1, 2, 3):
         h.app.complete_step(alliance_id, step, justification="Im Vorgängerprojekt erledigt", by=BY)
     founded = (await h.now()).date()
-    h.app.record_founding(alliance_id, on=founded, symbolic_act="Baum gepflanzt", signatory_ids=[organiser], by=BY)
+    h.app.record_founding(
+        alliance_id, on=founded, symbolic_act="Baum gepflanzt", signatory_ids=[organiser], by=BY
+    )
     h.app.complete_step(alliance_id, 4, justification="Beitritt folgt", by=BY)
     handle = h.alliance_handle(alliance_id)
 
@@ -162,8 +204,11 @@ async def test_alliance_through_five_simulated_years_continues_as_new_with_nothi
         meeting = await hold_all_partner_meeting(h, alliance_id, organiser)
         held_on = (await h.now()).date()
         meetings.append(meeting)
-        expected |= {f"minutes_missing:{meeting}", f"meeting_cadence:{alliance_id}:{held_on}",
-                     f"meeting_cadence_escalation:{alliance_id}:{held_on}"}
+        expected |= {
+            f"minutes_missing:{meeting}",
+            f"meeting_cadence:{alliance_id}:{held_on}",
+            f"meeting_cadence_escalation:{alliance_id}:{held_on}",
+        }
         await h.relay_all()
         for _ in range(7):
             await h.advance(timedelta(days=30))
