@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from workers import cli_workflows
 from workers.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(help="buendnis – Lokale Bündnisse für Familie: Ereignisspeicher, Abläufe, Dashboards.",
@@ -16,6 +17,9 @@ store_app = typer.Typer(help="Den Ereignisspeicher verwalten.", no_args_is_help=
 demo_app = typer.Typer(help="Demodaten laden oder erzeugen.", no_args_is_help=True)
 app.add_typer(store_app, name="store")
 app.add_typer(demo_app, name="demo")
+app.add_typer(cli_workflows.app, name="workflows")
+app.command("worker")(cli_workflows.worker)
+app.command("relay")(cli_workflows.relay)
 console = Console(stderr=True)
 
 

@@ -1,0 +1,41 @@
+"""The relay process (`buendnis relay`): the event store's notification log → Temporal signals."""
+
+from __future__ import annotations
+
+import asyncio
+
+import structlog
+
+from domain.application import AllianceApplication
+from workers.settings import Settings
+from workers.worker import connect_when_ready
+from workflows.relay import Relay, WorkflowOptions
+from workflows.relay_position import (
+    MemoryPositionStore,
+    PositionStore,
+    PostgresPositionStore,
+    SQLitePositionStore,
+)
+
+log = structlog.get_logger(__name__)
+
+
+def position_store(settings: Settings) -> PositionStore:
+    """A SQLite file var/relay.db beside the event store, or a table in the PostgreSQL schema."""
+    if settings.store == "postgres":
+        return PostgresPositionStore(settings.postgres_dsn, settings.postgres_schema)
+    if settings.store == "sqlite":
+        return SQLitePositionStore(settings.var_dir / "relay.db")
+    return MemoryPositionStore()
+
+
+async def serve(settings: Settings, application: AllianceApplication, stop: asyncio.Event) -> None:
+    client = await connect_when_ready(settings, stop)
+    if client is None:
+        return
+    relay = Relay(
+        application, client, position_store(settings), WorkflowOptions(settings.task_queue)
+    )
+    log.info("relay_started", **relay.status())
+    await relay.run(stop)
+    log.info("relay_stopped", **relay.status())
