@@ -8,6 +8,7 @@ import sys
 import threading
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -192,9 +193,10 @@ async def terminate_all(h: Harness) -> None:
             await h.env.client.get_workflow_handle(workflow_id).terminate("Test beendet")
 
 
-@pytest.fixture
-async def harness(ts_env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[Harness]:
-    settings = load_settings(store="sqlite", var_dir=tmp_path / "var")
+@asynccontextmanager
+async def open_harness(env: WorkflowEnvironment, var_dir: Path) -> AsyncIterator[Harness]:
+    """A fresh SQLite store, a worker on a task queue of its own; its workflows end with it."""
+    settings = load_settings(store="sqlite", var_dir=var_dir)
     clock = SimClock()
     app = build_application(settings, clock=following_workflow_time(clock))
     policy = FollowUpPolicy()
@@ -204,9 +206,9 @@ async def harness(ts_env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[
     executor = ThreadPoolExecutor(8)
 
     def make_worker(**options: Any) -> Worker:
-        return build_worker(ts_env.client, task_queue, activities, executor, **options)
+        return build_worker(env.client, task_queue, activities, executor, **options)
 
-    h = Harness(ts_env, app, clock, mailer, task_queue, policy, make_worker)
+    h = Harness(env, app, clock, mailer, task_queue, policy, make_worker)
     await h.now()
     await h.start_worker()
     try:
@@ -215,4 +217,10 @@ async def harness(ts_env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[
     finally:
         await h.stop_worker()
         executor.shutdown(wait=False)
-    app.close()
+        app.close()
+
+
+@pytest.fixture
+async def harness(ts_env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[Harness]:
+    async with open_harness(ts_env, tmp_path / "var") as h:
+        yield h
