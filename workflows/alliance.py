@@ -8,6 +8,7 @@ due now and when to wake next, and lets activities re-check, record and send eac
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
         EventNotice,
         FollowUpOrder,
         LoadRequest,
+        Notification,
         Upcoming,
     )
     from workflows.search_attributes import (
@@ -40,6 +42,8 @@ LOCAL_TIMEOUT, LOCAL_RETRY = (
     timedelta(seconds=30),
     RetryPolicy(maximum_interval=timedelta(minutes=1)),
 )
+# Record all due follow-ups first, then send their mails in parallel (was: one after the other).
+PARALLEL_SENDS = "parallel-sends-2026-11"
 SEND_TIMEOUT, SEND_RETRY = timedelta(minutes=1), RetryPolicy(maximum_interval=timedelta(minutes=10))
 
 
@@ -82,8 +86,7 @@ class AllianceWorkflow:
             plans = plan_alliance(self._view.facts, now, self._view.policy)
             due = [f for f in due_now(plans, now) if f.key not in self._cancelled]
             if due:
-                for follow_up in due:
-                    await self._fire(follow_up, now)
+                await self._fire_all(due, now)
                 self._dirty = True  # the recorded follow-ups change the view
                 continue
             if self._should_continue_as_new(input):
@@ -152,7 +155,19 @@ class AllianceWorkflow:
         self._view = view
         return view
 
-    async def _fire(self, follow_up: FollowUp, now: datetime) -> None:
+    async def _fire_all(self, due: list[FollowUp], now: datetime) -> None:
+        """Records each due follow-up (re-checked by the activity), then sends the mails at once."""
+        if not workflow.patched(PARALLEL_SENDS):
+            # Workflows started before the change record and send one after the other.
+            for follow_up in due:
+                notification = await self._record(follow_up, now)
+                if notification is not None:
+                    await send(notification)
+            return
+        recorded = [n for f in due if (n := await self._record(f, now)) is not None]
+        await asyncio.gather(*(send(n) for n in recorded))
+
+    async def _record(self, follow_up: FollowUp, now: datetime) -> Notification | None:
         outcome = await workflow.execute_local_activity_method(
             FollowUpActivities.record_alliance_follow_up,
             FollowUpOrder(self._alliance_id, follow_up.key, now),
@@ -161,13 +176,7 @@ class AllianceWorkflow:
         )
         if outcome.status == "cancelled":
             self._cancelled.add(follow_up.key)
-        if outcome.status == "recorded" and outcome.notification is not None:
-            await workflow.execute_activity_method(
-                FollowUpActivities.send_notification,
-                outcome.notification,
-                start_to_close_timeout=SEND_TIMEOUT,
-                retry_policy=SEND_RETRY,
-            )
+        return outcome.notification if outcome.status == "recorded" else None
 
     def _should_continue_as_new(self, input: AllianceInput) -> bool:
         info = workflow.info()
@@ -194,3 +203,12 @@ class AllianceWorkflow:
         ]
         workflow.upsert_search_attributes(updates)
         self._search_attributes = wanted
+
+
+async def send(notification: Notification) -> None:
+    await workflow.execute_activity_method(
+        FollowUpActivities.send_notification,
+        notification,
+        start_to_close_timeout=SEND_TIMEOUT,
+        retry_policy=SEND_RETRY,
+    )

@@ -9,6 +9,7 @@ next period (the domain starts it on fulfilment).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from datetime import datetime
 
@@ -17,7 +18,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from domain.follow_ups import FollowUp, due_now, next_due_at, plan_commitment
     from workflows.activities import FollowUpActivities
-    from workflows.alliance import LOCAL_RETRY, LOCAL_TIMEOUT, SEND_RETRY, SEND_TIMEOUT
+    from workflows.alliance import LOCAL_RETRY, LOCAL_TIMEOUT, PARALLEL_SENDS, send
     from workflows.payloads import (
         EVENT_SIGNAL,
         CommitmentCarry,
@@ -26,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
         EventNotice,
         FollowUpOrder,
         LoadRequest,
+        Notification,
         Upcoming,
     )
     from workflows.view import time_until, upcoming
@@ -66,8 +68,7 @@ class CommitmentWorkflow:
                 return self._view.facts.status
             due = [f for f in due_now(plans, now) if f.key not in self._cancelled]
             if due:
-                for follow_up in due:
-                    await self._fire(follow_up, now)
+                await self._fire_all(due, now)
                 self._dirty = True
                 continue
             info = workflow.info()
@@ -135,7 +136,17 @@ class CommitmentWorkflow:
         self._view = view
         return view
 
-    async def _fire(self, follow_up: FollowUp, now: datetime) -> None:
+    async def _fire_all(self, due: list[FollowUp], now: datetime) -> None:
+        if not workflow.patched(PARALLEL_SENDS):
+            for follow_up in due:
+                notification = await self._record(follow_up, now)
+                if notification is not None:
+                    await send(notification)
+            return
+        recorded = [n for f in due if (n := await self._record(f, now)) is not None]
+        await asyncio.gather(*(send(n) for n in recorded))
+
+    async def _record(self, follow_up: FollowUp, now: datetime) -> Notification | None:
         outcome = await workflow.execute_local_activity_method(
             FollowUpActivities.record_commitment_follow_up,
             FollowUpOrder(self._commitment_id, follow_up.key, now),
@@ -144,10 +155,4 @@ class CommitmentWorkflow:
         )
         if outcome.status == "cancelled":
             self._cancelled.add(follow_up.key)
-        if outcome.status == "recorded" and outcome.notification is not None:
-            await workflow.execute_activity_method(
-                FollowUpActivities.send_notification,
-                outcome.notification,
-                start_to_close_timeout=SEND_TIMEOUT,
-                retry_policy=SEND_RETRY,
-            )
+        return outcome.notification if outcome.status == "recorded" else None
