@@ -132,7 +132,7 @@ class Relay:
         log.debug("relay_batch", position=last, events=len(notifications), signals=len(notices))
         return len(notifications)
 
-    async def run(self, stop: asyncio.Event, *, idle_interval: float = 0.2) -> None:
+    async def run(self, stop: asyncio.Event, *, idle_interval: float = 0.1) -> None:
         """Relays until `stop` is set; retries a failed batch (Temporal down: writes go on)."""
         backoff = 0.5
         while not stop.is_set():
