@@ -72,15 +72,13 @@ def relay() -> None:
 def status() -> None:
     """Zeigt Position und Rückstand (Lag) des Relays im Ereignisprotokoll."""
     from workers.bootstrap import build_application
-    from workers.relay import position_store
+    from workers.relay import status as relay_status
 
     settings = _settings()
     application = build_application(settings)
-    position = position_store(settings).get()
-    head = application.recorder.max_notification_id() or 0
-    console.print(
-        f"Relay-Position {position} von {head} Ereignissen; Rückstand {max(0, head - position)}."
-    )
+    state = relay_status(settings, application)
+    console.print(f"Relay-Position {state['position']} von {state['head']} Ereignissen; "
+                  f"Rückstand {state['lag']}.")
     application.close()
 
 

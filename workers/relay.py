@@ -39,3 +39,10 @@ async def serve(settings: Settings, application: AllianceApplication, stop: asyn
     log.info("relay_started", **relay.status())
     await relay.run(stop)
     log.info("relay_stopped", **relay.status())
+
+
+def status(settings: Settings, application: AllianceApplication) -> dict[str, int]:
+    """The relay's position and lag (events not yet relayed), for /health and the CLI."""
+    position = position_store(settings).get()
+    head = application.recorder.max_notification_id() or 0
+    return {"position": position, "head": head, "lag": max(0, head - position)}
