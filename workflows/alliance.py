@@ -19,6 +19,7 @@ from temporalio.common import RetryPolicy, SearchAttributeUpdate
 with workflow.unsafe.imports_passed_through():
     from domain.follow_ups import FollowUp, due_now, next_due_at, plan_alliance
     from workflows.activities import FollowUpActivities
+    from workflows.alarm import OWN_FOLLOW_UPS, STEADY_TIMER, Alarm
     from workflows.payloads import (
         EVENT_SIGNAL,
         AllianceCarry,
@@ -60,6 +61,8 @@ class AllianceWorkflow:
         self._loads = 0
         self._cancelled: set[str] = set()
         self._generation = 1
+        self._steady = False
+        self._alarm = Alarm()
         self._search_attributes: tuple[str, ...] = ()
 
     @workflow.run
@@ -69,6 +72,7 @@ class AllianceWorkflow:
             self._view, self._seen = input.carry.view, input.carry.seen
             self._search_attributes = input.carry.search_attributes
             self._generation = input.carry.generation + 1
+        self._steady = workflow.patched(STEADY_TIMER)
         while True:
             if self._view is None or self._dirty:
                 view = await self._load()
@@ -102,6 +106,11 @@ class AllianceWorkflow:
                     )
                 )
             wake = next_due_at(plans, now)
+            if self._steady:
+                self._alarm.arm(wake, now)
+                await workflow.wait_condition(lambda: self._dirty or self._alarm.rang)
+                self._alarm.clear_if_rang()
+                continue
             with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(
                     lambda: self._dirty, timeout=time_until(wake, now)
@@ -118,6 +127,8 @@ class AllianceWorkflow:
             self._ignored += 1
             return
         self._seen = notice.position
+        if self._steady and set(notice.event_types) <= OWN_FOLLOW_UPS:
+            return  # recorded by this workflow, which reloaded its view after recording
         self._dirty = True
 
     @workflow.query

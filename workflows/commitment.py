@@ -18,6 +18,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from domain.follow_ups import FollowUp, due_now, next_due_at, plan_commitment
     from workflows.activities import FollowUpActivities
+    from workflows.alarm import OWN_FOLLOW_UPS, STEADY_TIMER, Alarm
     from workflows.alliance import LOCAL_RETRY, LOCAL_TIMEOUT, PARALLEL_SENDS, send
     from workflows.payloads import (
         EVENT_SIGNAL,
@@ -48,6 +49,8 @@ class CommitmentWorkflow:
         self._loads = 0
         self._cancelled: set[str] = set()
         self._generation = 1
+        self._steady = False
+        self._alarm = Alarm()
 
     @workflow.run
     async def run(self, input: CommitmentInput) -> str:
@@ -55,6 +58,7 @@ class CommitmentWorkflow:
         if input.carry is not None:
             self._view, self._seen = input.carry.view, input.carry.seen
             self._generation = input.carry.generation + 1
+        self._steady = workflow.patched(STEADY_TIMER)
         while True:
             if (self._view is None or self._dirty) and await self._load() is None:
                 workflow.logger.warning(
@@ -85,6 +89,11 @@ class CommitmentWorkflow:
                     )
                 )
             wake = next_due_at(plans, now)
+            if self._steady:
+                self._alarm.arm(wake, now)
+                await workflow.wait_condition(lambda: self._dirty or self._alarm.rang)
+                self._alarm.clear_if_rang()
+                continue
             with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(
                     lambda: self._dirty, timeout=time_until(wake, now)
@@ -101,6 +110,8 @@ class CommitmentWorkflow:
             self._ignored += 1
             return
         self._seen = notice.position
+        if self._steady and set(notice.event_types) <= OWN_FOLLOW_UPS:
+            return  # recorded by this workflow, which reloaded its view after recording
         self._dirty = True
 
     @workflow.query

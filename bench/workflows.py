@@ -1,0 +1,335 @@
+"""Workflow benchmark on the dev server: reaction lag, burst drain, worker RSS, recovery after SIGKILL.
+
+`python -m bench.workflows` (about 3–4 minutes on 2 cores). Writes bench/results/workflows.json.
+The worker runs as its own process (`python -m bench.workflows worker`), the relay in this one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import platform
+import signal
+import socket
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import Client
+
+RESULTS = Path(__file__).parent / "results"
+ALLIANCES, LAG_ALLIANCES, LAG_RATE, LAG_SECONDS = 600, 100, 100, 20
+BURST_EVENTS, BURST_ALLIANCES = 10_000, 200
+ANCHOR_WORKFLOWS, ANCHOR_SIGNALS = 200, 10
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
+
+
+def figure(name: str, value: float, unit: str, anchor: str, anchor_value: float, ratio: float,
+           target: str) -> dict[str, Any]:
+    print(f"{name}: {value:,.2f} {unit}  (anchor {anchor}: {anchor_value:,.2f}; ratio {ratio:.2f}; "
+          f"target {target})", flush=True)
+    return {"name": name, "value": round(value, 3), "unit": unit, "anchor": anchor,
+            "anchor_value": round(anchor_value, 3), "ratio": round(ratio, 3), "target": target}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class NullMailer:
+    def send(self, message: EmailMessage) -> None:
+        pass
+
+
+# ---- the worker process --------------------------------------------------------------------
+
+
+async def worker_process(sticky_seconds: float) -> None:
+    from bench.signal_sink import SignalSinkWorkflow
+    from workers.bootstrap import build_application
+    from workers.settings import load_settings
+    from workflows.activities import FollowUpActivities
+    from workflows.runtime import build_worker, connect
+
+    settings = load_settings()
+    application = build_application(settings)
+    _, policy = settings.policies()
+    client = await connect(settings.temporal_address)
+    activities = FollowUpActivities(application, policy, NullMailer(), sender=settings.mail_from)
+    with ThreadPoolExecutor(16) as executor:
+        worker = build_worker(client, settings.task_queue, activities, executor,
+                              extra_workflows=[SignalSinkWorkflow],
+                              sticky_timeout=timedelta(seconds=sticky_seconds), max_cached_workflows=2000)
+        stop = asyncio.Event()
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+        async with worker:
+            print("ready", flush=True)
+            await stop.wait()
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class WorkerProcess:
+    def __init__(self, env: dict[str, str], sticky_seconds: float) -> None:
+        self.env, self.sticky = env, sticky_seconds
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> WorkerProcess:
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bench.workflows", "worker", str(self.sticky), env=self.env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL)
+        assert self.process.stdout is not None
+        line = await asyncio.wait_for(self.process.stdout.readline(), 60)
+        if line.strip() != b"ready":
+            raise RuntimeError("Der Bench-Worker ist nicht gestartet.")
+        return self
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    async def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        await self.process.wait()
+
+    async def stop(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.terminate()
+            await self.process.wait()
+
+
+# ---- measurements ----------------------------------------------------------------------------
+
+
+async def bare_signals(client: Client, task_queue: str) -> tuple[float, float, float]:
+    """Anchor: signals/s processed by workflows that only count them, and the signal RPC p50/p99 (ms)."""
+    from bench.signal_sink import SignalSinkWorkflow
+
+    handles = [await client.start_workflow(SignalSinkWorkflow.run, ANCHOR_SIGNALS, id=f"sink-{uuid.uuid4().hex}",
+                                           task_queue=task_queue) for _ in range(ANCHOR_WORKFLOWS)]
+    limit, rtts = asyncio.Semaphore(100), []
+
+    async def ping(handle: Any, n: int) -> None:
+        async with limit:
+            t = time.perf_counter()
+            await handle.signal(SignalSinkWorkflow.ping, n)
+            rtts.append((time.perf_counter() - t) * 1000)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(ping(h, n) for n in range(ANCHOR_SIGNALS) for h in handles))
+    await asyncio.gather(*(h.result() for h in handles))
+    rate = ANCHOR_WORKFLOWS * ANCHOR_SIGNALS / (time.perf_counter() - started)
+    return rate, percentile(rtts, 50), percentile(rtts, 99)
+
+
+async def wait_relayed(relay: Any, upto: int) -> None:
+    while relay.position < upto:
+        await asyncio.sleep(0.02)
+
+
+async def reaction_times(client: Client, alliance_ids: list[Any]) -> list[tuple[int, float]]:
+    """For each alliance: (position told, time its workflow recorded the reload that followed)."""
+    reacted: list[tuple[int, float]] = []
+    for alliance_id in alliance_ids:
+        pending: list[int] = []
+        async for event in client.get_workflow_handle(f"alliance-{alliance_id}").fetch_history_events():
+            if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
+                payload = event.workflow_execution_signaled_event_attributes.input.payloads[0]
+                pending.append(json.loads(payload.data)["position"])
+            elif event.event_type == EventType.EVENT_TYPE_MARKER_RECORDED and pending:
+                at = event.event_time.ToDatetime(tzinfo=UTC).timestamp()
+                reacted.extend((p, at) for p in pending)
+                pending = []
+    return reacted
+
+
+def lags(written: dict[int, tuple[Any, float]], reacted: list[tuple[int, float]]) -> list[float]:
+    """Per event: time from its save to its workflow's first reload that knew its position."""
+    by_alliance: dict[Any, list[tuple[int, float]]] = {}
+    positions_to_alliance = {p: a for p, (a, _) in written.items()}
+    for p, at in reacted:
+        if p in positions_to_alliance:
+            by_alliance.setdefault(positions_to_alliance[p], []).append((p, at))
+    result = []
+    for position, (alliance_id, saved_at) in written.items():
+        later = [at for p, at in by_alliance.get(alliance_id, []) if p >= position]
+        if later:
+            result.append(min(later) - saved_at)
+    return result
+
+
+async def wait_all_answer(client: Client, workflow_ids: list[str]) -> float:
+    started = time.perf_counter()
+
+    async def answer(workflow_id: str) -> None:
+        handle = client.get_workflow_handle(workflow_id)
+        while True:
+            try:
+                await handle.query("progress", rpc_timeout=timedelta(seconds=30))
+                return
+            except Exception:
+                await asyncio.sleep(0.05)
+
+    await asyncio.gather(*(answer(w) for w in workflow_ids))
+    return time.perf_counter() - started
+
+
+async def run() -> list[dict[str, Any]]:
+    from workers.bootstrap import build_application
+    from workers.settings import load_settings
+    from workers.temporal_server import start_dev_server
+    from workflows.relay import Relay, WorkflowOptions
+    from workflows.relay_position import MemoryPositionStore
+    from workflows.runtime import connect
+
+    figures: list[dict[str, Any]] = []
+    var = Path(tempfile.mkdtemp(prefix="bench-workflows-")) / "var"
+    overrides = {"store": "sqlite", "var_dir": str(var), "temporal_address": f"127.0.0.1:{free_port()}",
+                 "temporal_ui_port": free_port(), "smtp_port": free_port(), "task_queue": "bench"}
+    settings = load_settings(**overrides)
+    env = {**os.environ, **{f"BUENDNIS_{k.upper()}": str(v) for k, v in overrides.items()}}
+    async with start_dev_server(settings, ui=False):
+        app = build_application(settings)
+        client = await connect(settings.temporal_address)
+        worker = await WorkerProcess(env, sticky_seconds=2).start()
+        idle_rss = rss_mib(worker.pid)
+
+        rate, rtt50, rtt99 = await bare_signals(client, "bench")
+        print(f"anchor: {rate:,.0f} bare signals/s processed; signal RPC p50 {rtt50:.1f} ms, p99 {rtt99:.1f} ms")
+
+        relay = Relay(app, client, MemoryPositionStore(), WorkflowOptions("bench"))
+        stop = asyncio.Event()
+        relay_task = asyncio.create_task(relay.run(stop))
+        ids = [app.register_alliance(name=f"Bündnis {i}", municipality=f"Ort {i}", state="Bayern", by="bench")
+               for i in range(ALLIANCES)]
+        started = time.perf_counter()
+        await wait_relayed(relay, app.recorder.max_notification_id())
+        await wait_all_answer(client, [f"alliance-{i}" for i in ids])
+        print(f"{ALLIANCES} alliance workflows started and answering in {time.perf_counter() - started:.1f} s")
+        await asyncio.sleep(2)
+        rss = rss_mib(worker.pid)
+        figures.append(figure(f"worker RSS with {ALLIANCES} live alliance workflows", rss, "MiB",
+                              "same worker idle, before any workflow", idle_rss, 400 / rss, "≤ 400 MB"))
+
+        # Reaction lag at a sustained rate: one event every 1/LAG_RATE s on LAG_ALLIANCES alliances.
+        written: dict[int, tuple[Any, float]] = {}
+        t0 = time.perf_counter()
+        for n in range(LAG_RATE * LAG_SECONDS):
+            due = t0 + n / LAG_RATE
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            alliance_id = ids[n % LAG_ALLIANCES]
+            await asyncio.to_thread(app.record_goal, alliance_id, text=f"Ziel {n}", by="bench")
+            written[app.recorder.max_notification_id()] = (alliance_id, time.time())
+        achieved = LAG_RATE * LAG_SECONDS / (time.perf_counter() - t0)
+        await wait_relayed(relay, max(written))
+        await asyncio.sleep(3)
+        measured = lags(written, await reaction_times(client, ids[:LAG_ALLIANCES]))
+        p50, p99 = percentile(measured, 50), percentile(measured, 99)
+        print(f"lag: {len(measured)} of {len(written)} events measured at {achieved:.0f} events/s")
+        figures.append(figure(f"event→workflow reaction lag p50 at {achieved:.0f} events/s", p50 * 1000, "ms",
+                              "bare signal RPC p50", rtt50, 1000 / (p50 * 1000), "p99 ≤ 1 s"))
+        figures.append(figure(f"event→workflow reaction lag p99 at {achieved:.0f} events/s", p99 * 1000, "ms",
+                              "bare signal RPC p99", rtt99, 1000 / (p99 * 1000), "≤ 1 s"))
+        figures.append(figure("bare Temporal signals processed", rate, "signals/s", "—", rate, 1.0,
+                              "anchor (LIBRARIES.md: ~360/s)"))
+
+        # Burst: a bulk import written while the relay is stopped, then drained.
+        stop.set()
+        await relay_task
+        burst_ids = ids[:BURST_ALLIANCES]
+        t = time.perf_counter()
+        for n in range(BURST_EVENTS):
+            app.record_goal(burst_ids[n % BURST_ALLIANCES], text=f"Import {n}", by="bench")
+        write_seconds = time.perf_counter() - t
+        head = app.recorder.max_notification_id()
+        stop = asyncio.Event()
+        signals_before = relay.signals_sent
+        t = time.perf_counter()
+        relay_task = asyncio.create_task(relay.run(stop))
+        await wait_relayed(relay, head)
+        await wait_caught_up(client, burst_ids, head, app)
+        drain_seconds = time.perf_counter() - t
+        print(f"burst: {BURST_EVENTS} events → {relay.signals_sent - signals_before} signals")
+        figures.append(figure(f"drain time of a burst of {BURST_EVENTS:,} events", drain_seconds, "s",
+                              "time the event store took to write them", write_seconds,
+                              2 * write_seconds / drain_seconds, "≤ 2× write time"))
+        stop.set()
+        await relay_task
+
+        # Recovery: a second worker is ready, the first (holding every workflow) is killed.
+        for sticky, label in ((10.0, "default sticky timeout 10 s"), (2.0, "sticky timeout 2 s")):
+            if sticky != 2.0:
+                await worker.stop()
+                worker = await WorkerProcess(env, sticky_seconds=sticky).start()
+                await wait_all_answer(client, [f"alliance-{i}" for i in ids])
+            standby = await WorkerProcess(env, sticky_seconds=sticky).start()
+            sample = [f"alliance-{i}" for i in ids[::12]]
+            await wait_all_answer(client, sample)
+            await worker.kill()
+            recovery = await wait_all_answer(client, sample)
+            print(f"recovery after SIGKILL ({label}): {recovery:.1f} s for {len(sample)} workflows")
+            if sticky == 10.0:
+                anchor_recovery = recovery
+            else:
+                figures.append(figure("recovery after SIGKILL of a worker", recovery, "s",
+                                      "same with the default sticky timeout (10 s)", anchor_recovery,
+                                      3 / recovery, "≤ 3 s"))
+            worker = standby
+        await worker.stop()
+        app.close()
+    return figures
+
+
+async def wait_caught_up(client: Client, alliance_ids: list[Any], head: int, app: Any) -> None:
+    """Until every burst alliance's workflow has seen its last event of the burst."""
+    last: dict[Any, int] = {}
+    for n in app.recorder.select_notifications(max(1, head - BURST_EVENTS - 10), BURST_EVENTS + 100, stop=head):
+        last[n.originator_id] = n.id
+    limit = asyncio.Semaphore(50)
+
+    async def caught_up(alliance_id: Any) -> None:
+        handle = client.get_workflow_handle(f"alliance-{alliance_id}")
+        while True:
+            async with limit:
+                progress = await handle.query("progress")
+            if progress["seen"] >= last.get(alliance_id, 0) and progress["loads"] >= 1:
+                return
+            await asyncio.sleep(0.1)
+
+    await asyncio.gather(*(caught_up(a) for a in alliance_ids))
+
+
+def main() -> None:
+    figures = asyncio.run(run())
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    payload = {"measured_at": datetime.now(UTC).isoformat(timespec="seconds"), "machine": platform.machine(),
+               "python": platform.python_version(), "figures": figures}
+    (RESULTS / "workflows.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["worker"]:
+        asyncio.run(worker_process(float(sys.argv[2])))
+    else:
+        main()
