@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -132,23 +133,70 @@ class Relay:
         log.debug("relay_batch", position=last, events=len(notifications), signals=len(notices))
         return len(notifications)
 
-    async def run(self, stop: asyncio.Event, *, idle_interval: float = 0.1) -> None:
-        """Relays until `stop` is set; retries a failed batch (Temporal down: writes go on)."""
+    async def run(self, stop: asyncio.Event, *, idle_interval: float = 0.1,
+                  in_flight: int = 4) -> None:
+        """Relays until `stop` is set. Up to `in_flight` batches are on their way at once (a slow
+        signal holds up no other workflow); one workflow's notices still go out in order, and the
+        position moves only past batches whose every signal was accepted. A failed batch is
+        retried from the stored position (Temporal down: writes go on, workflows catch up)."""
         backoff = 0.5
         while not stop.is_set():
             try:
-                read = await self.run_once()
-                backoff = 0.5
+                await self._pipeline(stop, idle_interval, in_flight)
             except Exception as e:  # the store or Temporal is unavailable: try again later
-                log.warning(
-                    "relay_batch_failed", error=str(e), position=self.position, retry_in=backoff
-                )
-                read = 0
+                log.warning("relay_batch_failed", error=str(e), position=self.position,
+                            retry_in=backoff)
                 await _wait(stop, backoff)
                 backoff = min(backoff * 2, 30.0)
-                continue
-            if read < self.batch_size:
-                await _wait(stop, idle_interval)
+
+    async def _pipeline(self, stop: asyncio.Event, idle_interval: float, in_flight: int) -> None:
+        pending: deque[tuple[int, int, int, asyncio.Future[list[None]]]] = deque()
+        last_sent: dict[str, asyncio.Task[None]] = {}
+        start = self.position + 1
+        try:
+            while not stop.is_set() or pending:
+                while pending and pending[0][3].done():
+                    position, events, signals, batch = pending.popleft()
+                    batch.result()  # a failed signal fails the batch: retried from the position
+                    await asyncio.to_thread(self.positions.set, position)
+                    self.position = position
+                    self.events_relayed += events
+                    self.signals_sent += signals
+                if stop.is_set() or len(pending) >= in_flight:
+                    if pending:
+                        await asyncio.wait({pending[0][3]})
+                    continue
+                notifications = await asyncio.to_thread(
+                    self.application.recorder.select_notifications, start, self.batch_size)
+                if not notifications:
+                    if pending:
+                        await asyncio.wait({pending[0][3]}, timeout=idle_interval)
+                    else:
+                        await _wait(stop, idle_interval)
+                    continue
+                notices = coalesce(notifications)
+                tasks = []
+                for target, notice in notices.items():
+                    before = last_sent.get(target.workflow_id)
+                    task = asyncio.create_task(self._signal_after(before, target, notice))
+                    last_sent[target.workflow_id] = task
+                    tasks.append(task)
+                pending.append((notifications[-1].id, len(notifications), len(notices),
+                                asyncio.gather(*tasks)))
+                start = notifications[-1].id + 1
+                if len(last_sent) > 10_000:
+                    last_sent = {k: t for k, t in last_sent.items() if not t.done()}
+        finally:
+            for *_, batch in pending:
+                batch.cancel()
+
+    async def _signal_after(self, before: asyncio.Task[None] | None, target: Target,
+                            notice: EventNotice) -> None:
+        if before is not None:
+            await asyncio.wait({before})  # this workflow's earlier notice goes first
+            if before.cancelled() or before.exception() is not None:
+                raise RuntimeError(f"Vorheriger Hinweis an {target.workflow_id} nicht zugestellt")
+        await self._signal(target, notice)
 
     async def _signal(self, target: Target, notice: EventNotice) -> None:
         o = self.options

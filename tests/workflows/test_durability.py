@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
@@ -230,3 +231,36 @@ async def test_alliance_through_five_simulated_years_continues_as_new_with_nothi
 
 def _types(notifications: Sequence[Notification]) -> list[str]:
     return [n.topic for n in notifications]
+
+
+async def test_pipelined_relay_delivers_each_workflows_notices_in_order_and_resumes(
+        harness: Harness) -> None:
+    h = harness
+    await h.now()
+    alliances = [h.app.register_alliance(name=f"Bündnis {n}", municipality="Takt", state="Hamburg", by=BY)
+                 for n in range(4)]
+    for i in range(40):
+        h.app.record_goal(alliances[i % 4], text=f"Ziel {i}", by=BY)
+    positions = MemoryPositionStore()
+    relay = h.relay(positions, batch_size=3)
+    stop = asyncio.Event()
+    running = asyncio.create_task(relay.run(stop, in_flight=4))
+    await eventually(lambda: positions.get() >= 20)
+    stop.set()
+    await running
+    stopped_at = positions.get()
+    assert 20 <= stopped_at < h.app.recorder.max_notification_id()
+
+    stop = asyncio.Event()
+    running = asyncio.create_task(h.relay(positions, batch_size=3).run(stop, in_flight=4))
+    await eventually(lambda: positions.get() >= 44, timeout=20)
+    stop.set()
+    await running
+
+    for alliance_id in alliances:
+        handle = h.alliance_handle(alliance_id)
+        await h.settle(handle)
+        told = [json.loads(e.workflow_execution_signaled_event_attributes.input.payloads[0].data)["position"]
+                async for e in handle.fetch_history_events()
+                if e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED]
+        assert told == sorted(told), "one workflow's notices arrive in the order of the log"
