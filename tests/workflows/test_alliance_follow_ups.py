@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.workflows.conftest import Harness, eventually
+from workflows.alliance import AllianceWorkflow
 
 BY = "koordination"
 
@@ -31,6 +32,10 @@ async def test_contact_follow_up_reminds_coordinator_once_on_its_date(harness: H
     )
     await h.relay_all()
     await h.settle(h.alliance_handle(alliance_id))
+    upcoming = await h.alliance_handle(alliance_id).query(AllianceWorkflow.upcoming)
+    assert [(u.rule, u.due_at.date()) for u in upcoming][:1] == [
+        ("contact_follow_up", today + timedelta(days=10))
+    ]
 
     await h.advance(timedelta(days=9))
     assert [f for f in h.alliance_follow_ups(alliance_id) if f.rule == "contact_follow_up"] == []

@@ -234,11 +234,14 @@ def _types(notifications: Sequence[Notification]) -> list[str]:
 
 
 async def test_pipelined_relay_delivers_each_workflows_notices_in_order_and_resumes(
-        harness: Harness) -> None:
+    harness: Harness,
+) -> None:
     h = harness
     await h.now()
-    alliances = [h.app.register_alliance(name=f"Bündnis {n}", municipality="Takt", state="Hamburg", by=BY)
-                 for n in range(4)]
+    alliances = [
+        h.app.register_alliance(name=f"Bündnis {n}", municipality="Takt", state="Hamburg", by=BY)
+        for n in range(4)
+    ]
     for i in range(40):
         h.app.record_goal(alliances[i % 4], text=f"Ziel {i}", by=BY)
     positions = MemoryPositionStore()
@@ -260,7 +263,11 @@ async def test_pipelined_relay_delivers_each_workflows_notices_in_order_and_resu
     for alliance_id in alliances:
         handle = h.alliance_handle(alliance_id)
         await h.settle(handle)
-        told = [json.loads(e.workflow_execution_signaled_event_attributes.input.payloads[0].data)["position"]
-                async for e in handle.fetch_history_events()
-                if e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED]
+        told = [
+            json.loads(e.workflow_execution_signaled_event_attributes.input.payloads[0].data)[
+                "position"
+            ]
+            async for e in handle.fetch_history_events()
+            if e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED
+        ]
         assert told == sorted(told), "one workflow's notices arrive in the order of the log"

@@ -1,4 +1,4 @@
-"""The relay's parts: routing, coalescing of bursts, and its durable position on SQLite and PostgreSQL."""
+"""The relay's parts: coalescing of bursts, its durable position on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from workflows.relay import coalesce
 BY = "koordination"
 
 
-def test_a_burst_of_one_alliances_events_becomes_one_notice(memory_app: AllianceApplication) -> None:
+def test_a_burst_of_one_alliances_events_becomes_one_notice(
+    memory_app: AllianceApplication,
+) -> None:
     app = memory_app
     busy = app.register_alliance(name="Bündnis Viel", municipality="A", state="Bayern", by=BY)
     quiet = app.register_alliance(name="Bündnis Wenig", municipality="B", state="Berlin", by=BY)
@@ -21,8 +23,9 @@ def test_a_burst_of_one_alliances_events_becomes_one_notice(memory_app: Alliance
         actor = app.add_actor(busy, name=f"Akteur {i}", sector="verband", by=BY)
         app.record_contact(busy, actor_id=actor, on=date(2026, 1, 5), outcome="interested", by=BY)
     partner = app.add_actor(quiet, name="Sparkasse", sector="unternehmen", by=BY)
-    commitment = app.pledge_commitment(quiet, partner_id=partner, description="Geld", kind="geld",
-                                       due_on=date(2026, 6, 1), by=BY)
+    commitment = app.pledge_commitment(
+        quiet, partner_id=partner, description="Geld", kind="geld", due_on=date(2026, 6, 1), by=BY
+    )
     notifications = app.recorder.select_notifications(1, 10_000)
 
     notices = {t.workflow_id: n for t, n in coalesce(notifications).items()}
@@ -35,8 +38,9 @@ def test_a_burst_of_one_alliances_events_becomes_one_notice(memory_app: Alliance
     assert notices[f"commitment-{commitment}"].event_types == ("Pledged",)
 
 
-def test_relay_position_survives_a_restart(settings: Settings,
-                                           make_app: Callable[..., AllianceApplication]) -> None:
+def test_relay_position_survives_a_restart(
+    settings: Settings, make_app: Callable[..., AllianceApplication]
+) -> None:
     make_app()  # creates the store (a PostgreSQL schema or a SQLite directory)
     first = position_store(settings)
     assert first.get() == 0

@@ -21,8 +21,11 @@ def test_there_are_recorded_histories_of_each_workflow() -> None:
 
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
 async def test_recorded_history_replays_on_the_current_workflow_code(path: Path) -> None:
-    replayer = Replayer(workflows=[*WORKFLOWS, FleetSweepWorkflow], data_converter=DATA_CONVERTER,
-                        workflow_runner=sandbox_runner())
+    replayer = Replayer(
+        workflows=[*WORKFLOWS, FleetSweepWorkflow],
+        data_converter=DATA_CONVERTER,
+        workflow_runner=sandbox_runner(),
+    )
     history = WorkflowHistory.from_json(path.stem, path.read_text())
     result = await replayer.replay_workflow(history)
     assert result.replay_failure is None
