@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 import sys
 import threading
 import uuid
@@ -33,6 +34,12 @@ from workflows.relay_position import MemoryPositionStore, PositionStore
 from workflows.runtime import DATA_CONVERTER, build_worker
 
 BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ follow-up event → e-mail in the SMTP sink; plus the schedules, the sweep and t
 from __future__ import annotations
 
 import asyncio
-import socket
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ import pytest
 from temporalio.client import Client
 
 from domain.application import AllianceApplication
-from tests.workflows.conftest import eventually
+from tests.workflows.conftest import eventually, free_port
 from workers import mail_sink, relay, worker
 from workers.bootstrap import build_application
 from workers.settings import Settings, load_settings
@@ -23,12 +22,6 @@ from workflows.fleet import DIGEST_SCHEDULE, SWEEP_SCHEDULE, FleetSweepWorkflow,
 from workflows.runtime import connect
 
 BY = "koordination"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
