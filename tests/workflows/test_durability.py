@@ -233,6 +233,19 @@ def _types(notifications: Sequence[Notification]) -> list[str]:
     return [n.topic for n in notifications]
 
 
+class StopAt(MemoryPositionStore):
+    """Stops the relay once its stored position reaches `at` (the batches in flight still land)."""
+
+    def __init__(self, at: int, stop: asyncio.Event) -> None:
+        super().__init__()
+        self.at, self.stop = at, stop
+
+    def set(self, position: int) -> None:
+        super().set(position)
+        if position >= self.at:
+            self.stop.set()
+
+
 async def test_pipelined_relay_delivers_each_workflows_notices_in_order_and_resumes(
     harness: Harness,
 ) -> None:
@@ -244,13 +257,10 @@ async def test_pipelined_relay_delivers_each_workflows_notices_in_order_and_resu
     ]
     for i in range(40):
         h.app.record_goal(alliances[i % 4], text=f"Ziel {i}", by=BY)
-    positions = MemoryPositionStore()
-    relay = h.relay(positions, batch_size=3)
     stop = asyncio.Event()
-    running = asyncio.create_task(relay.run(stop, in_flight=4))
-    await eventually(lambda: positions.get() >= 20)
-    stop.set()
-    await running
+    positions = StopAt(20, stop)
+    relay = h.relay(positions, batch_size=3)
+    await relay.run(stop, in_flight=4)
     stopped_at = positions.get()
     assert 20 <= stopped_at < h.app.recorder.max_notification_id()
 
