@@ -15,6 +15,7 @@ from workflows.activities import FollowUpActivities
 from workflows.fleet import FleetActivities, FleetSweepWorkflow, ensure_schedules
 from workflows.notifications import SmtpMailer
 from workflows.runtime import build_worker, connect
+from workflows.search_attributes import ensure_registered
 
 log = structlog.get_logger(__name__)
 
@@ -65,6 +66,7 @@ async def serve(settings: Settings, application: AllianceApplication, stop: asyn
             extra_workflows=[FleetSweepWorkflow],
             extra_activities=fleet.functions(),
         )
+        await ensure_registered(client, settings.temporal_namespace)
         await ensure_schedules(client, settings.task_queue)
         log.info(
             "worker_started", task_queue=settings.task_queue, address=settings.temporal_address
