@@ -7,7 +7,6 @@ so a retried activity records nothing twice.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from uuid import UUID
 
 import structlog
@@ -20,22 +19,16 @@ from domain.commitment import Commitment
 from domain.errors import NotFound
 from domain.facts import alliance_facts, commitment_facts
 from domain.follow_ups import (
-    COORDINATOR,
-    SERVICEBUERO,
-    FollowUp,
     FollowUpPolicy,
     due_now,
     plan_alliance,
     plan_commitment,
 )
-from domain.steps import STEP_TITLES
 from workflows.clock import at
+from workflows.mail_content import mail_for
 from workflows.notifications import (
-    MEETING_RULES,
-    Mail,
     Mailer,
     compose,
-    german_date,
 )
 from workflows.payloads import (
     AllianceView,
@@ -173,7 +166,11 @@ class FollowUpActivities:
         alliance = self._alliance(notification.alliance_id)
         if alliance is None:
             return ""
-        mail = self.mail_for(alliance, notification)
+        commitment = None
+        if notification.commitment_id is not None:
+            commitment = self._commitment(notification.commitment_id)
+        mail = mail_for(self.application, alliance, notification, commitment,
+                        sender=self.sender, domain=self.domain)
         message = compose(
             mail,
             notification.follow_up,
@@ -189,69 +186,3 @@ class FollowUpActivities:
             to=len(mail.to),
         )
         return str(message["Message-ID"])
-
-    def addresses(self, alliance: Alliance, role: str) -> list[str]:
-        """The e-mail addresses behind a role (see the module docstring)."""
-        kind, _, actor_id = role.partition(":")
-        if role == SERVICEBUERO:
-            return [self.sender]
-        if role == COORDINATOR or not actor_id:
-            return [f"koordination+{alliance.id}@{self.domain}"]
-        found = []
-        for person in alliance.persons.values():
-            if str(person.actor_id) == actor_id and not person.erased:
-                data = self.application.contact_person(alliance.id, person.id)
-                if data is not None and data.email:
-                    found.append(data.email)
-        return found or [f"{kind}+{actor_id}@{self.domain}"]
-
-    def mail_for(self, alliance: Alliance, notification: Notification) -> Mail:
-        f = notification.follow_up
-        to = tuple(
-            dict.fromkeys(a for role in f.recipients for a in self.addresses(alliance, role))
-        )
-        context = {
-            "alliance": alliance.name,
-            "municipality": alliance.municipality,
-            "state": alliance.state.value,
-            "step": alliance.step,
-            "step_title": STEP_TITLES.get(alliance.step, ""),
-            "since": german_date(alliance.step_entered_at),
-            "due_on": german_date(f.due_at),
-            "subject": alliance.name,
-        }
-        meeting = None
-        if notification.commitment_id is not None:
-            commitment = self._commitment(notification.commitment_id)
-            if commitment is not None:
-                context.update(
-                    subject=commitment.description, due_on=german_date(commitment.due_on)
-                )
-        elif f.subject_id in alliance.meetings:
-            m = alliance.meetings[f.subject_id]
-            context.update(subject=m.title, due_on=german_date(m.held_on or m.on))
-            meeting = (m.title, m.held_on or m.on)
-        elif f.subject_id in alliance.working_groups:
-            context["subject"] = alliance.working_groups[f.subject_id].name
-        elif f.subject_id in alliance.contacts:
-            contact = alliance.contacts[f.subject_id]
-            actor = alliance.actors.get(str(contact.actor_id))
-            context.update(
-                subject=actor.name if actor else "einer Organisation",
-                due_on=german_date(contact.follow_up_on),
-            )
-        if f.rule in MEETING_RULES and f.rule != "minutes_missing":
-            last = self._last_all_partner_meeting(alliance)
-            context["since"] = german_date(last)
-            meeting = ("Bündnistreffen planen", (f.due_at + timedelta(days=30)).date())
-        subject = f"{f.label}: {alliance.name}"
-        return Mail(to, subject, context, meeting)
-
-    def _last_all_partner_meeting(self, alliance: Alliance) -> datetime | None:
-        facts = alliance_facts(alliance, self.application.policy)
-        on = facts.last_all_partner_meeting_on
-        return alliance.step_entered_at if on is None else datetime.combine(on, datetime.min.time())
-
-
-def follow_up_subject(f: FollowUp) -> str:
-    return f.subject_id or ""

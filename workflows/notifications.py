@@ -1,9 +1,4 @@
-"""German e-mails for follow-ups: Jinja2 templates, an .ics for meetings, a Message-ID per key.
-
-Recipients are roles (`koordination`, `servicebuero`, `partner:<actor>`, `organiser:<actor>`).
-A partner or organiser is written to at the e-mail of its (not erased) contact persons; a role
-without a stored address gets a role address in the mail domain (`koordination+<alliance>@…`).
-"""
+"""German e-mails for follow-ups: Jinja2 templates, an .ics for meetings, a Message-ID per key."""
 
 from __future__ import annotations
 
