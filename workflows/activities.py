@@ -38,6 +38,7 @@ from workflows.payloads import (
     LoadRequest,
     Notification,
 )
+from workflows.view import compact
 
 log = structlog.get_logger(__name__)
 
@@ -79,8 +80,9 @@ class FollowUpActivities:
         alliance = self._alliance(request.aggregate_id)
         if alliance is None:
             return None
+        facts = alliance_facts(alliance, self.application.policy)
         return AllianceView(
-            alliance_facts(alliance, self.application.policy),
+            compact(facts, self.policy, request.now),
             self.policy,
             alliance.name,
             alliance.state.value,

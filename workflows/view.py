@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from domain.follow_ups import AllianceFacts, FollowUp, FollowUpPolicy, add_months
+from domain.follow_ups import AllianceFacts, FollowUp, FollowUpPolicy, add_months, plan_alliance
 from workflows.payloads import Upcoming
 
 
@@ -35,3 +36,14 @@ def time_until(wake: datetime | None, now: datetime) -> timedelta | None:
     if wake is None:
         return None
     return timedelta(seconds=max(1, math.ceil((wake - now).total_seconds())))
+
+
+def compact(facts: AllianceFacts, policy: FollowUpPolicy, now: datetime) -> AllianceFacts:
+    """The facts with only those sent keys that the policy can still plan.
+
+    A key names its anchor (a step entered at, a meeting date, a year since founding), and anchors
+    only move forward; a key the plan no longer lists never comes back. Without this the view, and
+    every reload recorded in the history, would grow by each follow-up ever sent.
+    """
+    planned = {f.key for f in plan_alliance(replace(facts, sent=frozenset()), now, policy)}
+    return replace(facts, sent=facts.sent & planned)
