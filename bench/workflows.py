@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import platform
 import signal
 import socket
 import sys
@@ -17,43 +16,43 @@ import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+from temporalio import workflow
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 
-RESULTS = Path(__file__).parent / "results"
+from bench.common import Figure, percentile, write_results
+
 ALLIANCES, LAG_ALLIANCES, LAG_SECONDS = 600, 100, 20
 LAG_RATES = (50, 100)
 BURST_EVENTS, BURST_ALLIANCES = 10_000, 200
 ANCHOR_WORKFLOWS, ANCHOR_SIGNALS = 200, 10
 
 
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
+def figure(name: str, value: float, unit: str, anchor: str, anchor_value: float, ratio: float,
+           target: str) -> Figure:
+    return Figure(name, round(value, 3), unit, anchor, round(anchor_value, 3), round(ratio, 3), target)
 
 
-def figure(
-    name: str, value: float, unit: str, anchor: str, anchor_value: float, ratio: float, target: str
-) -> dict[str, Any]:
-    print(
-        f"{name}: {value:,.2f} {unit}  (anchor {anchor}: {anchor_value:,.2f}; ratio {ratio:.2f}; "
-        f"target {target})",
-        flush=True,
-    )
-    return {
-        "name": name,
-        "value": round(value, 3),
-        "unit": unit,
-        "anchor": anchor,
-        "anchor_value": round(anchor_value, 3),
-        "ratio": round(ratio, 3),
-        "target": target,
-    }
+@workflow.defn
+class SignalSinkWorkflow:
+    """The anchor's bare workflow: it only counts the signals it receives."""
+
+    def __init__(self) -> None:
+        self.received = 0
+
+    @workflow.run
+    async def run(self, expected: int) -> int:
+        await workflow.wait_condition(lambda: self.received >= expected)
+        return self.received
+
+    @workflow.signal
+    def ping(self, _: int) -> None:
+        self.received += 1
 
 
 def free_port() -> int:
@@ -85,7 +84,6 @@ class NullMailer:
 
 
 async def worker_process(sticky_seconds: float) -> None:
-    from bench.signal_sink import SignalSinkWorkflow
     from workers.bootstrap import build_application
     from workers.settings import load_settings
     from workflows.activities import FollowUpActivities
@@ -164,7 +162,6 @@ class WorkerProcess:
 async def bare_signals(client: Client, task_queue: str) -> tuple[float, float, float]:
     """Anchor: signals/s accepted with 100 in flight to workflows that only count them, and the
     unloaded signal round trip p50/p99 (ms), one signal at a time."""
-    from bench.signal_sink import SignalSinkWorkflow
 
     handles = [
         await client.start_workflow(
@@ -248,7 +245,7 @@ async def wait_all_answer(client: Client, workflow_ids: list[str]) -> float:
     return time.perf_counter() - started
 
 
-async def run() -> list[dict[str, Any]]:
+async def run() -> list[Figure]:
     from workers.bootstrap import build_application
     from workers.settings import load_settings
     from workers.temporal_server import start_dev_server
@@ -256,7 +253,7 @@ async def run() -> list[dict[str, Any]]:
     from workflows.relay_position import MemoryPositionStore
     from workflows.runtime import connect
 
-    figures: list[dict[str, Any]] = []
+    figures: list[Figure] = []
     var = Path(tempfile.mkdtemp(prefix="bench-workflows-")) / "var"
     overrides = {
         "store": "sqlite",
@@ -490,17 +487,7 @@ async def wait_caught_up(client: Client, alliance_ids: list[Any], head: int, app
 
 
 def main() -> None:
-    figures = asyncio.run(run())
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    payload = {
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": platform.machine(),
-        "python": platform.python_version(),
-        "figures": figures,
-    }
-    (RESULTS / "workflows.json").write_text(
-        json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
-    )
+    write_results("workflows", asyncio.run(run()))
 
 
 if __name__ == "__main__":

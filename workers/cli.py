@@ -23,6 +23,18 @@ app.command("relay")(cli_workflows.relay)
 console = Console(stderr=True)
 
 
+@app.callback()
+def _configure() -> None:
+    """Logs go through structlog, configured once per process from the settings."""
+    from workers.logging import configure_logging
+
+    try:
+        settings = load_settings()
+    except SettingsError:
+        return  # each command reports the bad setting itself
+    configure_logging(settings.log_format, settings.log_level)
+
+
 def _settings() -> Settings:
     try:
         return load_settings()
