@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -102,7 +101,6 @@ class Relay:
         self.position = positions.get()
         self.signals_sent = 0
         self.events_relayed = 0
-        self.last_batch_at: float | None = None
 
     def status(self) -> dict[str, int]:
         """Position, head of the log, and the lag between them (in events)."""
@@ -129,7 +127,6 @@ class Relay:
         self.position = last
         self.signals_sent += len(notices)
         self.events_relayed += len(notifications)
-        self.last_batch_at = time.monotonic()
         log.debug("relay_batch", position=last, events=len(notifications), signals=len(notices))
         return len(notifications)
 

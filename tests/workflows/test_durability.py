@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -228,9 +227,6 @@ async def test_alliance_through_five_simulated_years_continues_as_new_with_nothi
     mail_keys = [str(m["X-Buendnis-Follow-Up"]) for m in h.mailer.messages]
     assert sorted(mail_keys) == sorted(keys)
 
-
-def _types(notifications: Sequence[Notification]) -> list[str]:
-    return [n.topic for n in notifications]
 
 
 class StopAt(MemoryPositionStore):
