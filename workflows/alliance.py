@@ -29,6 +29,7 @@ with workflow.unsafe.imports_passed_through():
         FollowUpOrder,
         LoadRequest,
         Notification,
+        RefreshRequest,
         Upcoming,
     )
     from workflows.search_attributes import (
@@ -131,6 +132,20 @@ class AllianceWorkflow:
             return  # recorded by this workflow, which reloaded its view after recording
         self._dirty = True
 
+    @workflow.update
+    async def refresh(self, request: RefreshRequest) -> int:
+        """Reloads the view now; answers how many loads there were (an operator's or the sweep's
+        request, e.g. after the policy file changed: the view carries the policy it was loaded with)."""
+        loads = self._loads
+        self._dirty = True
+        await workflow.wait_condition(lambda: self._loads > loads)
+        return self._loads
+
+    @refresh.validator
+    def _refresh_allowed(self, request: RefreshRequest) -> None:
+        if self._view is None:
+            raise ValueError("Der Ablauf hat seine Sicht noch nicht geladen.")
+
     @workflow.query
     def view(self) -> AllianceView | None:
         return self._view
@@ -156,7 +171,6 @@ class AllianceWorkflow:
     async def _load(self) -> AllianceView | None:
         self._dirty = False
         self._cancelled.clear()
-        self._loads += 1
         view: AllianceView | None = await workflow.execute_local_activity_method(
             FollowUpActivities.load_alliance,
             LoadRequest(self._alliance_id, workflow.now()),
@@ -164,6 +178,7 @@ class AllianceWorkflow:
             retry_policy=LOCAL_RETRY,
         )
         self._view = view
+        self._loads += 1
         return view
 
     async def _fire_all(self, due: list[FollowUp], now: datetime) -> None:

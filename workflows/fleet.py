@@ -25,6 +25,7 @@ from temporalio.client import (
     ScheduleCalendarSpec,
     ScheduleRange,
     ScheduleSpec,
+    WorkflowHandle,
 )
 from temporalio.common import RetryPolicy
 from temporalio.service import RPCError, RPCStatusCode
@@ -34,9 +35,19 @@ with workflow.unsafe.imports_passed_through():
     from domain.application import AllianceApplication
     from domain.commitment import Commitment
     from domain.follow_ups import FollowUpPolicy
+    from workflows.alliance import AllianceWorkflow
+    from workflows.commitment import CommitmentWorkflow
     from workflows.digest import build_digest
     from workflows.notifications import Mailer, message_id, render
-    from workflows.payloads import EVENT_SIGNAL, AllianceInput, CommitmentInput, EventNotice
+    from workflows.payloads import (
+        EVENT_SIGNAL,
+        AllianceInput,
+        AllianceView,
+        CommitmentInput,
+        CommitmentView,
+        EventNotice,
+        RefreshRequest,
+    )
 
 log = structlog.get_logger(__name__)
 SWEEP_SCHEDULE, DIGEST_SCHEDULE = "buendnis-fleet-sweep", "buendnis-weekly-digest"
@@ -57,6 +68,12 @@ class OpenWork:
 class EnsureRequest:
     kind: str  # "alliance" | "commitment"
     ids: list[str]
+
+
+@dataclass(frozen=True)
+class EnsureResult:
+    started: list[str]
+    refreshed: list[str]
 
 
 @dataclass(frozen=True)
@@ -105,21 +122,28 @@ class FleetActivities:
         )
 
     @activity.defn(name="ensure_running")
-    async def ensure_running(self, request: EnsureRequest) -> list[str]:
-        """Starts the workflows that do not run (never started, or failed); answers their ids."""
-        started = []
+    async def ensure_running(self, request: EnsureRequest) -> EnsureResult:
+        """Starts the workflows that do not run (never started, or failed), and has running ones
+        whose view holds another policy than the worker's reload it."""
+        result = EnsureResult([], [])
         for aggregate_id in request.ids:
             workflow_id = f"{request.kind}-{aggregate_id}"
+            handle = self.client.get_workflow_handle(workflow_id)
             try:
-                description = await self.client.get_workflow_handle(workflow_id).describe()
-                if description.status is not None and description.status.name in (
-                    "RUNNING",
-                    "COMPLETED",
-                ):
-                    continue
+                status = (await handle.describe()).status
             except RPCError as e:
                 if e.status != RPCStatusCode.NOT_FOUND:
                     raise
+                status = None
+            if status is not None and status.name == "COMPLETED":
+                continue
+            if status is not None and status.name == "RUNNING":
+                if await self._holds_other_policy(handle, request.kind):
+                    await handle.execute_update(
+                        "refresh", RefreshRequest("Regeln geändert"), result_type=int
+                    )
+                    result.refreshed.append(workflow_id)
+                continue
             arg: AllianceInput | CommitmentInput = (
                 AllianceInput(aggregate_id)
                 if request.kind == "alliance"
@@ -134,9 +158,17 @@ class FleetActivities:
                 start_signal=EVENT_SIGNAL,
                 start_signal_args=[EventNotice(0, aggregate_id, ("Sweep",))],
             )
-            started.append(workflow_id)
+            result.started.append(workflow_id)
             log.info("sweep_started_missing_workflow", workflow_id=workflow_id)
-        return started
+        return result
+
+    async def _holds_other_policy(self, handle: WorkflowHandle[Any, Any], kind: str) -> bool:
+        view: AllianceView | CommitmentView | None
+        if kind == "alliance":
+            view = await handle.query(AllianceWorkflow.view)
+        else:
+            view = await handle.query(CommitmentWorkflow.view)
+        return view is not None and view.policy != self.policy
 
     @activity.defn(name="send_digest")
     def send_digest(self, request: DigestRequest) -> str:
@@ -161,7 +193,8 @@ class FleetActivities:
 
 @workflow.defn
 class FleetSweepWorkflow:
-    """Starts missing workflows; with `digest` set, sends the weekly digest instead."""
+    """Starts missing workflows and refreshes those holding an old policy; with `digest` set,
+    sends the weekly digest instead."""
 
     @workflow.run
     async def run(self, input: SweepInput) -> dict[str, int]:
@@ -181,21 +214,23 @@ class FleetSweepWorkflow:
             start_to_close_timeout=timeout,
             retry_policy=retry,
         )
-        started = 0
+        started = refreshed = 0
         for kind, ids in (("alliance", work.alliance_ids), ("commitment", work.commitment_ids)):
             for i in range(0, len(ids), 200):
-                result: list[str] = await workflow.execute_activity(
+                result: EnsureResult = await workflow.execute_activity(
                     "ensure_running",
                     EnsureRequest(kind, ids[i : i + 200]),
-                    result_type=list[str],
+                    result_type=EnsureResult,
                     start_to_close_timeout=timeout,
                     retry_policy=retry,
                 )
-                started += len(result)
+                started += len(result.started)
+                refreshed += len(result.refreshed)
         return {
             "alliances": len(work.alliance_ids),
             "commitments": len(work.commitment_ids),
             "started": started,
+            "refreshed": refreshed,
         }
 
 

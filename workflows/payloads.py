@@ -110,6 +110,17 @@ class CommitmentInput:
 
 
 @dataclass(frozen=True)
+class RefreshRequest:
+    """Asks a running workflow to reload its view now (e.g. after the policy file changed)."""
+
+    reason: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.reason, str) or not 1 <= len(self.reason.strip()) <= 200:
+            raise ValueError("reason: ein Grund mit 1 bis 200 Zeichen")
+
+
+@dataclass(frozen=True)
 class LoadRequest:
     aggregate_id: str
     now: datetime

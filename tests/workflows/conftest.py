@@ -85,6 +85,7 @@ class Harness:
     task_queue: str
     policy: FollowUpPolicy
     make_worker: Callable[..., Worker]
+    activities: FollowUpActivities
     positions: PositionStore = field(default_factory=MemoryPositionStore)
     max_history: int = 3000
     worker: Worker | None = None
@@ -215,7 +216,7 @@ async def open_harness(env: WorkflowEnvironment, var_dir: Path) -> AsyncIterator
     def make_worker(**options: Any) -> Worker:
         return build_worker(env.client, task_queue, activities, executor, **options)
 
-    h = Harness(env, app, clock, mailer, task_queue, policy, make_worker)
+    h = Harness(env, app, clock, mailer, task_queue, policy, make_worker, activities)
     await h.now()
     await h.start_worker()
     try:
