@@ -77,8 +77,8 @@ def status() -> None:
     settings = _settings()
     application = build_application(settings)
     state = relay_status(settings, application)
-    console.print(f"Relay-Position {state['position']} von {state['head']} Ereignissen; "
-                  f"Rückstand {state['lag']}.")
+    console.print(f"Relay-Position {state['position']:.0f} von {state['head']:.0f} Ereignissen; "
+                  f"Rückstand {state['lag']:.0f} Ereignisse, das älteste seit {state['lag_seconds']:.0f} s.")
     application.close()
 
 

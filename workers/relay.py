@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 import structlog
 
@@ -41,8 +42,20 @@ async def serve(settings: Settings, application: AllianceApplication, stop: asyn
     log.info("relay_stopped", **relay.status())
 
 
-def status(settings: Settings, application: AllianceApplication) -> dict[str, int]:
-    """The relay's position and lag (events not yet relayed), for /health and the CLI."""
+def status(settings: Settings, application: AllianceApplication) -> dict[str, float]:
+    """The relay's position and lag (events not yet relayed, and the age of the oldest of them),
+    for /health and the CLI."""
     position = position_store(settings).get()
     head = application.recorder.max_notification_id() or 0
-    return {"position": position, "head": head, "lag": max(0, head - position)}
+    lag_seconds = 0.0
+    if head > position:
+        oldest = application.recorder.select_notifications(position + 1, 1)
+        if oldest:
+            saved_at = application.mapper.to_domain_event(oldest[0]).timestamp  # type: ignore[attr-defined]
+            lag_seconds = max(0.0, (datetime.now(UTC) - saved_at).total_seconds())
+    return {
+        "position": position,
+        "head": head,
+        "lag": max(0, head - position),
+        "lag_seconds": round(lag_seconds, 1),
+    }

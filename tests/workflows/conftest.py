@@ -26,7 +26,7 @@ from domain.application import AllianceApplication
 from domain.follow_ups import FollowUpPolicy
 from domain.records import FollowUpRecord
 from workers.bootstrap import build_application
-from workers.settings import load_settings
+from workers.settings import Settings, load_settings
 from workflows.activities import FollowUpActivities
 from workflows.clock import following_workflow_time
 from workflows.relay import Relay, WorkflowOptions
@@ -202,9 +202,12 @@ async def terminate_all(h: Harness) -> None:
 
 
 @asynccontextmanager
-async def open_harness(env: WorkflowEnvironment, var_dir: Path) -> AsyncIterator[Harness]:
-    """A fresh SQLite store, a worker on a task queue of its own; its workflows end with it."""
-    settings = load_settings(store="sqlite", var_dir=var_dir)
+async def open_harness(
+    env: WorkflowEnvironment, var_dir: Path, settings: Settings | None = None
+) -> AsyncIterator[Harness]:
+    """A fresh store (SQLite unless `settings` say otherwise), a worker on a task queue of its
+    own; its workflows end with it."""
+    settings = settings or load_settings(store="sqlite", var_dir=var_dir)
     clock = SimClock()
     app = build_application(settings, clock=following_workflow_time(clock))
     policy = FollowUpPolicy()

@@ -5,14 +5,20 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import pytest
 import structlog
 from eventsourcing.persistence import Notification
 from temporalio.api.enums.v1 import EventType
+from temporalio.testing import WorkflowEnvironment
 
-from tests.workflows.conftest import Harness, eventually
+from tests.conftest import POSTGRES_DSN
+from tests.workflows.conftest import Harness, eventually, open_harness
+from workers.relay import position_store
+from workers.settings import load_settings
 from workflows.relay import route
 from workflows.relay_position import MemoryPositionStore
 
@@ -228,7 +234,6 @@ async def test_alliance_through_five_simulated_years_continues_as_new_with_nothi
     assert sorted(mail_keys) == sorted(keys)
 
 
-
 class StopAt(MemoryPositionStore):
     """Stops the relay once its stored position reaches `at` (the batches in flight still land)."""
 
@@ -277,3 +282,37 @@ async def test_pipelined_relay_delivers_each_workflows_notices_in_order_and_resu
             if e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED
         ]
         assert told == sorted(told), "one workflow's notices arrive in the order of the log"
+
+
+@pytest.mark.postgres
+async def test_relay_on_postgresql_resumes_from_its_stored_position(
+    ts_env: WorkflowEnvironment, tmp_path: Path, pg_schema: str
+) -> None:
+    settings = load_settings(
+        store="postgres",
+        postgres_dsn=POSTGRES_DSN,
+        postgres_schema=pg_schema,
+        var_dir=tmp_path / "var",
+    )
+    async with open_harness(ts_env, tmp_path / "var", settings) as h:
+        today = (await h.now()).date()
+        alliance_id = h.app.register_alliance(
+            name="Bündnis PG", municipality="Schema", state="Hessen", by=BY
+        )
+        for i, outcome in enumerate(
+            ["interested", "interested", "active_role", "undecided", "interested"]
+        ):
+            actor = h.app.add_actor(alliance_id, name=f"Akteur {i}", sector="kirche", by=BY)
+            h.app.record_contact(alliance_id, actor_id=actor, on=today, outcome=outcome, by=BY)
+        first = h.relay(position_store(settings), batch_size=4)
+        await first.run_once()
+        second = h.relay(position_store(settings), batch_size=4)  # a restarted relay process
+        assert second.position == 4
+        while await second.run_once():
+            pass
+
+        ready = await eventually(
+            lambda: [f for f in h.alliance_follow_ups(alliance_id) if f.rule == "step_ready"]
+        )
+        assert len(ready) == 1
+        assert (await h.settle(h.alliance_handle(alliance_id)))["ignored"] == 0

@@ -7,6 +7,7 @@ from datetime import date
 
 from domain.application import AllianceApplication
 from workers.relay import position_store
+from workers.relay import status as relay_status
 from workers.settings import Settings
 from workflows.relay import coalesce
 
@@ -48,3 +49,23 @@ def test_relay_position_survives_a_restart(
     first.set(42)
 
     assert position_store(settings).get() == 42
+
+
+def test_relay_lag_counts_the_events_not_yet_relayed_and_the_age_of_the_oldest(
+    settings: Settings, make_app: Callable[..., AllianceApplication]
+) -> None:
+    app = make_app()
+    alliance_id = app.register_alliance(
+        name="Bündnis Lag", municipality="Warte", state="Bayern", by=BY
+    )
+    for n in range(4):
+        app.record_goal(alliance_id, text=f"Ziel {n}", by=BY)
+    position_store(settings).set(2)
+
+    behind = relay_status(settings, app)
+    position_store(settings).set(5)
+    caught_up = relay_status(settings, app)
+
+    assert (behind["position"], behind["head"], behind["lag"]) == (2, 5, 3)
+    assert behind["lag_seconds"] >= 0
+    assert (caught_up["lag"], caught_up["lag_seconds"]) == (0, 0)
