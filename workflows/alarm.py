@@ -15,6 +15,7 @@ from workflows.view import time_until
 
 # Workflows started before these changes keep waiting the old way until they continue as new.
 STEADY_TIMER = "steady-timer-2026-11"
+RELOAD_BEFORE_CONTINUE = "reload-before-continue-as-new-2026-11"
 OWN_FOLLOW_UPS = frozenset({"FollowUpRecorded"})
 
 

@@ -19,7 +19,7 @@ from temporalio.common import RetryPolicy, SearchAttributeUpdate
 with workflow.unsafe.imports_passed_through():
     from domain.follow_ups import FollowUp, due_now, next_due_at, plan_alliance
     from workflows.activities import FollowUpActivities
-    from workflows.alarm import OWN_FOLLOW_UPS, STEADY_TIMER, Alarm
+    from workflows.alarm import OWN_FOLLOW_UPS, RELOAD_BEFORE_CONTINUE, STEADY_TIMER, Alarm
     from workflows.payloads import (
         EVENT_SIGNAL,
         AllianceCarry,
@@ -96,6 +96,8 @@ class AllianceWorkflow:
                 continue
             if self._should_continue_as_new(input):
                 await workflow.wait_condition(workflow.all_handlers_finished)
+                if self._dirty and workflow.patched(RELOAD_BEFORE_CONTINUE):
+                    continue  # a signal came in while waiting: carry a view that knows it
                 workflow.continue_as_new(
                     AllianceInput(
                         alliance_id=input.alliance_id,
@@ -170,13 +172,16 @@ class AllianceWorkflow:
 
     async def _load(self) -> AllianceView | None:
         self._dirty = False
-        self._cancelled.clear()
         view: AllianceView | None = await workflow.execute_local_activity_method(
             FollowUpActivities.load_alliance,
             LoadRequest(self._alliance_id, workflow.now()),
             start_to_close_timeout=LOCAL_TIMEOUT,
             retry_policy=LOCAL_RETRY,
         )
+        if view != self._view:
+            # Changed facts or policy may make a cancelled follow-up due again; an unchanged view
+            # keeps it cancelled (no re-firing loop should the activity keep disagreeing).
+            self._cancelled.clear()
         self._view = view
         self._loads += 1
         return view

@@ -18,7 +18,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from domain.follow_ups import FollowUp, due_now, next_due_at, plan_commitment
     from workflows.activities import FollowUpActivities
-    from workflows.alarm import OWN_FOLLOW_UPS, STEADY_TIMER, Alarm
+    from workflows.alarm import OWN_FOLLOW_UPS, RELOAD_BEFORE_CONTINUE, STEADY_TIMER, Alarm
     from workflows.alliance import LOCAL_RETRY, LOCAL_TIMEOUT, PARALLEL_SENDS, send
     from workflows.payloads import (
         EVENT_SIGNAL,
@@ -82,6 +82,8 @@ class CommitmentWorkflow:
                 or info.get_current_history_length() >= input.max_history
             ):
                 await workflow.wait_condition(workflow.all_handlers_finished)
+                if self._dirty and workflow.patched(RELOAD_BEFORE_CONTINUE):
+                    continue  # a signal came in while waiting: carry a view that knows it
                 workflow.continue_as_new(
                     CommitmentInput(
                         commitment_id=input.commitment_id,
@@ -151,13 +153,16 @@ class CommitmentWorkflow:
 
     async def _load(self) -> CommitmentView | None:
         self._dirty = False
-        self._cancelled.clear()
         view: CommitmentView | None = await workflow.execute_local_activity_method(
             FollowUpActivities.load_commitment,
             LoadRequest(self._commitment_id, workflow.now()),
             start_to_close_timeout=LOCAL_TIMEOUT,
             retry_policy=LOCAL_RETRY,
         )
+        if view != self._view:
+            # Changed facts or policy may make a cancelled follow-up due again; an unchanged view
+            # keeps it cancelled (no re-firing loop should the activity keep disagreeing).
+            self._cancelled.clear()
         self._view = view
         self._loads += 1
         return view

@@ -17,6 +17,8 @@ from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from tests.workflows.conftest import BIN, Harness, open_harness
+from workflows.alliance import AllianceWorkflow
+from workflows.payloads import RefreshRequest
 from workflows.runtime import DATA_CONVERTER
 
 HISTORIES = Path(__file__).parent / "histories"
@@ -46,6 +48,9 @@ async def alliance_in_step_1(h: Harness, tag: str) -> None:
     await h.advance(timedelta(days=125))
     await h.relay_all()
     await h.settle(h.alliance_handle(alliance_id))
+    await h.alliance_handle(alliance_id).execute_update(
+        AllianceWorkflow.refresh, RefreshRequest("Aufzeichnung")
+    )
     await save(h.alliance_handle(alliance_id), f"alliance_step1_{tag}")
 
 

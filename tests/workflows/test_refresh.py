@@ -78,3 +78,27 @@ async def test_malformed_refresh_is_rejected_without_failing_a_workflow_task(
         if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED
     ]
     assert failed == []
+
+
+async def test_a_follow_up_the_activity_finds_not_yet_due_waits_for_its_new_time(
+    harness: Harness,
+) -> None:
+    """The workflow's view still holds the old policy (90 days); the activity re-checks with the
+    new one (120 days), records nothing at 90 days, and the reloaded view fires at 120."""
+    h = harness
+    await h.now()
+    alliance_id = h.app.register_alliance(
+        name="Bündnis Geduld", municipality="Später", state="Bremen", by=BY
+    )
+    entered = h.app.get_alliance(alliance_id).step_entered_at
+    await h.relay_all()
+    await h.settle(h.alliance_handle(alliance_id))
+    h.activities.policy = replace(h.policy, stalled_days=120)
+
+    await h.advance(timedelta(days=100))
+    assert [f for f in h.alliance_follow_ups(alliance_id) if f.rule == "step_stalled"] == []
+    await h.advance(timedelta(days=21))
+    stalled = await eventually(
+        lambda: [f for f in h.alliance_follow_ups(alliance_id) if f.rule == "step_stalled"]
+    )
+    assert [f.due_at for f in stalled] == [entered + timedelta(days=120)]
