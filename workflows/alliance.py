@@ -1,6 +1,7 @@
 """AllianceWorkflow: one long-running process per alliance that owns its follow-up timers.
 
 Signals: `event(EventNotice)` from the relay (positions already seen are ignored).
+Updates: `refresh(RefreshRequest)` reloads the view now (the sweep, after a policy change).
 Queries: `view()` (the facts the rules see), `upcoming()` (follow-ups not yet due), `progress()`.
 It reloads its view through a local activity when told of new events, asks the pure policy what is
 due now and when to wake next, and lets activities re-check, record and send each follow-up.

@@ -1,6 +1,7 @@
 """CommitmentWorkflow: the reminders of one partner commitment, from its pledge until it closes.
 
-Signals: `event(EventNotice)` from the relay. Queries: `view()`, `upcoming()`, `progress()`.
+Signals: `event(EventNotice)` from the relay. Updates: `refresh(RefreshRequest)`.
+Queries: `view()`, `upcoming()`, `progress()`.
 Reminds partner and coordinator before the due date, marks the commitment overdue at the due date
 (through the application, which re-checks), escalates to the Servicebüro later, re-arms when the
 due date is amended, and ends when fulfilled or withdrawn; a yearly commitment goes on with its
