@@ -136,11 +136,13 @@ class Relay:
         signal holds up no other workflow); one workflow's notices still go out in order, and the
         position moves only past batches whose every signal was accepted. A failed batch is
         retried from the stored position (Temporal down: writes go on, workflows catch up)."""
-        backoff = 0.5
+        backoff, failed_at = 0.5, -1
         while not stop.is_set():
             try:
                 await self._pipeline(stop, idle_interval, in_flight)
             except Exception as e:  # the store or Temporal is unavailable: try again later
+                if self.position != failed_at:  # it got further since the last failure
+                    backoff, failed_at = 0.5, self.position
                 log.warning("relay_batch_failed", error=str(e), position=self.position,
                             retry_in=backoff)
                 await _wait(stop, backoff)
@@ -159,6 +161,7 @@ class Relay:
                     self.position = position
                     self.events_relayed += events
                     self.signals_sent += signals
+                    log.debug("relay_batch", position=position, events=events, signals=signals)
                 if stop.is_set() or len(pending) >= in_flight:
                     if pending:
                         await asyncio.wait({pending[0][3]})

@@ -316,3 +316,40 @@ async def test_relay_on_postgresql_resumes_from_its_stored_position(
         )
         assert len(ready) == 1
         assert (await h.settle(h.alliance_handle(alliance_id)))["ignored"] == 0
+
+
+class UnavailableAtFirst:
+    """A client whose first calls fail as if Temporal were down (a hand-written fake)."""
+
+    def __init__(self, client: Any, failures: int) -> None:
+        self.client, self.failures = client, failures
+
+    async def start_workflow(self, *args: Any, **kwargs: Any) -> Any:
+        if self.failures > 0:
+            self.failures -= 1
+            raise ConnectionError("Temporal nicht erreichbar")
+        return await self.client.start_workflow(*args, **kwargs)
+
+
+async def test_relay_keeps_its_position_while_temporal_is_down_and_catches_up(
+    harness: Harness,
+) -> None:
+    h = harness
+    await h.now()
+    alliance_id = h.app.register_alliance(
+        name="Bündnis Ausfall", municipality="Offline", state="Saarland", by=BY
+    )
+    for n in range(5):
+        h.app.record_goal(alliance_id, text=f"Ziel {n}", by=BY)
+    positions = MemoryPositionStore()
+    relay = h.relay(positions, batch_size=2)
+    relay.client = UnavailableAtFirst(h.env.client, failures=2)  # type: ignore[assignment]
+    stop = asyncio.Event()
+    running = asyncio.create_task(relay.run(stop))
+
+    await eventually(lambda: positions.get() == h.app.recorder.max_notification_id(), timeout=20)
+    stop.set()
+    await running
+
+    progress = await h.settle(h.alliance_handle(alliance_id))
+    assert progress["seen"] == 6
