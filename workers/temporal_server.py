@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 import sys
 from collections.abc import Generator, Sequence
 from pathlib import Path
@@ -108,7 +109,8 @@ class DevServer:
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.DEVNULL,
-            start_new_session=True,
+            start_new_session=True,  # Ctrl-C reaches us; we stop the server cleanly
+            preexec_fn=_die_with_parent,
         )
         await self._wait_ready(address)
         log.info(
@@ -163,6 +165,14 @@ class DevServer:
         tb: TracebackType | None,
     ) -> None:
         await self.stop()
+
+
+def _die_with_parent() -> None:
+    """In the child: SIGTERM when the starting process dies without stopping it (Linux)."""
+    if sys.platform == "linux":
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def start_dev_server(settings: Settings, **options: Any) -> DevServer:
