@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from workers import cli_api
+from workers import cli_api, cli_workflows
 from workers.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(help="buendnis – Lokale Bündnisse für Familie: Ereignisspeicher, Abläufe, Dashboards.",
@@ -19,6 +19,9 @@ app.add_typer(store_app, name="store")
 app.add_typer(demo_app, name="demo")
 app.command("token")(cli_api.token)
 app.command("api")(cli_api.api)
+app.add_typer(cli_workflows.app, name="workflows")
+app.command("worker")(cli_workflows.worker)
+app.command("relay")(cli_workflows.relay)
 console = Console(stderr=True)
 
 
