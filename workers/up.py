@@ -30,6 +30,7 @@ log = structlog.get_logger("up")
 Serve = Callable[[Settings, AllianceApplication, asyncio.Event], Awaitable[None]]
 # The long-running parts, in start order: (name in /health, module with `serve`).
 EXIT_GRACE = 10.0  # seconds the interpreter gets to exit once every part has stopped
+SHUTDOWN_BUDGET = 75.0  # seconds the whole shutdown may take before the process ends regardless
 LABELS = {"mail_sink": "Mail-Sammler", "projector": "Projektoren", "worker": "Temporal-Worker", "relay": "Relay"}
 PARTS = (
     ("mail_sink", "workers.mail_sink"),
@@ -115,16 +116,25 @@ async def run(settings: Settings, console: Console) -> None:
             await asyncio.sleep(0.5)
             _banner(console, settings, stack)
             await _supervise(stack, stop, console)
+            # However a part misbehaves, the process ends: nothing in it is needed to keep the data.
+            _watchdog(SHUTDOWN_BUDGET, "shutdown_overran")
             stuck = await _shut_down(stack, console)
     finally:
-        await asyncio.to_thread(application.close)
+        try:
+            await asyncio.wait_for(asyncio.to_thread(application.close), 10)
+        except TimeoutError:
+            log.warning("store_close_overran")
         console.print("Alle Dienste beendet; die Daten bleiben erhalten.")
         # A thread a part left behind (e.g. an activity) must not keep the process alive.
-        watchdog = threading.Timer(EXIT_GRACE, _exit_now, ("threads_left_behind",))
-        watchdog.daemon = True
-        watchdog.start()
+        _watchdog(EXIT_GRACE, "threads_left_behind")
     if stuck:
         _exit_now("parts_left_behind", parts=stuck)
+
+
+def _watchdog(seconds: float, reason: str) -> None:
+    timer = threading.Timer(seconds, _exit_now, (reason,))
+    timer.daemon = True
+    timer.start()
 
 
 def _exit_now(reason: str, **details: Any) -> None:
