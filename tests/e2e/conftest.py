@@ -30,8 +30,10 @@ def settings(tmp_path: Path) -> Settings:
     return load_settings(store="sqlite", var_dir=tmp_path / "var")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """One browser per module: Playwright's sync API runs its own event loop in this thread, which
+    must be gone before the asyncio tests of later modules run."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
