@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import count
 
 from markupsafe import Markup, escape
@@ -35,8 +35,8 @@ def bars(rows: Sequence[tuple[str, float]], title: str, unit: str = "") -> Marku
 
 def radar(
     axes: Sequence[tuple[str, str]],
-    current: dict[str, float] | None,
-    previous: dict[str, float] | None,
+    current: Mapping[str, float] | None,
+    previous: Mapping[str, float] | None,
     title: str,
     scale: int = 5,
 ) -> Markup:

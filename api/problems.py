@@ -99,8 +99,10 @@ def domain_problem(error: DomainError) -> Problem:
     if isinstance(error, NotFound):
         return Problem(404, error.message, code=error.code)
     if isinstance(error, RuleViolation):
-        extra = {"unmet": error.unmet} if error.unmet else {}
-        return Problem(409, error.message, code=error.code, **extra)
+        problem = Problem(409, error.message, code=error.code)
+        if error.unmet:
+            problem.extra["unmet"] = error.unmet
+        return problem
     if isinstance(error, ConcurrencyConflict | IdempotencyConflict):
         return Problem(409, error.message, code=error.code)
     return Problem(409, error.message, code=error.code)

@@ -29,7 +29,7 @@ class _Server(uvicorn.Server):
 def build_queries(settings: Settings, application: AllianceApplication) -> Any | None:
     """The projections' read models when they are part of this code base, else None."""
     try:
-        from projections.queries import build_queries as build  # type: ignore[import-not-found]
+        from projections.queries import build_queries as build
     except ImportError:
         return None
     return build(settings, application=application)

@@ -13,8 +13,10 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from functools import partial
+from types import ModuleType
 from typing import Any
 
 import structlog
@@ -27,7 +29,7 @@ from workers.bootstrap import build_application
 from workers.settings import Settings
 
 log = structlog.get_logger("up")
-Serve = Callable[[Settings, AllianceApplication, asyncio.Event], Awaitable[None]]
+Serve = Callable[[Settings, AllianceApplication, asyncio.Event], Coroutine[Any, Any, None]]
 # The long-running parts, in start order: (name in /health, module with `serve`).
 EXIT_GRACE = 10.0  # seconds the interpreter gets to exit once every part has stopped
 SHUTDOWN_BUDGET = 75.0  # seconds the whole shutdown may take before the process ends regardless
@@ -51,7 +53,7 @@ class Stack:
     absent: list[str] = field(default_factory=list)
     temporal: bool = False
 
-    def start(self, name: str, serve: Callable[[asyncio.Event], Awaitable[None]]) -> None:
+    def start(self, name: str, serve: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:
         """Starts a part with a stop event of its own, so the parts can be stopped one by one."""
         self.stops[name] = asyncio.Event()
         self.tasks[name] = asyncio.create_task(serve(self.stops[name]), name=name)
@@ -108,7 +110,7 @@ async def run(settings: Settings, console: Console) -> None:
                 if module is None:
                     stack.absent.append(LABELS[name])
                     continue
-                stack.start(name, lambda own_stop, m=module: m.serve(settings, application, own_stop))
+                stack.start(name, partial(_serve_part, module, settings, application))
             from workers.api import serve as serve_api
 
             probes = stack.probes()
@@ -129,6 +131,13 @@ async def run(settings: Settings, console: Console) -> None:
         _watchdog(EXIT_GRACE, "threads_left_behind")
     if stuck:
         _exit_now("parts_left_behind", parts=stuck)
+
+
+def _serve_part(
+    module: ModuleType, settings: Settings, application: AllianceApplication, stop: asyncio.Event
+) -> Coroutine[Any, Any, None]:
+    serve: Serve = module.serve
+    return serve(settings, application, stop)
 
 
 def _watchdog(seconds: float, reason: str) -> None:
