@@ -312,3 +312,13 @@ def test_no_input_reaches_the_catch_all_handler(api: Api) -> None:
 
         post_anything()
     assert api.unexpected_errors == 0
+
+
+def test_unknown_filter_values_are_422_in_german(api: Api) -> None:
+    with api.client() as c:
+        state = is_problem(c.get("/api/v1/alliances", params={"state": "Bavaria"}), 422)
+        assert "Bayern" in state["detail"] and "Parameter" in state["detail"]
+        is_problem(c.get("/api/v1/alliances", params={"step": 9}), 422)
+        is_problem(c.get("/api/v1/alliances", params={"status": "schlafend"}), 422)
+        is_problem(c.get("/api/v1/alliances", params={"limit": 0}), 422)
+        is_problem(c.get("/api/v1/dashboard", params={"state": "Bavaria"}), 422)
