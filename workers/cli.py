@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from workers.cli_projections import audit_app, demo_generate, projections_app, projector
 from workers.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(help="buendnis – Lokale Bündnisse für Familie: Ereignisspeicher, Abläufe, Dashboards.",
@@ -16,6 +17,10 @@ store_app = typer.Typer(help="Den Ereignisspeicher verwalten.", no_args_is_help=
 demo_app = typer.Typer(help="Demodaten laden oder erzeugen.", no_args_is_help=True)
 app.add_typer(store_app, name="store")
 app.add_typer(demo_app, name="demo")
+app.add_typer(projections_app, name="projections")
+app.add_typer(audit_app, name="audit")
+app.command("projector")(projector)
+demo_app.command("generate")(demo_generate)
 console = Console(stderr=True)
 
 
