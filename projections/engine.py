@@ -8,6 +8,7 @@ already committed is refused by the tracking table (IntegrityError), so nothing 
 
 from __future__ import annotations
 
+import sqlite3
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable
@@ -15,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 from uuid import UUID
 
+import psycopg
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import Notification
+from eventsourcing.persistence import IntegrityError, Notification, OperationalError
 
 from domain.application import AllianceApplication
 from domain.idempotency import CommandRecord, CommitmentIndex
@@ -126,6 +128,11 @@ class Projection(ABC):
                 handler(item, db)
             except ProjectionHalted:
                 raise
+            except (sqlite3.IntegrityError, psycopg.IntegrityError) as e:
+                # Rows of this batch exist already: another runner projected it first. Not the event's fault.
+                raise IntegrityError(str(e)) from e
+            except (sqlite3.Error, psycopg.Error) as e:
+                raise OperationalError(str(e)) from e
             except Exception as e:
                 raise ProjectionHalted(self.name, item.position, item.notification.topic,
                                        f"{type(e).__name__}: {e}") from e
