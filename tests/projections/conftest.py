@@ -51,7 +51,7 @@ def queries(settings: Settings, app: AllianceApplication, clock: SimClock) -> It
 
 
 def catch_up(app: AllianceApplication, store: ProjectionStore, names: list[str] | None = None,
-             batch_size: int = 50) -> int:
+             batch_size: int = 300) -> int:
     total = 0
     for name in names or NAMES:
         projector = Projector(app, store, build_projection(name, app), batch_size=batch_size)
