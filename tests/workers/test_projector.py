@@ -1,0 +1,39 @@
+"""The projector process keeps every read model current and anchors the audit chain on its way out."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+from domain.application import AllianceApplication
+from projections.queries import build_queries
+from projections.registry import checkpoint_file
+from workers.demo import load_demo
+from workers.projector import serve
+from workers.settings import Settings
+
+
+async def test_projector_follows_new_events_and_stops_when_told(
+        make_app: type, settings: Settings, tmp_path: Path) -> None:
+    settings = settings.model_copy(update={"var_dir": tmp_path / "var"})
+    app: AllianceApplication = make_app()
+    load_demo(app)
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(settings, app, stop, poll_interval=0.05))
+    queries = build_queries(settings, application=app)
+    try:
+        aid = app.register_alliance(name="Bündnis Kiel", municipality="Kiel", state="Schleswig-Holstein",
+                                    by="k@test")
+        deadline = time.monotonic() + 60
+        while any(s["lag"] for s in queries.status().values()) and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        assert all(s["lag"] == 0 for s in queries.status().values())
+        assert queries.timeline(aid)[0]["type"] == "Alliance.Registered"
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
+    entries = checkpoint_file(settings).entries()
+    assert entries and entries[-1].position == app.recorder.max_notification_id()
+    assert queries.verify_audit()["ok"]
+    queries.close()
