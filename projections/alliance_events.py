@@ -1,4 +1,4 @@
-"""The base of read models about alliances: each event arrives with its aggregates' state after it."""
+"""The base of read models about alliances: events arrive with their aggregates' state."""
 
 from __future__ import annotations
 

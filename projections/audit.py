@@ -24,14 +24,25 @@ from projections.store import Db, Schema, View
 GENESIS = "0" * 64
 MAX_PROBLEMS = 20
 
-SCHEMA = Schema(tables={"links": "position BIGINT PRIMARY KEY, n BIGINT, originator_id TEXT, version BIGINT, "
-                                 "link TEXT"})
+SCHEMA = Schema(
+    tables={
+        "links": "position BIGINT PRIMARY KEY, n BIGINT, originator_id TEXT, version BIGINT, "
+        "link TEXT"
+    }
+)
 
 
 def link(previous: str, n: Notification) -> str:
     h = hashlib.sha256(previous.encode())
-    h.update(b"\x1f" + str(n.originator_id).encode() + b"\x1f" + str(n.originator_version).encode()
-             + b"\x1f" + n.topic.encode() + b"\x1f")
+    h.update(
+        b"\x1f"
+        + str(n.originator_id).encode()
+        + b"\x1f"
+        + str(n.originator_version).encode()
+        + b"\x1f"
+        + n.topic.encode()
+        + b"\x1f"
+    )
     h.update(bytes(n.state))
     return h.hexdigest()
 
@@ -55,13 +66,20 @@ class AuditChainProjection(Projection):
         for item in items:
             previous = link(previous, item.notification)
             count += 1
-            rows.append((item.position, count, str(item.notification.originator_id),
-                         item.notification.originator_version, previous))
+            rows.append(
+                (
+                    item.position,
+                    count,
+                    str(item.notification.originator_id),
+                    item.notification.originator_version,
+                    previous,
+                )
+            )
         db.executemany("INSERT INTO {links} VALUES (?, ?, ?, ?, ?)", rows)
 
 
 def chain_head(view: View) -> tuple[int, str, int]:
-    """(position, link, count) of the last chained event; (0, GENESIS, 0) when nothing is chained."""
+    """(position, link, count) of the last chained event; (0, GENESIS, 0) before any."""
     with view.read() as db:
         row = db.one("SELECT position, link, n FROM {links} ORDER BY position DESC LIMIT 1")
     return (int(row["position"]), str(row["link"]), int(row["n"])) if row else (0, GENESIS, 0)
@@ -70,7 +88,9 @@ def chain_head(view: View) -> tuple[int, str, int]:
 class Anchor:
     """Writes a signed checkpoint of the chain head after enough new events or time."""
 
-    def __init__(self, checkpoints: CheckpointFile, every_events: int = 1000, every_seconds: float = 60.0) -> None:
+    def __init__(
+        self, checkpoints: CheckpointFile, every_events: int = 1000, every_seconds: float = 60.0
+    ) -> None:
         self.checkpoints = checkpoints
         self.every_events = every_events
         self.every_seconds = every_seconds
@@ -85,7 +105,10 @@ class Anchor:
         last_count = self._last.events if self._last else 0
         if count == 0 or count == last_count:
             return None
-        due = count - last_count >= self.every_events or time.monotonic() - self._last_time >= self.every_seconds
+        due = (
+            count - last_count >= self.every_events
+            or time.monotonic() - self._last_time >= self.every_seconds
+        )
         if not (force or due):
             return None
         self._last = self.checkpoints.append(position, head, count)
@@ -97,8 +120,11 @@ def _links(view: View, batch: int = 5000) -> Iterator[dict[str, Any]]:
     after = 0
     while True:
         with view.read() as db:
-            rows = db.all("SELECT position, n, link FROM {links} WHERE position > ? ORDER BY position LIMIT ?",
-                          (after, batch))
+            rows = db.all(
+                "SELECT position, n, link FROM {links} WHERE position > ? "
+                "ORDER BY position LIMIT ?",
+                (after, batch),
+            )
         if not rows:
             return
         yield from rows
@@ -115,8 +141,10 @@ def _notifications(application: AllianceApplication, batch: int = 5000) -> Itera
         start = notes[-1].id + 1
 
 
-def verify(application: AllianceApplication, view: View, checkpoints: CheckpointFile) -> dict[str, Any]:
-    """Recomputes the chain from the stored events; compares it with the stored chain and the checkpoints."""
+def verify(
+    application: AllianceApplication, view: View, checkpoints: CheckpointFile
+) -> dict[str, Any]:
+    """Recomputes the chain from the stored events; compares with chain and checkpoints."""
     problems: list[str] = []
 
     def problem(text: str) -> None:
@@ -136,31 +164,58 @@ def verify(application: AllianceApplication, view: View, checkpoints: Checkpoint
         recomputed = link(recomputed, n)
         checked += 1
         while pending is not None and int(pending["position"]) < n.id:
-            problem(f"Das Ereignis an Position {pending['position']} fehlt im Ereignisspeicher (gelöscht).")
+            problem(
+                f"Das Ereignis an Position {pending['position']} fehlt im Ereignisspeicher "
+                "(gelöscht)."
+            )
             pending = next(chain, None)
         if pending is not None and int(pending["position"]) == n.id:
             chained += 1
             if pending["link"] != recomputed:
-                problem(f"Das Ereignis an Position {n.id} (Aggregat {n.originator_id}, Version "
-                        f"{n.originator_version}) passt nicht zur Prüfkette: es wurde verändert, vertauscht "
-                        "oder nachträglich eingefügt.")
-                recomputed = str(pending["link"])  # resynchronise, to find further changes independently
+                problem(
+                    f"Das Ereignis an Position {n.id} (Aggregat {n.originator_id}, Version "
+                    f"{n.originator_version}) passt nicht zur Prüfkette: es wurde verändert, "
+                    "vertauscht "
+                    "oder nachträglich eingefügt."
+                )
+                recomputed = str(
+                    pending["link"]
+                )  # resynchronise, to find further changes independently
             pending = next(chain, None)
         elif pending is not None:
-            problem(f"Das Ereignis an Position {n.id} steht nicht in der Prüfkette: es wurde nachträglich eingefügt.")
+            problem(
+                f"Das Ereignis an Position {n.id} steht nicht in der Prüfkette: es wurde "
+                "nachträglich eingefügt."
+            )
         else:
             unchained += 1
         anchor = anchors.get(n.id)
         if anchor is not None:
             seen_anchors.add(n.id)
             if anchor.head != recomputed or anchor.events != checked:
-                problem(f"Der signierte Prüfpunkt Nr. {anchor.number} vom {anchor.at} (Position {anchor.position}) "
-                        "passt nicht zum Ereignisspeicher: Ereignisse und Prüfkette wurden gemeinsam umgeschrieben.")
+                problem(
+                    f"Der signierte Prüfpunkt Nr. {anchor.number} vom {anchor.at} (Position "
+                    f"{anchor.position}) "
+                    "passt nicht zum Ereignisspeicher: Ereignisse und Prüfkette wurden "
+                    "gemeinsam umgeschrieben."
+                )
     while pending is not None:
-        problem(f"Das Ereignis an Position {pending['position']} fehlt im Ereignisspeicher (gelöscht).")
+        problem(
+            f"Das Ereignis an Position {pending['position']} fehlt im Ereignisspeicher (gelöscht)."
+        )
         pending = next(chain, None)
     for position in sorted(set(anchors) - seen_anchors):
-        problem(f"Das Ereignis an Position {position} aus dem signierten Prüfpunkt Nr. {anchors[position].number} "
-                "fehlt im Ereignisspeicher (gelöscht).")
-    return {"ok": not problems, "events_checked": checked, "chained": chained, "unchained": unchained,
-            "checkpoints": len(anchors), "head": recomputed, "problems": problems}
+        problem(
+            f"Das Ereignis an Position {position} aus dem signierten Prüfpunkt Nr. "
+            f"{anchors[position].number} "
+            "fehlt im Ereignisspeicher (gelöscht)."
+        )
+    return {
+        "ok": not problems,
+        "events_checked": checked,
+        "chained": chained,
+        "unchained": unchained,
+        "checkpoints": len(anchors),
+        "head": recomputed,
+        "problems": problems,
+    }

@@ -37,7 +37,9 @@ def _key(secret: str) -> bytes:
 
 
 def _sign(key: bytes, body: dict[str, Any]) -> str:
-    return hmac.new(key, orjson.dumps(body, option=orjson.OPT_SORT_KEYS), hashlib.sha256).hexdigest()
+    return hmac.new(
+        key, orjson.dumps(body, option=orjson.OPT_SORT_KEYS), hashlib.sha256
+    ).hexdigest()
 
 
 class CheckpointFile:
@@ -58,17 +60,29 @@ class CheckpointFile:
             try:
                 body = orjson.loads(line)
                 mac = body.pop("mac")
-                entry = Checkpoint(int(body["n"]), int(body["position"]), str(body["head"]), int(body["events"]),
-                                   str(body["at"]), str(mac))
+                entry = Checkpoint(
+                    int(body["n"]),
+                    int(body["position"]),
+                    str(body["head"]),
+                    int(body["events"]),
+                    str(body["at"]),
+                    str(mac),
+                )
             except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
                 raise CheckpointCorrupt(f"{where}: kein lesbarer Prüfpunkt.") from None
             if not hmac.compare_digest(_sign(self._key, body), entry.mac):
-                raise CheckpointCorrupt(f"{where}: die Signatur stimmt nicht – die Zeile wurde verändert "
-                                        "oder mit einem anderen Schlüssel geschrieben.")
+                raise CheckpointCorrupt(
+                    f"{where}: die Signatur stimmt nicht – die Zeile wurde verändert "
+                    "oder mit einem anderen Schlüssel geschrieben."
+                )
             if body.get("prev", "") != previous or entry.number != len(result) + 1:
-                raise CheckpointCorrupt(f"{where}: die Kette der Prüfpunkte ist unterbrochen – "
-                                        "Zeilen wurden entfernt, vertauscht oder eingefügt.")
-            if result and (entry.position < result[-1].position or entry.events < result[-1].events):
+                raise CheckpointCorrupt(
+                    f"{where}: die Kette der Prüfpunkte ist unterbrochen – "
+                    "Zeilen wurden entfernt, vertauscht oder eingefügt."
+                )
+            if result and (
+                entry.position < result[-1].position or entry.events < result[-1].events
+            ):
                 raise CheckpointCorrupt(f"{where}: der Prüfpunkt liegt vor seinem Vorgänger.")
             result.append(entry)
             previous = entry.mac
@@ -76,8 +90,14 @@ class CheckpointFile:
 
     def append(self, position: int, head: str, events: int) -> Checkpoint:
         entries = self.entries()
-        body = {"n": len(entries) + 1, "position": position, "head": head, "events": events,
-                "at": datetime.now(UTC).isoformat(timespec="seconds"), "prev": entries[-1].mac if entries else ""}
+        body = {
+            "n": len(entries) + 1,
+            "position": position,
+            "head": head,
+            "events": events,
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "prev": entries[-1].mac if entries else "",
+        }
         mac = _sign(self._key, body)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.path, "ab") as f:

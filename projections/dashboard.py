@@ -19,12 +19,14 @@ from projections.values import iso, loads
 ACTIVE_WITHIN_DAYS = 365
 CADENCE_MIN_MEETINGS = 2
 LIST_CAP = 100
-# The guide asks for a "bunter Mix" of business, politics and civil society; these sectors stand for it.
+# The guide asks for a "bunter Mix" of business, politics and civil society; these stand for it.
 KEY_SECTORS = ("kommune", "unternehmen", "kammer", "arbeitsagentur", "freier_traeger", "kita")
 DAY_BUCKETS = ((30, "0–30"), (90, "31–90"), (180, "91–180"), (365, "181–365"), (None, "über 365"))
 
-STATUS_SQL = ("CASE WHEN dissolved = 1 THEN 'dissolved' WHEN paused = 1 OR "
-              "COALESCE(last_activity_at, registered_at) < ? THEN 'dormant' ELSE 'active' END")
+STATUS_SQL = (
+    "CASE WHEN dissolved = 1 THEN 'dissolved' WHEN paused = 1 OR "
+    "COALESCE(last_activity_at, registered_at) < ? THEN 'dormant' ELSE 'active' END"
+)
 
 
 def active_cutoff(now: datetime) -> str:
@@ -39,11 +41,22 @@ def _bucket(days: float) -> str:
 
 
 def _ref(row: dict[str, Any]) -> dict[str, Any]:
-    return {"id": row["alliance_id"], "name": row["name"], "state": row["state"], "step": row["step"]}
+    return {
+        "id": row["alliance_id"],
+        "name": row["name"],
+        "state": row["state"],
+        "step": row["step"],
+    }
 
 
-def dashboard(db: Db, now: datetime, policy: FollowUpPolicy, *, state: str | None = None,
-              status: str | None = None) -> dict[str, Any]:
+def dashboard(
+    db: Db,
+    now: datetime,
+    policy: FollowUpPolicy,
+    *,
+    state: str | None = None,
+    status: str | None = None,
+) -> dict[str, Any]:
     where, params = "", [active_cutoff(now)]
     if state is not None:
         where, params = " WHERE state = ?", [*params, state]
@@ -82,27 +95,47 @@ def dashboard(db: Db, now: datetime, policy: FollowUpPolicy, *, state: str | Non
         distribution = {label: 0 for _, label in DAY_BUCKETS}
         for v in values:
             distribution[_bucket(v)] += 1
-        days_per_step[str(step)] = {"median": round(statistics.median(values), 1) if values else None,
-                                    "count": len(values), "distribution": distribution}
+        days_per_step[str(step)] = {
+            "median": round(statistics.median(values), 1) if values else None,
+            "count": len(values),
+            "distribution": distribution,
+        }
 
     today = now.date().isoformat()
     overdue_rows = db.all(
-        "SELECT commitment_id, alliance_id, partner, description, due_on, status FROM {commitments} "
-        "WHERE status IN ('pledged', 'confirmed', 'overdue') AND due_on < ? ORDER BY due_on", (today,))
-    overdue = [{"commitment_id": c["commitment_id"], "alliance_id": c["alliance_id"],
-                "alliance": by_id[c["alliance_id"]]["name"], "partner": c["partner"],
-                "description": c["description"], "due_on": c["due_on"],
-                "days_overdue": (now.date() - datetime.fromisoformat(c["due_on"]).date()).days}
-               for c in overdue_rows if c["alliance_id"] in ids]
+        "SELECT commitment_id, alliance_id, partner, description, due_on, status FROM "
+        "{commitments} "
+        "WHERE status IN ('pledged', 'confirmed', 'overdue') AND due_on < ? ORDER BY due_on",
+        (today,),
+    )
+    overdue = [
+        {
+            "commitment_id": c["commitment_id"],
+            "alliance_id": c["alliance_id"],
+            "alliance": by_id[c["alliance_id"]]["name"],
+            "partner": c["partner"],
+            "description": c["description"],
+            "due_on": c["due_on"],
+            "days_overdue": (now.date() - datetime.fromisoformat(c["due_on"]).date()).days,
+        }
+        for c in overdue_rows
+        if c["alliance_id"] in ids
+    ]
 
     year_ago = (now.date() - timedelta(days=365)).isoformat()
     meetings: dict[str, int] = {}
-    for m in db.all("SELECT alliance_id, COUNT(*) AS n FROM {meetings} WHERE kind = 'all_partners' "
-                    "AND held_on >= ? GROUP BY alliance_id", (year_ago,)):
+    for m in db.all(
+        "SELECT alliance_id, COUNT(*) AS n FROM {meetings} WHERE kind = 'all_partners' "
+        "AND held_on >= ? GROUP BY alliance_id",
+        (year_ago,),
+    ):
         meetings[m["alliance_id"]] = int(m["n"])
     steering = [r for r in rows if r["step"] == 5 and r["status"] == "active"]
-    below = [{**_ref(r), "meetings_last_12_months": meetings.get(r["alliance_id"], 0)} for r in steering
-             if meetings.get(r["alliance_id"], 0) < CADENCE_MIN_MEETINGS]
+    below = [
+        {**_ref(r), "meetings_last_12_months": meetings.get(r["alliance_id"], 0)}
+        for r in steering
+        if meetings.get(r["alliance_id"], 0) < CADENCE_MIN_MEETINGS
+    ]
 
     mix: dict[str, int] = {}
     for a in db.all("SELECT alliance_id, sector FROM {actors}"):
@@ -118,21 +151,35 @@ def dashboard(db: Db, now: datetime, policy: FollowUpPolicy, *, state: str | Non
 
     averages, trend = _dimensions(db, ids)
     return {
-        "as_of": iso(now), "alliances": len(rows),
-        "alliances_per_step": per_step, "per_state": dict(sorted(per_state.items())), "per_status": per_status,
-        "overdue_commitments": len(overdue), "stalled_alliances": len(stalled),
-        "days_per_step": days_per_step, "stalled": stalled[:LIST_CAP], "overdue": overdue[:LIST_CAP],
-        "meeting_cadence": {"minimum_per_12_months": CADENCE_MIN_MEETINGS, "in_step_5": len(steering),
-                            "meeting_cadence_ok": len(steering) - len(below), "below": len(below),
-                            "alliances_below": below[:LIST_CAP]},
-        "partner_mix": dict(sorted(mix.items(), key=lambda kv: -kv[1])), "missing_sectors": missing,
-        "dimension_averages": averages, "dimension_trend": trend,
+        "as_of": iso(now),
+        "alliances": len(rows),
+        "alliances_per_step": per_step,
+        "per_state": dict(sorted(per_state.items())),
+        "per_status": per_status,
+        "overdue_commitments": len(overdue),
+        "stalled_alliances": len(stalled),
+        "days_per_step": days_per_step,
+        "stalled": stalled[:LIST_CAP],
+        "overdue": overdue[:LIST_CAP],
+        "meeting_cadence": {
+            "minimum_per_12_months": CADENCE_MIN_MEETINGS,
+            "in_step_5": len(steering),
+            "meeting_cadence_ok": len(steering) - len(below),
+            "below": len(below),
+            "alliances_below": below[:LIST_CAP],
+        },
+        "partner_mix": dict(sorted(mix.items(), key=lambda kv: -kv[1])),
+        "missing_sectors": missing,
+        "dimension_averages": averages,
+        "dimension_trend": trend,
         "foundings_per_year": dict(sorted(foundings.items())),
     }
 
 
-def _dimensions(db: Db, ids: set[str]) -> tuple[dict[str, float | None], dict[str, dict[str, float]]]:
-    """Averages of each alliance's latest self-assessment, and the averages per year of assessment."""
+def _dimensions(
+    db: Db, ids: set[str]
+) -> tuple[dict[str, float | None], dict[str, dict[str, float]]]:
+    """Averages of each alliance's latest self-assessment, and averages per year of assessment."""
     latest: dict[str, dict[str, Any]] = {}
     per_year: dict[str, list[dict[str, Any]]] = {}
     for s in db.all("SELECT * FROM {assessments} ORDER BY assessed_on"):
@@ -145,5 +192,8 @@ def _dimensions(db: Db, ids: set[str]) -> tuple[dict[str, float | None], dict[st
         return {d: round(sum(int(i[d]) for i in items) / len(items), 2) for d in DIMENSIONS}
 
     averages: dict[str, float | None] = (
-        dict(mean(list(latest.values()))) if latest else dict.fromkeys((d.value for d in Dimension), None))
+        dict(mean(list(latest.values())))
+        if latest
+        else dict.fromkeys((d.value for d in Dimension), None)
+    )
     return averages, {year: mean(items) for year, items in sorted(per_year.items())}

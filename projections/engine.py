@@ -1,4 +1,4 @@
-"""The projector loop: pull notifications, project a batch, record its position in the same transaction.
+"""The projector loop: pull notifications, project a batch, track its position in one transaction.
 
 On SQLite eventsourcing cannot subscribe (no LISTEN/NOTIFY), so every backend is pulled with
 `recorder.select_notifications` in this loop. A batch of events and the position of its last
@@ -26,7 +26,11 @@ from projections.errors import ProjectionHalted
 from projections.store import Db, ProjectionStore, Schema, View
 
 # Events that no read model shows: bookkeeping of the application, not what happened to an alliance.
-BOOKKEEPING: tuple[type, ...] = (CommandRecord.Applied, CommitmentIndex.Opened, CommitmentIndex.CommitmentAdded)
+BOOKKEEPING: tuple[type, ...] = (
+    CommandRecord.Applied,
+    CommitmentIndex.Opened,
+    CommitmentIndex.CommitmentAdded,
+)
 
 
 @dataclass(frozen=True)
@@ -108,9 +112,11 @@ class Projection(ABC):
 
     def begin(self, db: Db) -> None:
         """Called at the start of each batch."""
+        return None
 
     def finish(self, db: Db) -> None:
         """Called at the end of each batch, inside the same transaction: flush what is pending."""
+        return None
 
     def reset(self) -> None:
         """Forgets in-memory state after a failed batch (its transaction was rolled back)."""
@@ -122,20 +128,25 @@ class Projection(ABC):
         for item in items:
             handler = table.get(type(item.event))
             if handler is None:
-                raise ProjectionHalted(self.name, item.position, item.notification.topic,
-                                       "für diese Ereignisart gibt es in der Projektion keine Regel")
+                raise ProjectionHalted(
+                    self.name,
+                    item.position,
+                    item.notification.topic,
+                    "für diese Ereignisart gibt es in der Projektion keine Regel",
+                )
             try:
                 handler(item, db)
             except ProjectionHalted:
                 raise
             except (sqlite3.IntegrityError, psycopg.IntegrityError) as e:
-                # Rows of this batch exist already: another runner projected it first. Not the event's fault.
+                # Rows of this batch exist: another runner was first; not the event's fault.
                 raise IntegrityError(str(e)) from e
             except (sqlite3.Error, psycopg.Error) as e:
                 raise OperationalError(str(e)) from e
             except Exception as e:
-                raise ProjectionHalted(self.name, item.position, item.notification.topic,
-                                       f"{type(e).__name__}: {e}") from e
+                raise ProjectionHalted(
+                    self.name, item.position, item.notification.topic, f"{type(e).__name__}: {e}"
+                ) from e
         self.finish(db)
 
     def _table(self) -> dict[type, Handler]:
@@ -155,8 +166,15 @@ def _ignore(item: Item, db: Db) -> None:
 class Projector:
     """Runs one projection over the application's notification log, one transaction per batch."""
 
-    def __init__(self, application: AllianceApplication, store: ProjectionStore, projection: Projection, *,
-                 generation: int | None = None, batch_size: int = 500) -> None:
+    def __init__(
+        self,
+        application: AllianceApplication,
+        store: ProjectionStore,
+        projection: Projection,
+        *,
+        generation: int | None = None,
+        batch_size: int = 500,
+    ) -> None:
         self.application = application
         self.store = store
         self.projection = projection
@@ -169,7 +187,7 @@ class Projector:
         return self.projection.name
 
     def view(self) -> View:
-        """The generation to write; follows the pointer unless pinned (a rebuild writes a new one)."""
+        """The generation to write: the current one, unless pinned (a rebuild writes a new one)."""
         generation = self._pinned or self.store.current(self.name)
         if self._view is None or self._view.generation != generation:
             if self._view is not None:
@@ -188,7 +206,9 @@ class Projector:
         """Projects the next batch; answers how many events it took (0 when caught up)."""
         view = self.view()
         start = view.position()
-        notifications = self.application.recorder.select_notifications(start=start + 1, limit=self.batch_size)
+        notifications = self.application.recorder.select_notifications(
+            start=start + 1, limit=self.batch_size
+        )
         if not notifications:
             return 0
         items = [self._item(n) for n in notifications]
@@ -201,8 +221,10 @@ class Projector:
             raise
         return len(items)
 
-    def catch_up(self, until: int | None = None, progress: Callable[[int], None] | None = None) -> int:
-        """Projects until the position reaches `until` (the log's end when None); answers the count."""
+    def catch_up(
+        self, until: int | None = None, progress: Callable[[int], None] | None = None
+    ) -> int:
+        """Projects up to `until` (the log's end when None); answers how many events it took."""
         total = 0
         while True:
             if until is not None and self.position() >= until:
@@ -220,8 +242,12 @@ class Projector:
         try:
             event = self.application.mapper.to_domain_event(notification)
         except Exception as e:
-            raise ProjectionHalted(self.name, notification.id, notification.topic,
-                                   f"nicht lesbar: {type(e).__name__}: {e}") from e
+            raise ProjectionHalted(
+                self.name,
+                notification.id,
+                notification.topic,
+                f"nicht lesbar: {type(e).__name__}: {e}",
+            ) from e
         return Item(notification.id, notification, event)
 
     def close(self) -> None:
@@ -230,8 +256,14 @@ class Projector:
             self._view = None
 
 
-def rebuild(application: AllianceApplication, store: ProjectionStore, projection: Projection, *,
-            batch_size: int = 2000, progress: Callable[[int], None] | None = None) -> int:
+def rebuild(
+    application: AllianceApplication,
+    store: ProjectionStore,
+    projection: Projection,
+    *,
+    batch_size: int = 2000,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Builds the projection from position 0 into a fresh generation and swaps it in atomically."""
     current = store.current(projection.name)
     fresh = current + 1

@@ -9,7 +9,9 @@ class UnknownProjection(InvalidInput):
     """A projection name that does not exist."""
 
     def __init__(self, name: str, known: list[str]) -> None:
-        super().__init__(f"Eine Projektion „{name}“ gibt es nicht. Bekannt sind: {', '.join(known)}.")
+        super().__init__(
+            f"Eine Projektion „{name}“ gibt es nicht. Bekannt sind: {', '.join(known)}."
+        )
 
 
 class ProjectionHalted(DomainError):

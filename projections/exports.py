@@ -21,32 +21,82 @@ STATUS_LABELS = {"active": "aktiv", "dormant": "ruhend", "dissolved": "aufgelös
 
 
 def overview_table(queries: Queries) -> Table:
-    headers = ["Bündnis", "Kommune", "Bundesland", "Schritt", "Status", "Akteure", "Bündnisteam",
-               "Gegründet am", "Letzte Aktivität", "Offene Kriterien", "ID"]
+    headers = [
+        "Bündnis",
+        "Kommune",
+        "Bundesland",
+        "Schritt",
+        "Status",
+        "Akteure",
+        "Bündnisteam",
+        "Gegründet am",
+        "Letzte Aktivität",
+        "Offene Kriterien",
+        "ID",
+    ]
     rows, cursor = [], None
     while True:
         items, cursor = queries.list_alliances(after=cursor, limit=500)
-        rows += [[i["name"], i["municipality"], i["state"], i["step"], STATUS_LABELS[i["status"]], i["actors"],
-                  i["team"], i["founded_on"] or "", (i["last_activity_at"] or "")[:10], "; ".join(i["unmet"]),
-                  i["id"]] for i in items]
+        rows += [
+            [
+                i["name"],
+                i["municipality"],
+                i["state"],
+                i["step"],
+                STATUS_LABELS[i["status"]],
+                i["actors"],
+                i["team"],
+                i["founded_on"] or "",
+                (i["last_activity_at"] or "")[:10],
+                "; ".join(i["unmet"]),
+                i["id"],
+            ]
+            for i in items
+        ]
         if cursor is None:
             return headers, rows
 
 
 def commitments_table(queries: Queries, alliance_id: UUID | None = None) -> Table:
-    headers = ["Bündnis", "Partner", "Beschreibung", "Art", "Betrag", "Einheit", "Fällig am", "Status",
-               "Erfüllt (Anzahl)", "Zugesagt am", "ID"]
-    sql = ("SELECT c.*, a.name AS alliance FROM {commitments} c JOIN {alliances} a "
-           "ON a.alliance_id = c.alliance_id")
+    headers = [
+        "Bündnis",
+        "Partner",
+        "Beschreibung",
+        "Art",
+        "Betrag",
+        "Einheit",
+        "Fällig am",
+        "Status",
+        "Erfüllt (Anzahl)",
+        "Zugesagt am",
+        "ID",
+    ]
+    sql = (
+        "SELECT c.*, a.name AS alliance FROM {commitments} c JOIN {alliances} a "
+        "ON a.alliance_id = c.alliance_id"
+    )
     params: list[Any] = []
     if alliance_id is not None:
         sql, params = sql + " WHERE c.alliance_id = ?", [str(alliance_id)]
     with queries._view("overview").read() as db:
         found = db.all(sql + " ORDER BY a.name, c.pledged_at", params)
     labels = {s.value: s.label for s in CommitmentStatus}
-    return headers, [[r["alliance"], r["partner"], r["description"], r["kind"], r["amount"] or "", r["unit"] or "",
-                      r["due_on"] or "", labels.get(r["status"], r["status"]), r["fulfilments"],
-                      r["pledged_at"][:10], r["commitment_id"]] for r in found]
+    return headers, [
+        [
+            r["alliance"],
+            r["partner"],
+            r["description"],
+            r["kind"],
+            r["amount"] or "",
+            r["unit"] or "",
+            r["due_on"] or "",
+            labels.get(r["status"], r["status"]),
+            r["fulfilments"],
+            r["pledged_at"][:10],
+            r["commitment_id"],
+        ]
+        for r in found
+    ]
 
 
 def survey_sheets(queries: Queries, alliance_id: UUID) -> dict[str, Table]:
@@ -54,15 +104,23 @@ def survey_sheets(queries: Queries, alliance_id: UUID) -> dict[str, Table]:
     detail = queries.alliance(alliance_id)
     key = str(alliance_id)
     with queries._view("overview").read() as db:
-        actors = db.all("SELECT sector, in_team, signed_on FROM {actors} WHERE alliance_id = ?", (key,))
+        actors = db.all(
+            "SELECT sector, in_team, signed_on FROM {actors} WHERE alliance_id = ?", (key,)
+        )
         meetings = db.all("SELECT kind, held_on FROM {meetings} WHERE alliance_id = ?", (key,))
         kept = db.all("SELECT fulfilled_on FROM {fulfilments} WHERE alliance_id = ?", (key,))
     sectors = []
     for s in Sector:
         of_sector = [a for a in actors if a["sector"] == s.value]
         if of_sector:
-            sectors.append([s.label, len(of_sector), sum(1 for a in of_sector if a["signed_on"]),
-                            sum(1 for a in of_sector if a["in_team"])])
+            sectors.append(
+                [
+                    s.label,
+                    len(of_sector),
+                    sum(1 for a in of_sector if a["signed_on"]),
+                    sum(1 for a in of_sector if a["in_team"]),
+                ]
+            )
     per_year: dict[tuple[str, str], int] = {}
     for m in meetings:
         per_year[(m["held_on"][:4], m["kind"])] = per_year.get((m["held_on"][:4], m["kind"]), 0) + 1
@@ -74,23 +132,44 @@ def survey_sheets(queries: Queries, alliance_id: UUID) -> dict[str, Table]:
     for c in detail["commitments"]:
         statuses[c["status_label"]] = statuses.get(c["status_label"], 0) + 1
     return {
-        "Bündnis": (["Feld", "Wert"], [
-            ["Name", detail["name"]], ["Kommune", detail["municipality"]], ["Bundesland", detail["state"]],
-            ["Schritt", f"{detail['step']} – {detail['step_title']}"], ["Rechtsform", detail["legal_form"] or ""],
-            ["Gegründet am", (detail["founding"] or {}).get("on", "")],
-            ["Beitritt zur Initiative", detail["joined_initiative_on"] or ""],
-            ["Arbeitsgruppen", len(detail["working_groups"])],
-            ["Arbeitsgruppen mit Sprecher/in", sum(1 for g in detail["working_groups"] if g["speaker"])],
-            ["Steuerungsgruppe", ", ".join(n or "" for n in detail["steering_group"])]]),
-        "Partner nach Akteurstyp": (["Akteurstyp", "Akteure", "davon Deklaration unterzeichnet", "im Bündnisteam"],
-                                    sectors),
-        "Treffen je Jahr": (["Jahr", "Art", "Anzahl"],
-                            [[y, kinds.get(k, k), n] for (y, k), n in sorted(per_year.items())]),
-        "Projekte": (["Projekt", "Thema", "Verantwortlich", "Fällig am", "Status"],
-                     [[p["title"], p["theme"], p["owner"] or "", p["due_on"] or "", p["status_label"]]
-                      for p in detail["action_plan"]]),
-        "Zusagen eingehalten": (["Jahr", "erfüllte Zusagen"], [[y, n] for y, n in sorted(kept_per_year.items())]
-                                + [[f"heute {label}", n] for label, n in sorted(statuses.items())]),
+        "Bündnis": (
+            ["Feld", "Wert"],
+            [
+                ["Name", detail["name"]],
+                ["Kommune", detail["municipality"]],
+                ["Bundesland", detail["state"]],
+                ["Schritt", f"{detail['step']} – {detail['step_title']}"],
+                ["Rechtsform", detail["legal_form"] or ""],
+                ["Gegründet am", (detail["founding"] or {}).get("on", "")],
+                ["Beitritt zur Initiative", detail["joined_initiative_on"] or ""],
+                ["Arbeitsgruppen", len(detail["working_groups"])],
+                [
+                    "Arbeitsgruppen mit Sprecher/in",
+                    sum(1 for g in detail["working_groups"] if g["speaker"]),
+                ],
+                ["Steuerungsgruppe", ", ".join(n or "" for n in detail["steering_group"])],
+            ],
+        ),
+        "Partner nach Akteurstyp": (
+            ["Akteurstyp", "Akteure", "davon Deklaration unterzeichnet", "im Bündnisteam"],
+            sectors,
+        ),
+        "Treffen je Jahr": (
+            ["Jahr", "Art", "Anzahl"],
+            [[y, kinds.get(k, k), n] for (y, k), n in sorted(per_year.items())],
+        ),
+        "Projekte": (
+            ["Projekt", "Thema", "Verantwortlich", "Fällig am", "Status"],
+            [
+                [p["title"], p["theme"], p["owner"] or "", p["due_on"] or "", p["status_label"]]
+                for p in detail["action_plan"]
+            ],
+        ),
+        "Zusagen eingehalten": (
+            ["Jahr", "erfüllte Zusagen"],
+            [[y, n] for y, n in sorted(kept_per_year.items())]
+            + [[f"heute {label}", n] for label, n in sorted(statuses.items())],
+        ),
     }
 
 
@@ -111,7 +190,7 @@ def write_survey_csv(path: Path, sheets: dict[str, Table]) -> None:
 
 def write_xlsx(path: Path, sheets: dict[str, Table]) -> None:
     workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    workbook.remove(workbook.active)
     for title, (headers, rows) in sheets.items():
         sheet = workbook.create_sheet(title[:31])
         sheet.append(headers)

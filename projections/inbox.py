@@ -13,11 +13,15 @@ from projections.store import Db, Schema
 from projections.values import iso
 
 SCHEMA = Schema(
-    tables={"messages": "position BIGINT, recipient TEXT, role TEXT, actor_id TEXT, alliance_id TEXT, "
-                        "commitment_id TEXT, rule TEXT, label TEXT, subject_id TEXT, follow_up_key TEXT, "
-                        "due_at TEXT, sent_at TEXT, text TEXT, PRIMARY KEY (position, recipient)"},
-    indexes={"messages_role": "messages(role, alliance_id, position)",
-             "messages_actor": "messages(actor_id, position)"},
+    tables={
+        "messages": "position BIGINT, recipient TEXT, role TEXT, actor_id TEXT, alliance_id TEXT, "
+        "commitment_id TEXT, rule TEXT, label TEXT, subject_id TEXT, follow_up_key TEXT, "
+        "due_at TEXT, sent_at TEXT, text TEXT, PRIMARY KEY (position, recipient)"
+    },
+    indexes={
+        "messages_role": "messages(role, alliance_id, position)",
+        "messages_actor": "messages(actor_id, position)",
+    },
 )
 
 
@@ -46,10 +50,26 @@ class InboxProjection(AllianceProjection):
         text = describe(e, seen.alliance, seen.commitment)
         for recipient in dict.fromkeys(e.recipients):
             role, _, actor = recipient.partition(":")
-            self._rows.append((seen.item.position, recipient, role, actor or None, seen.alliance_id, commitment_id,
-                               e.rule, RULE_LABELS.get(e.rule, e.rule), subject, e.key, iso(e.due_at),
-                               iso(e.timestamp), text))
+            self._rows.append(
+                (
+                    seen.item.position,
+                    recipient,
+                    role,
+                    actor or None,
+                    seen.alliance_id,
+                    commitment_id,
+                    e.rule,
+                    RULE_LABELS.get(e.rule, e.rule),
+                    subject,
+                    e.key,
+                    iso(e.due_at),
+                    iso(e.timestamp),
+                    text,
+                )
+            )
 
     def finish(self, db: Db) -> None:
-        db.executemany("INSERT INTO {messages} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self._rows)
+        db.executemany(
+            "INSERT INTO {messages} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self._rows
+        )
         self._rows = []

@@ -1,4 +1,4 @@
-"""What the API and the CLI read: dashboards, alliance lists and details, timelines, inboxes, audits.
+"""What the API and the CLI read: dashboard, alliance list and detail, timeline, inbox, audit.
 
 Every method answers from the read models, except the as-of questions, which replay the stored
 events through the application (`AllianceApplication.commitments(alliance_id, as_of)`).
@@ -49,24 +49,44 @@ def _types(types: list[str] | None) -> list[str] | None:
     for t in types:
         matches = [known for known in EVENT_TYPES if t in (known, known.split(".")[-1])]
         if not matches:
-            raise InvalidInput(f"Unbekannte Ereignisart „{t}“. Bekannt sind: {', '.join(EVENT_TYPES)}.")
+            raise InvalidInput(
+                f"Unbekannte Ereignisart „{t}“. Bekannt sind: {', '.join(EVENT_TYPES)}."
+            )
         wanted.extend(matches)
     return wanted
 
 
 def commitment_state(c: Commitment) -> dict[str, Any]:
-    return {"id": str(c.id), "partner_id": str(c.partner_id), "description": c.description, "kind": c.kind.value,
-            "amount": jsonable(c.amount), "unit": c.unit, "due_on": jsonable(c.due_on), "status": c.status.value,
-            "recurrence": jsonable(c.recurrence), "period": c.period, "fulfilled_on": jsonable(c.fulfilled_on),
-            "version": c.version}
+    return {
+        "id": str(c.id),
+        "partner_id": str(c.partner_id),
+        "description": c.description,
+        "kind": c.kind.value,
+        "amount": jsonable(c.amount),
+        "unit": c.unit,
+        "due_on": jsonable(c.due_on),
+        "status": c.status.value,
+        "recurrence": jsonable(c.recurrence),
+        "period": c.period,
+        "fulfilled_on": jsonable(c.fulfilled_on),
+        "version": c.version,
+    }
 
 
 class Queries:
     """Read-side entry point; safe to share between threads of one process."""
 
-    def __init__(self, store: ProjectionStore, application: AllianceApplication, checkpoints: CheckpointFile,
-                 *, follow_up_policy: FollowUpPolicy | None = None, clock: Callable[[], datetime] = utc_now,
-                 owns_store: bool = False, owns_application: bool = False) -> None:
+    def __init__(
+        self,
+        store: ProjectionStore,
+        application: AllianceApplication,
+        checkpoints: CheckpointFile,
+        *,
+        follow_up_policy: FollowUpPolicy | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        owns_store: bool = False,
+        owns_application: bool = False,
+    ) -> None:
         self.store = store
         self.application = application
         self.checkpoints = checkpoints
@@ -92,16 +112,26 @@ class Queries:
         with self._view("overview").read() as db:
             return dashboard(db, self.clock(), self.follow_up_policy, state=state, status=status)
 
-    def list_alliances(self, *, step: int | None = None, state: str | None = None, status: str | None = None,
-                       after: str | None = None, limit: int = 50) -> tuple[list[dict[str, Any]], str | None]:
+    def list_alliances(
+        self,
+        *,
+        step: int | None = None,
+        state: str | None = None,
+        status: str | None = None,
+        after: str | None = None,
+        limit: int = 50,
+    ) -> tuple[list[dict[str, Any]], str | None]:
         state, status = self._filters(state, status)
         if step is not None and not 1 <= step <= 5:
             raise InvalidInput(f"Schritt {step} gibt es nicht; die Schritte sind 1 bis 5.")
         if not 1 <= limit <= MAX_LIMIT:
             raise InvalidInput(f"limit muss zwischen 1 und {MAX_LIMIT} liegen.")
-        sql = (f"SELECT * FROM (SELECT alliance_id, name, municipality, state, step, registered_at, "
-               f"last_activity_at, founded_on, actors, team, unmet, {STATUS_SQL} AS status FROM {{alliances}}) x "
-               "WHERE 1 = 1")
+        sql = (
+            f"SELECT * FROM (SELECT alliance_id, name, municipality, state, step, registered_at, "
+            f"last_activity_at, founded_on, actors, team, unmet, {STATUS_SQL} AS status FROM "
+            f"{{alliances}}) x "
+            "WHERE 1 = 1"
+        )
         params: list[Any] = [active_cutoff(self.clock())]
         for column, value in (("step", step), ("state", state), ("status", status)):
             if value is not None:
@@ -115,13 +145,28 @@ class Queries:
         params.append(limit + 1)
         with self._view("overview").read() as db:
             rows = db.all(sql, params)
-        items = [{"id": r["alliance_id"], "name": r["name"], "municipality": r["municipality"], "state": r["state"],
-                  "step": r["step"], "status": r["status"], "registered_at": r["registered_at"],
-                  "last_activity_at": r["last_activity_at"], "founded_on": r["founded_on"], "actors": r["actors"],
-                  "team": r["team"], "unmet": loads(r["unmet"] or "[]")} for r in rows[:limit]]
+        items = [
+            {
+                "id": r["alliance_id"],
+                "name": r["name"],
+                "municipality": r["municipality"],
+                "state": r["state"],
+                "step": r["step"],
+                "status": r["status"],
+                "registered_at": r["registered_at"],
+                "last_activity_at": r["last_activity_at"],
+                "founded_on": r["founded_on"],
+                "actors": r["actors"],
+                "team": r["team"],
+                "unmet": loads(r["unmet"] or "[]"),
+            }
+            for r in rows[:limit]
+        ]
         following = None
         if len(rows) > limit:
-            following = base64.urlsafe_b64encode(orjson.dumps([items[-1]["name"], items[-1]["id"]])).decode()
+            following = base64.urlsafe_b64encode(
+                orjson.dumps([items[-1]["name"], items[-1]["id"]])
+            ).decode()
         return items, following
 
     def _cursor(self, cursor: str) -> tuple[str, str]:
@@ -133,29 +178,41 @@ class Queries:
 
     def _filters(self, state: str | None, status: str | None) -> tuple[str | None, str | None]:
         checked_state = None if state is None else parse_code(Bundesland, state, "Bundesland").value
-        checked_status = None if status is None else parse_code(AllianceStatus, status, "Status").value
+        checked_status = (
+            None if status is None else parse_code(AllianceStatus, status, "Status").value
+        )
         return checked_state, checked_status
 
     # ---- one alliance ------------------------------------------------------------------------
 
     def alliance(self, alliance_id: UUID) -> dict[str, Any]:
-        """The alliance page: checklist, actors by sector, team, meetings, groups, plan, commitments."""
+        """The alliance page: checklist, actors, team, meetings, groups, plan, commitments."""
         with self._view("detail").read() as db:
-            row = db.one("SELECT doc FROM {alliance_docs} WHERE alliance_id = ?", (str(alliance_id),))
+            row = db.one(
+                "SELECT doc FROM {alliance_docs} WHERE alliance_id = ?", (str(alliance_id),)
+            )
             if row is None:
-                raise NotFound(f"Das Bündnis {alliance_id} gibt es nicht (oder es ist noch nicht übernommen).")
-            commitments = db.all("SELECT doc FROM {commitment_docs} WHERE alliance_id = ?", (str(alliance_id),))
+                raise NotFound(
+                    f"Das Bündnis {alliance_id} gibt es nicht (oder es ist noch nicht übernommen)."
+                )
+            commitments = db.all(
+                "SELECT doc FROM {commitment_docs} WHERE alliance_id = ?", (str(alliance_id),)
+            )
         doc: dict[str, Any] = loads(row["doc"])
-        doc["commitments"] = sorted((loads(c["doc"]) for c in commitments), key=lambda c: c["pledged_at"])
+        doc["commitments"] = sorted(
+            (loads(c["doc"]) for c in commitments), key=lambda c: c["pledged_at"]
+        )
         return doc
 
     def commitments(self, alliance_id: UUID, as_of: datetime | None = None) -> list[dict[str, Any]]:
-        """The commitments as they stood at `as_of` (now when None), replayed from the stored events."""
+        """The commitments as they stood at `as_of` (now when None), replayed from the events."""
         _aware(as_of, "Der Zeitpunkt")
         return [commitment_state(c) for c in self.application.commitments(alliance_id, as_of)]
 
-    def commitments_diff(self, alliance_id: UUID, since: datetime, until: datetime) -> dict[str, Any]:
-        """What changed in the alliance's commitments between two moments, with the events in between."""
+    def commitments_diff(
+        self, alliance_id: UUID, since: datetime, until: datetime
+    ) -> dict[str, Any]:
+        """What changed in the commitments between two moments, with the events in between."""
         _aware(since, "Der Beginn")
         _aware(until, "Das Ende")
         if until < since:
@@ -171,16 +228,31 @@ class Queries:
             changes = {f: {"before": then[f], "after": now[f]} for f in fields if then[f] != now[f]}
             if changes:
                 changed.append({"id": cid, "description": now["description"], "changes": changes})
-        events = [e for e in self.timeline(alliance_id, since=since, until=until)
-                  if e["type"].startswith("Commitment.") and e["at"] > iso(since)]
-        return {"since": iso(since), "until": iso(until),
-                "added": [c for cid, c in after.items() if cid not in before], "changed": changed,
-                "unchanged": sum(1 for cid in before if cid in after and cid not in {c["id"] for c in changed}),
-                "events": events}
+        events = [
+            e
+            for e in self.timeline(alliance_id, since=since, until=until)
+            if e["type"].startswith("Commitment.") and e["at"] > iso(since)
+        ]
+        return {
+            "since": iso(since),
+            "until": iso(until),
+            "added": [c for cid, c in after.items() if cid not in before],
+            "changed": changed,
+            "unchanged": sum(
+                1 for cid in before if cid in after and cid not in {c["id"] for c in changed}
+            ),
+            "events": events,
+        }
 
-    def timeline(self, alliance_id: UUID, *, until: datetime | None = None, since: datetime | None = None,
-                 types: list[str] | None = None) -> list[dict[str, Any]]:
-        """Every event of the alliance and its commitments, oldest first, with a German sentence each."""
+    def timeline(
+        self,
+        alliance_id: UUID,
+        *,
+        until: datetime | None = None,
+        since: datetime | None = None,
+        types: list[str] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Every event of the alliance and its commitments, oldest first, each told in German."""
         _aware(until, "Das Ende")
         _aware(since, "Der Beginn")
         if since is not None and until is not None and until < since:
@@ -196,15 +268,31 @@ class Queries:
             params += wanted
         with self._view("timeline").read() as db:
             rows = db.all(sql + " ORDER BY position", params)
-            if not rows and db.one("SELECT 1 AS x FROM {events} WHERE alliance_id = ? LIMIT 1",
-                                   (str(alliance_id),)) is None:
+            if (
+                not rows
+                and db.one(
+                    "SELECT 1 AS x FROM {events} WHERE alliance_id = ? LIMIT 1", (str(alliance_id),)
+                )
+                is None
+            ):
                 raise NotFound(f"Zum Bündnis {alliance_id} gibt es keine Ereignisse.")
-        return [{"position": r["position"], "at": r["at"], "type": r["type"], "by": r["by_whom"],
-                 "data": loads(r["data"]), "text": r["text"], "commitment_id": r["commitment_id"]} for r in rows]
+        return [
+            {
+                "position": r["position"],
+                "at": r["at"],
+                "type": r["type"],
+                "by": r["by_whom"],
+                "data": loads(r["data"]),
+                "text": r["text"],
+                "commitment_id": r["commitment_id"],
+            }
+            for r in rows
+        ]
 
-    def inbox(self, *, role: str, alliance_id: UUID | None = None,
-              partner_id: UUID | None = None) -> list[dict[str, Any]]:
-        """The follow-ups sent to a role, newest first (a partner sees those sent to its organisation)."""
+    def inbox(
+        self, *, role: str, alliance_id: UUID | None = None, partner_id: UUID | None = None
+    ) -> list[dict[str, Any]]:
+        """Follow-ups sent to a role, newest first (a partner sees those to its organisation)."""
         if role not in ROLES:
             raise InvalidInput(f"Unbekannte Rolle „{role}“. Erlaubt: {', '.join(ROLES)}.")
         if role == "partner":
@@ -217,10 +305,22 @@ class Queries:
             sql, params = sql + " AND alliance_id = ?", [*params, str(alliance_id)]
         with self._view("inbox").read() as db:
             rows = db.all(sql + " ORDER BY position DESC", params)
-        return [{"position": r["position"], "recipient": r["recipient"], "alliance_id": r["alliance_id"],
-                 "commitment_id": r["commitment_id"], "rule": r["rule"], "label": r["label"],
-                 "subject_id": r["subject_id"], "key": r["follow_up_key"], "due_at": r["due_at"],
-                 "sent_at": r["sent_at"], "text": r["text"]} for r in rows]
+        return [
+            {
+                "position": r["position"],
+                "recipient": r["recipient"],
+                "alliance_id": r["alliance_id"],
+                "commitment_id": r["commitment_id"],
+                "rule": r["rule"],
+                "label": r["label"],
+                "subject_id": r["subject_id"],
+                "key": r["follow_up_key"],
+                "due_at": r["due_at"],
+                "sent_at": r["sent_at"],
+                "text": r["text"],
+            }
+            for r in rows
+        ]
 
     # ---- operations --------------------------------------------------------------------------
 
@@ -233,8 +333,12 @@ class Queries:
         for name in NAMES:
             view = self._view(name)
             position = view.position()
-            result[name] = {"title": projection_class(name).title, "position": position,
-                            "lag": max(0, head - position), "generation": view.generation}
+            result[name] = {
+                "title": projection_class(name).title,
+                "position": position,
+                "lag": max(0, head - position),
+                "generation": view.generation,
+            }
         return result
 
     def close(self) -> None:
@@ -247,12 +351,23 @@ class Queries:
             self.application.close()
 
 
-def build_queries(settings: Settings, *, application: AllianceApplication | None = None,
-                  clock: Callable[[], datetime] = utc_now) -> Queries:
+def build_queries(
+    settings: Settings,
+    *,
+    application: AllianceApplication | None = None,
+    clock: Callable[[], datetime] = utc_now,
+) -> Queries:
     """The read side for the configured deployment (the API builds one per process)."""
     from workers.bootstrap import build_application
 
     _, follow_up_policy = settings.policies()
     app = application or build_application(settings)
-    return Queries(build_store(settings), app, checkpoint_file(settings), follow_up_policy=follow_up_policy,
-                   clock=clock, owns_store=True, owns_application=application is None)
+    return Queries(
+        build_store(settings),
+        app,
+        checkpoint_file(settings),
+        follow_up_policy=follow_up_policy,
+        clock=clock,
+        owns_store=True,
+        owns_application=application is None,
+    )

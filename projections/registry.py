@@ -19,8 +19,14 @@ if TYPE_CHECKING:
     from workers.settings import Settings
 
 PROJECTIONS: dict[str, type[Projection]] = {
-    cls.name: cls for cls in (OverviewProjection, DetailProjection, TimelineProjection, InboxProjection,
-                              AuditChainProjection)
+    cls.name: cls
+    for cls in (
+        OverviewProjection,
+        DetailProjection,
+        TimelineProjection,
+        InboxProjection,
+        AuditChainProjection,
+    )
 }
 NAMES = list(PROJECTIONS)
 
@@ -39,7 +45,9 @@ def build_projection(name: str, application: AllianceApplication) -> Projection:
 def build_store(settings: Settings) -> ProjectionStore:
     """SQLite files under var/projections/, or tables in the deployment's PostgreSQL schema."""
     if settings.store == "postgres":
-        return PostgresProjectionStore(settings.postgres_dsn, settings.postgres_schema, settings.postgres_parts())
+        return PostgresProjectionStore(
+            settings.postgres_dsn, settings.postgres_schema, settings.postgres_parts()
+        )
     if settings.store == "memory":
         raise UnknownProjection("memory", ["sqlite", "postgres"])
     return SQLiteProjectionStore(settings.var_dir / "projections")

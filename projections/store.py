@@ -21,7 +21,7 @@ import psycopg
 from eventsourcing.persistence import Tracking, TrackingRecorder
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
-from psycopg.sql import SQL
+from psycopg.sql import SQL, Composed
 
 from domain.application import AllianceApplication
 
@@ -74,8 +74,15 @@ class Db:
 class View:
     """One generation of one projection: its tables and its tracking position, written together."""
 
-    def __init__(self, name: str, generation: int, recorder: TrackingRecorder, names: dict[str, str],
-                 postgres: bool, owns_datastore: bool) -> None:
+    def __init__(
+        self,
+        name: str,
+        generation: int,
+        recorder: TrackingRecorder,
+        names: dict[str, str],
+        postgres: bool,
+        owns_datastore: bool,
+    ) -> None:
         self.name = name
         self.generation = generation
         self.recorder = recorder
@@ -106,10 +113,14 @@ class View:
 
 
 def _ddl(schema: Schema, names: dict[str, str], index_name: Any) -> list[str]:
-    statements = [f"CREATE TABLE IF NOT EXISTS {names[t]} ({cols})" for t, cols in schema.tables.items()]
+    statements = [
+        f"CREATE TABLE IF NOT EXISTS {names[t]} ({cols})" for t, cols in schema.tables.items()
+    ]
     for ix, target in schema.indexes.items():
         table, cols = target.split("(", 1)
-        statements.append(f"CREATE INDEX IF NOT EXISTS {index_name(ix)} ON {names[table.strip()]} ({cols}")
+        statements.append(
+            f"CREATE INDEX IF NOT EXISTS {index_name(ix)} ON {names[table.strip()]} ({cols}"
+        )
     return statements
 
 
@@ -120,9 +131,11 @@ class _SQLiteView(SQLiteTrackingRecorder):
 
 
 class _PostgresView(PostgresTrackingRecorder):
-    def __init__(self, datastore: PostgresDatastore, tracking_table_name: str, statements: list[str]) -> None:
+    def __init__(
+        self, datastore: PostgresDatastore, tracking_table_name: str, statements: list[str]
+    ) -> None:
         super().__init__(datastore, tracking_table_name=tracking_table_name)
-        self.sql_create_statements.extend(SQL(s) for s in statements)  # type: ignore[arg-type]
+        self.sql_create_statements.extend(Composed([SQL(s)]) for s in statements)
 
 
 class ProjectionStore(ABC):
@@ -144,6 +157,7 @@ class ProjectionStore(ABC):
 
     def close(self) -> None:
         """Releases shared connections."""
+        return None
 
 
 class SQLiteProjectionStore(ProjectionStore):
@@ -195,37 +209,56 @@ class PostgresProjectionStore(ProjectionStore):
         self.schema = schema
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-            conn.execute(f'CREATE TABLE IF NOT EXISTS "{schema}".projection_generations '
-                         "(name text PRIMARY KEY, generation integer NOT NULL)")
+            conn.execute(
+                f'CREATE TABLE IF NOT EXISTS "{schema}".projection_generations '
+                "(name text PRIMARY KEY, generation integer NOT NULL)"
+            )
         self.datastore = PostgresDatastore(
-            parts["POSTGRES_DBNAME"], parts["POSTGRES_HOST"], parts["POSTGRES_PORT"], parts["POSTGRES_USER"],
-            parts["POSTGRES_PASSWORD"], schema=schema, pool_size=2, max_overflow=4)
+            parts["POSTGRES_DBNAME"],
+            parts["POSTGRES_HOST"],
+            parts["POSTGRES_PORT"],
+            parts["POSTGRES_USER"],
+            parts["POSTGRES_PASSWORD"],
+            schema=schema,
+            pool_size=2,
+            max_overflow=4,
+        )
 
     def _table(self, name: str, generation: int, table: str) -> str:
         return f"{name}_g{generation}_{table}"
 
     def current(self, name: str) -> int:
         with self.datastore.transaction(commit=False) as c:
-            c.execute(f'SELECT generation FROM "{self.schema}".projection_generations WHERE name = %s', (name,))
+            c.execute(
+                f'SELECT generation FROM "{self.schema}".projection_generations WHERE name = %s',
+                (name,),
+            )
             row = c.fetchone()
         return 1 if row is None else int(row["generation"])
 
     def open(self, name: str, generation: int, schema: Schema) -> View:
         names = {t: f'"{self.schema}"."{self._table(name, generation, t)}"' for t in schema.tables}
         statements = _ddl(schema, names, lambda ix: f'"{self._table(name, generation, ix)}"')
-        recorder = _PostgresView(self.datastore, self._table(name, generation, "tracking"), statements)
+        recorder = _PostgresView(
+            self.datastore, self._table(name, generation, "tracking"), statements
+        )
         recorder.create_table()
         return View(name, generation, recorder, names, True, owns_datastore=False)
 
     def swap(self, name: str, generation: int) -> None:
         with self.datastore.transaction(commit=True) as c:
-            c.execute(f'INSERT INTO "{self.schema}".projection_generations VALUES (%s, %s) '
-                      "ON CONFLICT (name) DO UPDATE SET generation = EXCLUDED.generation", (name, generation))
+            c.execute(
+                f'INSERT INTO "{self.schema}".projection_generations VALUES (%s, %s) '
+                "ON CONFLICT (name) DO UPDATE SET generation = EXCLUDED.generation",
+                (name, generation),
+            )
 
     def drop(self, name: str, generation: int, schema: Schema) -> None:
         with self.datastore.transaction(commit=True) as c:
             for t in [*schema.tables, "tracking"]:
-                c.execute(f'DROP TABLE IF EXISTS "{self.schema}"."{self._table(name, generation, t)}"')
+                c.execute(
+                    f'DROP TABLE IF EXISTS "{self.schema}"."{self._table(name, generation, t)}"'
+                )
 
     def close(self) -> None:
         self.datastore.close()

@@ -10,8 +10,11 @@ from projections.store import Db, Schema
 from projections.values import dumps, event_data, event_type, iso
 
 SCHEMA = Schema(
-    tables={"events": "position BIGINT PRIMARY KEY, alliance_id TEXT, commitment_id TEXT, at TEXT, type TEXT, "
-                      "by_whom TEXT, data TEXT, text TEXT"},
+    tables={
+        "events": "position BIGINT PRIMARY KEY, alliance_id TEXT, commitment_id TEXT, at TEXT, "
+        "type TEXT, "
+        "by_whom TEXT, data TEXT, text TEXT"
+    },
     indexes={"events_alliance": "events(alliance_id, position)"},
 )
 
@@ -34,9 +37,18 @@ class TimelineProjection(AllianceProjection):
 
     def see(self, seen: Seen, db: Db) -> None:
         e = seen.event
-        self._rows.append((seen.item.position, seen.alliance_id,
-                           str(seen.commitment.id) if seen.commitment is not None else None, iso(e.timestamp),
-                           event_type(e), e.by, dumps(event_data(e)), describe(e, seen.alliance, seen.commitment)))
+        self._rows.append(
+            (
+                seen.item.position,
+                seen.alliance_id,
+                str(seen.commitment.id) if seen.commitment is not None else None,
+                iso(e.timestamp),
+                event_type(e),
+                e.by,
+                dumps(event_data(e)),
+                describe(e, seen.alliance, seen.commitment),
+            )
+        )
 
     def finish(self, db: Db) -> None:
         db.executemany("INSERT INTO {events} VALUES (?, ?, ?, ?, ?, ?, ?, ?)", self._rows)

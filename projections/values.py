@@ -40,7 +40,7 @@ def iso(moment: datetime) -> str:
 
 
 def event_type(event: Any) -> str:
-    """`Alliance.StepCompleted`, `Commitment.Fulfilled`: the aggregate and the event's class name."""
+    """`Alliance.StepCompleted`, `Commitment.Fulfilled`: aggregate and event class name."""
     return str(type(event).__qualname__)
 
 

@@ -1,11 +1,11 @@
-"""CLI commands of the read side: projector, projections status/rebuild/export, audit, demo generate."""
+"""Read-side CLI commands: projector, projections status/rebuild/export, audit, demo generate."""
 
 from __future__ import annotations
 
 import asyncio
 import signal
 from datetime import UTC, datetime
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 from uuid import UUID
@@ -18,7 +18,9 @@ from rich.table import Table
 from domain.errors import DomainError
 from workers.settings import Settings, SettingsError, load_settings
 
-projections_app = typer.Typer(help="Lesemodelle (Projektionen): Stand, Neuaufbau, Exporte.", no_args_is_help=True)
+projections_app = typer.Typer(
+    help="Lesemodelle (Projektionen): Stand, Neuaufbau, Exporte.", no_args_is_help=True
+)
 audit_app = typer.Typer(help="Prüfpfad: Hash-Kette und signierte Prüfpunkte.", no_args_is_help=True)
 console = Console(stderr=True)
 out = Console()
@@ -38,8 +40,13 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                    console=console)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+    )
 
 
 def projector() -> None:
@@ -81,7 +88,9 @@ def status() -> None:
 
 
 @projections_app.command("rebuild")
-def rebuild(name: Annotated[str | None, typer.Argument(help="Name der Projektion; ohne: alle.")] = None) -> None:
+def rebuild(
+    name: Annotated[str | None, typer.Argument(help="Name der Projektion; ohne: alle.")] = None,
+) -> None:
     """Baut Projektionen ab Position 0 in frische Tabellen neu auf und tauscht sie atomar aus."""
     from projections.engine import rebuild as rebuild_projection
     from projections.registry import NAMES, build_projection, build_store, projection_class
@@ -91,8 +100,11 @@ def rebuild(name: Annotated[str | None, typer.Argument(help="Name der Projektion
     try:
         names = [name] if name else [n for n in NAMES if projection_class(n).rebuildable]
         if not projection_class(names[0]).rebuildable:
-            raise _fail("Die Prüfkette wird nie neu aufgebaut: sie aus dem heutigen Speicher neu zu berechnen, "
-                        "würde eine Manipulation beglaubigen. Prüfen mit: buendnis audit verify")
+            raise _fail(
+                "Die Prüfkette wird nie neu aufgebaut: sie aus dem heutigen Speicher neu zu "
+                "berechnen, "
+                "würde eine Manipulation beglaubigen. Prüfen mit: buendnis audit verify"
+            )
     except DomainError as e:
         raise _fail(e.message) from None
     application = build_application(settings)
@@ -102,8 +114,12 @@ def rebuild(name: Annotated[str | None, typer.Argument(help="Name der Projektion
         with _progress() as progress:
             for n in names:
                 task = progress.add_task(f"Neuaufbau {n}", total=total)
-                count = rebuild_projection(application, store, build_projection(n, application),
-                                           progress=lambda k, t=task: progress.advance(t, k))
+                count = rebuild_projection(
+                    application,
+                    store,
+                    build_projection(n, application),
+                    progress=lambda k, t=task: progress.advance(t, k),
+                )
                 progress.update(task, completed=count, total=max(count, 1))
         console.print(f"Neu aufgebaut: {', '.join(names)} ({total} Ereignisse).")
     except DomainError as e:
@@ -113,22 +129,26 @@ def rebuild(name: Annotated[str | None, typer.Argument(help="Name der Projektion
         application.close()
 
 
-class ExportKind(str, Enum):
+class ExportKind(StrEnum):
     overview = "overview"
     commitments = "commitments"
     survey = "survey"
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     csv = "csv"
     xlsx = "xlsx"
 
 
 @projections_app.command("export")
 def export(
-    kind: Annotated[ExportKind, typer.Argument(help="overview, commitments oder survey (Bündnisumfrage).")],
+    kind: Annotated[
+        ExportKind, typer.Argument(help="overview, commitments oder survey (Bündnisumfrage).")
+    ],
     output: Annotated[Path, typer.Option("--out", "-o", help="Zieldatei.")],
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="csv oder xlsx.")] = ExportFormat.csv,
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="csv oder xlsx.")
+    ] = ExportFormat.csv,
     alliance: Annotated[str | None, typer.Option(help="Bündnis-ID (für survey nötig).")] = None,
 ) -> None:
     """Exportiert die Übersicht, die Zusagen oder die vorausgefüllte Bündnisumfrage."""
@@ -176,10 +196,14 @@ def audit_verify() -> None:
             result = queries.verify_audit()
     finally:
         queries.close()
-    out.print(f"{result['events_checked']} Ereignisse geprüft, {result['chained']} in der Kette, "
-              f"{result['unchained']} noch nicht verkettet, {result['checkpoints']} signierte Prüfpunkte.")
+    out.print(
+        f"{result['events_checked']} Ereignisse geprüft, {result['chained']} in der Kette, "
+        f"{result['unchained']} noch nicht verkettet, {result['checkpoints']} signierte Prüfpunkte."
+    )
     if result["ok"]:
-        out.print("[bold green]In Ordnung:[/] kein Ereignis wurde verändert, gelöscht oder vertauscht.")
+        out.print(
+            "[bold green]In Ordnung:[/] kein Ereignis wurde verändert, gelöscht oder vertauscht."
+        )
         return
     for problem in result["problems"]:
         out.print(f"[bold red]Befund:[/] {problem}")
@@ -197,12 +221,17 @@ def audit_checkpoint() -> None:
     settings = _settings()
     application = build_application(settings)
     store = build_store(settings)
-    projector_ = Projector(application, store, build_projection("audit", application), batch_size=5000)
+    projector_ = Projector(
+        application, store, build_projection("audit", application), batch_size=5000
+    )
     try:
         projector_.catch_up()
         written = Anchor(checkpoint_file(settings)).maybe(projector_.view(), force=True)
-        console.print("Nichts Neues zu verankern." if written is None else
-                      f"Prüfpunkt Nr. {written.number} bei Position {written.position} geschrieben.")
+        console.print(
+            "Nichts Neues zu verankern."
+            if written is None
+            else f"Prüfpunkt Nr. {written.number} bei Position {written.position} geschrieben."
+        )
     except DomainError as e:
         raise _fail(e.message, 1) from None
     finally:
@@ -214,10 +243,14 @@ def audit_checkpoint() -> None:
 def demo_generate(
     alliances: Annotated[int, typer.Option(min=1, max=100_000, help="Anzahl der Bündnisse.")] = 60,
     years: Annotated[float, typer.Option(min=0.5, max=30, help="Jahre Geschichte.")] = 5.0,
-    intensity: Annotated[float, typer.Option(min=0.1, max=20, help="Wie oft sich Gruppen treffen (1 = üblich).")] = 1.0,
-    seed: Annotated[int, typer.Option(help="Startwert des Zufalls (gleich = gleiche Geschichte).")] = 7,
+    intensity: Annotated[
+        float, typer.Option(min=0.1, max=20, help="Wie oft sich Gruppen treffen (1 = üblich).")
+    ] = 1.0,
+    seed: Annotated[
+        int, typer.Option(help="Startwert des Zufalls (gleich = gleiche Geschichte).")
+    ] = 7,
 ) -> None:
-    """Erzeugt eine realistische Geschichte vieler Bündnisse über die Anwendung (gültig per Konstruktion)."""
+    """Erzeugt eine realistische Geschichte vieler Bündnisse über die Anwendung."""
     from workers.bootstrap import build_application
     from workers.demo_generate import generate
 
@@ -229,11 +262,19 @@ def demo_generate(
     try:
         with _progress() as progress:
             task = progress.add_task("Erzeuge Bündnisse", total=alliances)
-            generate(application, alliances=alliances, years=years, seed=seed, intensity=intensity,
-                     progress=lambda k: progress.advance(task, k))
+            generate(
+                application,
+                alliances=alliances,
+                years=years,
+                seed=seed,
+                intensity=intensity,
+                progress=lambda k: progress.advance(task, k),
+            )
         events = (application.recorder.max_notification_id() or 0) - before
         seconds = (datetime.now(UTC) - started).total_seconds()
-        console.print(f"{alliances} Bündnisse mit {events} Ereignissen erzeugt "
-                      f"({seconds:.0f} s, {events / max(seconds, 0.001):.0f} Ereignisse/s).")
+        console.print(
+            f"{alliances} Bündnisse mit {events} Ereignissen erzeugt "
+            f"({seconds:.0f} s, {events / max(seconds, 0.001):.0f} Ereignisse/s)."
+        )
     finally:
         application.close()

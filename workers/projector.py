@@ -27,10 +27,14 @@ log = structlog.get_logger("projector")
 class Runner:
     """All projectors of one process, stepped in turn."""
 
-    def __init__(self, settings: Settings, application: AllianceApplication, names: list[str] | None = None) -> None:
+    def __init__(
+        self, settings: Settings, application: AllianceApplication, names: list[str] | None = None
+    ) -> None:
         self.store = build_store(settings)
-        self.projectors = [Projector(application, self.store, build_projection(n, application))
-                           for n in (names or NAMES)]
+        self.projectors = [
+            Projector(application, self.store, build_projection(n, application))
+            for n in (names or NAMES)
+        ]
         self.anchor: Anchor | None = Anchor(checkpoint_file(settings))
         self.halted: dict[str, str] = {}
 
@@ -43,11 +47,16 @@ class Runner:
                 done = p.step()
             except ProjectionHalted as e:
                 self.halted[p.name] = e.message
-                log.error("projection_halted", projection=p.name, position=e.position, event=e.topic,
-                          detail=e.message)
+                log.error(
+                    "projection_halted",
+                    projection=p.name,
+                    position=e.position,
+                    event=e.topic,
+                    detail=e.message,
+                )
                 continue
             except IntegrityError:
-                # Another runner committed this batch first: nothing was written twice; go on after it.
+                # Another runner committed this batch first: nothing was written twice.
                 log.warning("batch_already_tracked", projection=p.name)
                 continue
             except PersistenceError as e:
@@ -76,9 +85,15 @@ class Runner:
         self.store.close()
 
 
-async def serve(settings: Settings, application: AllianceApplication, stop: asyncio.Event,
-                *, poll_interval: float = 0.1, names: list[str] | None = None) -> None:
-    """Runs the projectors until `stop` is set; polls every `poll_interval` seconds when caught up."""
+async def serve(
+    settings: Settings,
+    application: AllianceApplication,
+    stop: asyncio.Event,
+    *,
+    poll_interval: float = 0.1,
+    names: list[str] | None = None,
+) -> None:
+    """Runs the projectors until `stop` is set; polls every `poll_interval` s when idle."""
     runner = await asyncio.to_thread(Runner, settings, application, names)
     log.info("projector_started", projections=[p.name for p in runner.projectors])
     try:

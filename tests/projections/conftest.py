@@ -50,8 +50,12 @@ def queries(settings: Settings, app: AllianceApplication, clock: SimClock) -> It
     q.close()
 
 
-def catch_up(app: AllianceApplication, store: ProjectionStore, names: list[str] | None = None,
-             batch_size: int = 300) -> int:
+def catch_up(
+    app: AllianceApplication,
+    store: ProjectionStore,
+    names: list[str] | None = None,
+    batch_size: int = 300,
+) -> int:
     total = 0
     for name in names or NAMES:
         projector = Projector(app, store, build_projection(name, app), batch_size=batch_size)
@@ -61,12 +65,16 @@ def catch_up(app: AllianceApplication, store: ProjectionStore, names: list[str] 
 
 
 def snapshot(store: ProjectionStore, name: str) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table of the current generation, sorted: equal snapshots, equal read models."""
+    """Every row of every table of the current generation, sorted, for comparison."""
     schema = projection_class(name).schema
     view = store.open(name, store.current(name), schema)
     try:
         with view.read() as db:
-            return {t: sorted(tuple(str(v) for v in r.values()) for r in db.all(f"SELECT * FROM {{{t}}}"))
-                    for t in schema.tables}
+            return {
+                t: sorted(
+                    tuple(str(v) for v in r.values()) for r in db.all(f"SELECT * FROM {{{t}}}")
+                )
+                for t in schema.tables
+            }
     finally:
         view.close()

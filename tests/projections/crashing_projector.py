@@ -1,6 +1,7 @@
 """A projector process that kills itself (SIGKILL) in the middle of a batch: run by the crash test.
 
-Usage: python -m tests.projections.crashing_projector BATCH_SIZE KILL_AT_EVENT (settings from BUENDNIS_*).
+Usage: python -m tests.projections.crashing_projector BATCH_SIZE KILL_AT_EVENT
+(settings from the BUENDNIS_* environment).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ class CrashingOverview(OverviewProjection):
         super().see(seen, db)
         CrashingOverview.seen += 1
         if CrashingOverview.seen == self.kill_at:
-            # Rows of this batch are written in the open transaction; the process dies before commit.
+            # Rows of this batch are in the open transaction; the process dies before commit.
             db.execute("UPDATE {alliances} SET event_count = event_count + 1000")
             os.kill(os.getpid(), signal.SIGKILL)
 

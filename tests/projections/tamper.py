@@ -23,7 +23,11 @@ def events_table(settings: Settings) -> Iterator[tuple[Any, str, str]]:
             conn.close()
     else:
         with psycopg.connect(settings.postgres_dsn, autocommit=True) as pg:
-            yield _PgAdapter(pg), f'"{settings.postgres_schema}".alliances_events', "notification_id"
+            yield (
+                _PgAdapter(pg),
+                f'"{settings.postgres_schema}".alliances_events',
+                "notification_id",
+            )
 
 
 class _PgAdapter:
@@ -38,8 +42,10 @@ class _PgAdapter:
 
 def flip_one_byte(settings: Settings, position: int) -> None:
     with events_table(settings) as (conn, table, pos):
-        state = bytes(conn.execute(f"SELECT state FROM {table} WHERE {pos} = ?", (position,)).fetchone()[0])
-        # The last byte of the JSON state, changed by one bit: still the same length, still "valid-looking".
+        state = bytes(
+            conn.execute(f"SELECT state FROM {table} WHERE {pos} = ?", (position,)).fetchone()[0]
+        )
+        # One bit of the JSON state near its end: same length, still "valid-looking".
         changed = state[:-2] + bytes([state[-2] ^ 0x01]) + state[-1:]
         conn.execute(f"UPDATE {table} SET state = ? WHERE {pos} = ?", (changed, position))
 
@@ -52,9 +58,19 @@ def delete_event(settings: Settings, position: int) -> None:
 def swap_events(settings: Settings, first: int, second: int) -> None:
     """Exchanges the contents of two stored events, so each sits at the other's position."""
     with events_table(settings) as (conn, table, pos):
-        rows = {p: conn.execute(f"SELECT originator_id, originator_version, topic, state FROM {table} "
-                                f"WHERE {pos} = ?", (p,)).fetchone() for p in (first, second)}
+        rows = {
+            p: conn.execute(
+                f"SELECT originator_id, originator_version, topic, state FROM {table} "
+                f"WHERE {pos} = ?",
+                (p,),
+            ).fetchone()
+            for p in (first, second)
+        }
         conn.execute(f"UPDATE {table} SET originator_version = -1 WHERE {pos} = ?", (first,))
         for target, source in ((second, first), (first, second)):
-            conn.execute(f"UPDATE {table} SET originator_id = ?, originator_version = ?, topic = ?, state = ? "
-                         f"WHERE {pos} = ?", (*rows[source], target))
+            conn.execute(
+                f"UPDATE {table} SET originator_id = ?, originator_version = ?, topic = ?, "
+                "state = ? "
+                f"WHERE {pos} = ?",
+                (*rows[source], target),
+            )

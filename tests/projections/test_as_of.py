@@ -1,4 +1,4 @@
-"""As of a date: commitments as they stood then equal what was seen at that moment; diffs name the changes."""
+"""As of a date: commitments as they stood equal what was seen then; diffs name the changes."""
 
 from __future__ import annotations
 
@@ -18,10 +18,16 @@ from tests.projections.history import History, histories
 from workers.demo import SimClock
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(history=histories)
 def test_commitments_as_of_any_moment_equal_what_was_seen_at_that_moment(
-        app: AllianceApplication, clock: SimClock, queries: Queries, history: list[tuple[str, int, int, int]]) -> None:
+    app: AllianceApplication,
+    clock: SimClock,
+    queries: Queries,
+    history: list[tuple[str, int, int, int]],
+) -> None:
     # Given a random valid history, and after every command the commitments as they stood right then
     h = History(app, clock)
     seen: dict[tuple[UUID, datetime], list[dict[str, Any]]] = {}
@@ -39,25 +45,39 @@ def test_commitments_as_of_any_moment_equal_what_was_seen_at_that_moment(
 
 
 def _alliance_with_commitment(app: AllianceApplication, clock: SimClock) -> tuple[UUID, UUID]:
-    aid = app.register_alliance(name="Bündnis Ulm", municipality="Ulm", state="Baden-Württemberg", by="k@test")
+    aid = app.register_alliance(
+        name="Bündnis Ulm", municipality="Ulm", state="Baden-Württemberg", by="k@test"
+    )
     partner = app.add_actor(aid, name="Sparkasse Ulm", sector="unternehmen", by="k@test")
     clock.advance(1)
-    cid = app.pledge_commitment(aid, partner_id=partner, description="Zuschuss Ferienbetreuung", kind="geld",
-                                amount=Decimal("2500"), unit="EUR", due_on=clock.now.date() + timedelta(days=90),
-                                by="partner@test")
+    cid = app.pledge_commitment(
+        aid,
+        partner_id=partner,
+        description="Zuschuss Ferienbetreuung",
+        kind="geld",
+        amount=Decimal("2500"),
+        unit="EUR",
+        due_on=clock.now.date() + timedelta(days=90),
+        by="partner@test",
+    )
     return aid, cid
 
 
 def test_the_diff_between_two_dates_names_what_changed_and_who_changed_it(
-        app: AllianceApplication, clock: SimClock, queries: Queries, store: Any) -> None:
+    app: AllianceApplication, clock: SimClock, queries: Queries, store: Any
+) -> None:
     aid, cid = _alliance_with_commitment(app, clock)
     since = clock.now
     clock.advance(10)
     app.confirm_commitment(aid, cid, by="partner@test")
     clock.advance(10)
-    app.amend_commitment(aid, cid, amount=Decimal("3000"), reason="Stadtrat hat aufgestockt", by="k@test")
+    app.amend_commitment(
+        aid, cid, amount=Decimal("3000"), reason="Stadtrat hat aufgestockt", by="k@test"
+    )
     partner = app.get_commitment(aid, cid).partner_id
-    added = app.pledge_commitment(aid, partner_id=partner, description="Räume", kind="raeume", by="partner@test")
+    added = app.pledge_commitment(
+        aid, partner_id=partner, description="Räume", kind="raeume", by="partner@test"
+    )
     until = clock.now
     catch_up(app, store, ["timeline"])
 
@@ -72,7 +92,8 @@ def test_the_diff_between_two_dates_names_what_changed_and_who_changed_it(
 
 
 def test_asking_before_the_alliance_existed_gets_a_german_error(
-        app: AllianceApplication, clock: SimClock, queries: Queries) -> None:
+    app: AllianceApplication, clock: SimClock, queries: Queries
+) -> None:
     aid, _ = _alliance_with_commitment(app, clock)
     with pytest.raises(InvalidInput, match="gab es das Bündnis noch nicht"):
         queries.commitments(aid, clock.now - timedelta(days=30))

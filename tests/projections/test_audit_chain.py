@@ -1,4 +1,4 @@
-"""Audit integrity: changed, deleted and swapped events are found, and so is a store rewritten with its chain."""
+"""Audit integrity: changed, deleted, swapped events are found, and so is a rewritten chain."""
 
 from __future__ import annotations
 
@@ -28,28 +28,36 @@ def chained(app: AllianceApplication, store: ProjectionStore, settings: Settings
     projector.close()
 
 
-def test_an_untouched_store_verifies(chained: Projector, queries: Queries, app: AllianceApplication) -> None:
+def test_an_untouched_store_verifies(
+    chained: Projector, queries: Queries, app: AllianceApplication
+) -> None:
     result = queries.verify_audit()
     assert result["ok"], result["problems"]
     assert result["events_checked"] == app.recorder.max_notification_id()
     assert result["checkpoints"] == 1
 
 
-def test_one_changed_byte_is_detected(chained: Projector, queries: Queries, settings: Settings) -> None:
+def test_one_changed_byte_is_detected(
+    chained: Projector, queries: Queries, settings: Settings
+) -> None:
     flip_one_byte(settings, 117)
     result = queries.verify_audit()
     assert not result["ok"]
     assert "Position 117" in result["problems"][0] and "verändert" in result["problems"][0]
 
 
-def test_a_deleted_event_is_detected(chained: Projector, queries: Queries, settings: Settings) -> None:
+def test_a_deleted_event_is_detected(
+    chained: Projector, queries: Queries, settings: Settings
+) -> None:
     delete_event(settings, 200)
     result = queries.verify_audit()
     assert not result["ok"]
     assert any("Position 200 fehlt" in p for p in result["problems"])
 
 
-def test_two_swapped_events_are_detected(chained: Projector, queries: Queries, settings: Settings) -> None:
+def test_two_swapped_events_are_detected(
+    chained: Projector, queries: Queries, settings: Settings
+) -> None:
     swap_events(settings, 50, 51)
     result = queries.verify_audit()
     assert not result["ok"]
@@ -58,7 +66,8 @@ def test_two_swapped_events_are_detected(chained: Projector, queries: Queries, s
 
 
 def test_a_store_rewritten_together_with_a_recomputed_chain_is_detected_by_the_signed_checkpoint(
-        chained: Projector, queries: Queries, settings: Settings, app: AllianceApplication) -> None:
+    chained: Projector, queries: Queries, settings: Settings, app: AllianceApplication
+) -> None:
     # Given an intruder who changes an event and recomputes every later link of the stored chain
     flip_one_byte(settings, 300)
     view = chained.view()
@@ -74,20 +83,27 @@ def test_a_store_rewritten_together_with_a_recomputed_chain_is_detected_by_the_s
     assert len(result["problems"]) == 1 and "Prüfpunkt Nr. 1" in result["problems"][0]
 
 
-def test_a_corrupt_checkpoint_file_is_reported_in_german(chained: Projector, queries: Queries,
-                                                         settings: Settings) -> None:
+def test_a_corrupt_checkpoint_file_is_reported_in_german(
+    chained: Projector, queries: Queries, settings: Settings
+) -> None:
     # Given a checkpoint whose recorded position was edited by hand
     path: Path = checkpoint_file(settings).path
     line = path.read_text()
     path.write_text(line.replace('"position":', '"position":1', 1))
     result = queries.verify_audit()
     assert not result["ok"]
-    assert "Prüfpunktdatei" in result["problems"][0] and "beschädigt (Zeile 1)" in result["problems"][0]
+    assert (
+        "Prüfpunktdatei" in result["problems"][0]
+        and "beschädigt (Zeile 1)" in result["problems"][0]
+    )
 
 
-def test_events_after_the_last_checkpoint_are_chained_and_checked(chained: Projector, queries: Queries,
-                                                                  app: AllianceApplication) -> None:
-    aid = app.register_alliance(name="Neu", municipality="Neustadt", state="Hessen", by="koordination@test")
+def test_events_after_the_last_checkpoint_are_chained_and_checked(
+    chained: Projector, queries: Queries, app: AllianceApplication
+) -> None:
+    aid = app.register_alliance(
+        name="Neu", municipality="Neustadt", state="Hessen", by="koordination@test"
+    )
     chained.catch_up()
     assert queries.verify_audit()["ok"]
     app.record_goal(aid, text="noch nicht verkettet", by="koordination@test")

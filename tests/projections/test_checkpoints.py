@@ -29,7 +29,7 @@ def test_a_removed_line_breaks_the_chain_of_checkpoints(tmp_path: Path) -> None:
     f = _file(tmp_path)
     lines = f.path.read_text().splitlines()
     f.path.write_text("\n".join([lines[0], lines[2]]) + "\n")
-    with pytest.raises(CheckpointCorrupt, match="Zeile 2.*unterbrochen"):
+    with pytest.raises(CheckpointCorrupt, match=r"Zeile 2.*unterbrochen"):
         f.entries()
 
 

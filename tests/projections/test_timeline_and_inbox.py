@@ -1,4 +1,4 @@
-"""The audit timeline tells every event in German and filters; the inbox shows each role its follow-ups."""
+"""The timeline tells every event in German and filters; the inbox shows each role its messages."""
 
 from __future__ import annotations
 
@@ -20,45 +20,77 @@ from workers.demo import SimClock
 
 
 def _alliance(app: AllianceApplication, clock: SimClock) -> tuple:
-    aid = app.register_alliance(name="Bündnis Jena", municipality="Jena", state="Thüringen", by="k@test")
+    aid = app.register_alliance(
+        name="Bündnis Jena", municipality="Jena", state="Thüringen", by="k@test"
+    )
     kita = app.add_actor(aid, name="Kita Sonnenschein", sector="kita", by="k@test")
     clock.advance(5)
     app.record_contact(aid, actor_id=kita, on=clock.now.date(), outcome="active_role", by="k@test")
     clock.advance(5)
-    cid = app.pledge_commitment(aid, partner_id=kita, description="Belegplätze", kind="betreuungsplaetze",
-                                due_on=clock.now.date() + timedelta(days=20), by="partner@test")
+    cid = app.pledge_commitment(
+        aid,
+        partner_id=kita,
+        description="Belegplätze",
+        kind="betreuungsplaetze",
+        due_on=clock.now.date() + timedelta(days=20),
+        by="partner@test",
+    )
     clock.advance(10)
     app.complete_step(aid, 1, justification="Gespräche laufen noch, Team steht schon", by="k@test")
-    app.record_alliance_follow_up(aid, key="step_stalled_escalation:x", rule="step_stalled_escalation",
-                                  subject_id=str(aid), recipients=["servicebuero"], due_at=clock.now)
-    app.record_commitment_follow_up(aid, cid, key="due_soon:x", rule="commitment_due_soon",
-                                    recipients=[f"partner:{kita}", "koordination"], due_at=clock.now)
+    app.record_alliance_follow_up(
+        aid,
+        key="step_stalled_escalation:x",
+        rule="step_stalled_escalation",
+        subject_id=str(aid),
+        recipients=["servicebuero"],
+        due_at=clock.now,
+    )
+    app.record_commitment_follow_up(
+        aid,
+        cid,
+        key="due_soon:x",
+        rule="commitment_due_soon",
+        recipients=[f"partner:{kita}", "koordination"],
+        due_at=clock.now,
+    )
     return aid, kita, cid
 
 
 def test_the_timeline_tells_every_event_with_when_who_what_and_why(
-        app: AllianceApplication, clock: SimClock, store: ProjectionStore, queries: Queries) -> None:
-    aid, kita, cid = _alliance(app, clock)
+    app: AllianceApplication, clock: SimClock, store: ProjectionStore, queries: Queries
+) -> None:
+    aid, _, _ = _alliance(app, clock)
     catch_up(app, store, ["timeline"])
     events = queries.timeline(aid)
     assert [e["type"] for e in events] == [
-        "Alliance.Registered", "Alliance.ActorAdded", "Alliance.ContactRecorded", "Commitment.Pledged",
-        "Alliance.StepCompleted", "Alliance.FollowUpRecorded", "Commitment.FollowUpRecorded"]
+        "Alliance.Registered",
+        "Alliance.ActorAdded",
+        "Alliance.ContactRecorded",
+        "Commitment.Pledged",
+        "Alliance.StepCompleted",
+        "Alliance.FollowUpRecorded",
+        "Commitment.FollowUpRecorded",
+    ]
     assert [e["position"] for e in events] == sorted(e["position"] for e in events)
     step = events[4]
-    assert step["by"] == "k@test" and step["data"]["justification"] == "Gespräche laufen noch, Team steht schon"
+    assert (
+        step["by"] == "k@test"
+        and step["data"]["justification"] == "Gespräche laufen noch, Team steht schon"
+    )
     assert "Schritt 1 „Bündnisidee initiieren“ wurde abgeschlossen" in step["text"]
     assert "Begründung: „Gespräche laufen noch, Team steht schon“" in step["text"]
     assert "Kita Sonnenschein sagt zu: „Belegplätze“" in events[3]["text"]
 
 
 def test_the_timeline_filters_by_type_and_date(
-        app: AllianceApplication, clock: SimClock, store: ProjectionStore, queries: Queries) -> None:
+    app: AllianceApplication, clock: SimClock, store: ProjectionStore, queries: Queries
+) -> None:
     aid, _, _ = _alliance(app, clock)
     catch_up(app, store, ["timeline"])
     everything = queries.timeline(aid)
-    assert [e["type"] for e in queries.timeline(aid, types=["StepCompleted", "Commitment.Pledged"])] == [
-        "Commitment.Pledged", "Alliance.StepCompleted"]
+    assert [
+        e["type"] for e in queries.timeline(aid, types=["StepCompleted", "Commitment.Pledged"])
+    ] == ["Commitment.Pledged", "Alliance.StepCompleted"]
     middle = everything[2]["at"]
     from datetime import datetime
 
@@ -72,14 +104,19 @@ def test_the_timeline_filters_by_type_and_date(
 
 
 def test_the_inbox_shows_each_role_what_was_sent_to_it(
-        app: AllianceApplication, clock: SimClock, store: ProjectionStore, queries: Queries) -> None:
+    app: AllianceApplication, clock: SimClock, store: ProjectionStore, queries: Queries
+) -> None:
     aid, kita, cid = _alliance(app, clock)
     catch_up(app, store, ["inbox"])
     [escalation] = queries.inbox(role="servicebuero")
-    assert escalation["rule"] == "step_stalled_escalation" and "das Servicebüro" in escalation["text"]
+    assert (
+        escalation["rule"] == "step_stalled_escalation" and "das Servicebüro" in escalation["text"]
+    )
     [due] = queries.inbox(role="partner", partner_id=kita)
     assert due["commitment_id"] == str(cid) and due["label"] == "Zusage bald fällig"
-    assert [m["rule"] for m in queries.inbox(role="koordination", alliance_id=aid)] == ["commitment_due_soon"]
+    assert [m["rule"] for m in queries.inbox(role="koordination", alliance_id=aid)] == [
+        "commitment_due_soon"
+    ]
     assert queries.inbox(role="koordination", alliance_id=uuid4()) == []
     with pytest.raises(InvalidInput, match="Partner-ID"):
         queries.inbox(role="partner")
@@ -92,7 +129,8 @@ class Stranger(Aggregate):
 
 
 def test_a_projector_stops_at_an_event_it_cannot_handle_and_names_it(
-        app: AllianceApplication, clock: SimClock, store: ProjectionStore) -> None:
+    app: AllianceApplication, clock: SimClock, store: ProjectionStore
+) -> None:
     aid, _, _ = _alliance(app, clock)
     app.save(Stranger())
     stranger_at = app.recorder.max_notification_id()
@@ -107,12 +145,17 @@ def test_a_projector_stops_at_an_event_it_cannot_handle_and_names_it(
     projector.close()
 
 
-def test_status_reports_position_and_lag(app: AllianceApplication, clock: SimClock, store: ProjectionStore,
-                                         queries: Queries) -> None:
+def test_status_reports_position_and_lag(
+    app: AllianceApplication, clock: SimClock, store: ProjectionStore, queries: Queries
+) -> None:
     _alliance(app, clock)
     catch_up(app, store, ["overview"])
     head = app.recorder.max_notification_id()
     status = queries.status()
-    assert status["overview"] == {"title": "Übersicht für das Servicebüro", "position": head, "lag": 0,
-                                  "generation": 1}
+    assert status["overview"] == {
+        "title": "Übersicht für das Servicebüro",
+        "position": head,
+        "lag": 0,
+        "generation": 1,
+    }
     assert status["timeline"]["position"] == 0 and status["timeline"]["lag"] == head

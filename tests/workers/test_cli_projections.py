@@ -1,4 +1,4 @@
-"""The read side's commands: generate a history, rebuild, status, exports, audit; bad input in German."""
+"""Read-side commands: generate, rebuild, status, exports, audit; bad input answered in German."""
 
 from __future__ import annotations
 
@@ -17,12 +17,18 @@ runner = CliRunner()
 
 @pytest.fixture
 def env(settings: Settings, tmp_path: Path) -> dict[str, str]:
-    return {"BUENDNIS_STORE": settings.store, "BUENDNIS_VAR_DIR": str(tmp_path / "var"),
-            "BUENDNIS_POSTGRES_DSN": settings.postgres_dsn, "BUENDNIS_POSTGRES_SCHEMA": settings.postgres_schema}
+    return {
+        "BUENDNIS_STORE": settings.store,
+        "BUENDNIS_VAR_DIR": str(tmp_path / "var"),
+        "BUENDNIS_POSTGRES_DSN": settings.postgres_dsn,
+        "BUENDNIS_POSTGRES_SCHEMA": settings.postgres_schema,
+    }
 
 
 def test_generate_rebuild_export_and_verify(env: dict[str, str], tmp_path: Path) -> None:
-    generated = runner.invoke(app, ["demo", "generate", "--alliances", "4", "--years", "2"], env=env)
+    generated = runner.invoke(
+        app, ["demo", "generate", "--alliances", "4", "--years", "2"], env=env
+    )
     assert generated.exit_code == 0, generated.output
     assert "4 Bündnisse mit" in generated.output
     rebuilt = runner.invoke(app, ["projections", "rebuild"], env=env)
@@ -30,25 +36,50 @@ def test_generate_rebuild_export_and_verify(env: dict[str, str], tmp_path: Path)
     status = runner.invoke(app, ["projections", "status"], env=env)
     assert status.exit_code == 0 and "overview" in status.output
     overview = tmp_path / "overview.csv"
-    assert runner.invoke(app, ["projections", "export", "overview", "-o", str(overview)], env=env).exit_code == 0
+    assert (
+        runner.invoke(
+            app, ["projections", "export", "overview", "-o", str(overview)], env=env
+        ).exit_code
+        == 0
+    )
     lines = overview.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("Bündnis;Kommune;Bundesland") and len(lines) == 5
     alliance = lines[1].split(";")[-1]
     survey = tmp_path / "umfrage.xlsx"
-    result = runner.invoke(app, ["projections", "export", "survey", "--alliance", alliance, "-f", "xlsx",
-                                 "-o", str(survey)], env=env)
+    result = runner.invoke(
+        app,
+        [
+            "projections",
+            "export",
+            "survey",
+            "--alliance",
+            alliance,
+            "-f",
+            "xlsx",
+            "-o",
+            str(survey),
+        ],
+        env=env,
+    )
     assert result.exit_code == 0, result.output
     assert "Partner nach Akteurstyp" in load_workbook(survey).sheetnames
     commitments = tmp_path / "zusagen.xlsx"
-    assert runner.invoke(app, ["projections", "export", "commitments", "-f", "xlsx", "-o", str(commitments)],
-                         env=env).exit_code == 0
+    assert (
+        runner.invoke(
+            app,
+            ["projections", "export", "commitments", "-f", "xlsx", "-o", str(commitments)],
+            env=env,
+        ).exit_code
+        == 0
+    )
     assert runner.invoke(app, ["audit", "checkpoint"], env=env).exit_code == 0
     verified = runner.invoke(app, ["audit", "verify"], env=env)
     assert verified.exit_code == 0 and "In Ordnung" in verified.output
 
 
-def test_rebuild_swaps_in_a_fresh_generation_that_queries_follow(env: dict[str, str], settings: Settings,
-                                                                 tmp_path: Path) -> None:
+def test_rebuild_swaps_in_a_fresh_generation_that_queries_follow(
+    env: dict[str, str], settings: Settings, tmp_path: Path
+) -> None:
     runner.invoke(app, ["demo", "generate", "--alliances", "2", "--years", "1"], env=env)
     local = settings.model_copy(update={"var_dir": tmp_path / "var"})
     queries = build_queries(local)
@@ -62,7 +93,9 @@ def test_rebuild_swaps_in_a_fresh_generation_that_queries_follow(env: dict[str, 
         queries.close()
 
 
-def test_unknown_projection_names_and_the_audit_chain_are_refused_in_german(env: dict[str, str]) -> None:
+def test_unknown_projection_names_and_the_audit_chain_are_refused_in_german(
+    env: dict[str, str],
+) -> None:
     unknown = runner.invoke(app, ["projections", "rebuild", "umsatz"], env=env)
     assert unknown.exit_code == 2 and "Eine Projektion „umsatz“ gibt es nicht" in unknown.output
     audit = runner.invoke(app, ["projections", "rebuild", "audit"], env=env)

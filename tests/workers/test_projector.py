@@ -1,4 +1,4 @@
-"""The projector process keeps every read model current and anchors the audit chain on its way out."""
+"""The projector process keeps every read model current and anchors the audit chain at exit."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from workers.settings import Settings
 
 
 async def test_projector_follows_new_events_and_stops_when_told(
-        make_app: type, settings: Settings, tmp_path: Path) -> None:
+    make_app: type, settings: Settings, tmp_path: Path
+) -> None:
     settings = settings.model_copy(update={"var_dir": tmp_path / "var"})
     app: AllianceApplication = make_app()
     load_demo(app)
@@ -23,8 +24,9 @@ async def test_projector_follows_new_events_and_stops_when_told(
     task = asyncio.create_task(serve(settings, app, stop, poll_interval=0.05))
     queries = build_queries(settings, application=app)
     try:
-        aid = app.register_alliance(name="Bündnis Kiel", municipality="Kiel", state="Schleswig-Holstein",
-                                    by="k@test")
+        aid = app.register_alliance(
+            name="Bündnis Kiel", municipality="Kiel", state="Schleswig-Holstein", by="k@test"
+        )
         deadline = time.monotonic() + 60
         while any(s["lag"] for s in queries.status().values()) and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
