@@ -8,6 +8,7 @@ Bad input raises the domain's typed errors with German messages (InvalidInput, N
 from __future__ import annotations
 
 import base64
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -93,17 +94,20 @@ class Queries:
         self.follow_up_policy = follow_up_policy or FollowUpPolicy()
         self.clock = clock
         self._views: dict[str, View] = {}
+        self._lock = threading.Lock()
         self._owns = (owns_store, owns_application)
 
     def _view(self, name: str) -> View:
+        """The current generation of a read model; a rebuild's swap is followed on the next call."""
         generation = self.store.current(name)
-        view = self._views.get(name)
-        if view is None or view.generation != generation:
-            if view is not None:
-                view.close()
-            view = self.store.open(name, generation, projection_class(name).schema)
-            self._views[name] = view
-        return view
+        with self._lock:
+            view = self._views.get(name)
+            if view is None or view.generation != generation:
+                if view is not None:
+                    view.close()
+                view = self.store.open(name, generation, projection_class(name).schema)
+                self._views[name] = view
+            return view
 
     # ---- the Servicebüro ---------------------------------------------------------------------
 

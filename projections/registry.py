@@ -9,7 +9,7 @@ from projections.audit import AuditChainProjection
 from projections.checkpoints import CheckpointFile
 from projections.detail import DetailProjection
 from projections.engine import Projection
-from projections.errors import UnknownProjection
+from projections.errors import InvalidInput, UnknownProjection
 from projections.inbox import InboxProjection
 from projections.overview import OverviewProjection
 from projections.store import PostgresProjectionStore, ProjectionStore, SQLiteProjectionStore
@@ -49,7 +49,9 @@ def build_store(settings: Settings) -> ProjectionStore:
             settings.postgres_dsn, settings.postgres_schema, settings.postgres_parts()
         )
     if settings.store == "memory":
-        raise UnknownProjection("memory", ["sqlite", "postgres"])
+        raise InvalidInput(
+            "Lesemodelle brauchen einen dauerhaften Speicher: BUENDNIS_STORE=sqlite oder postgres."
+        )
     return SQLiteProjectionStore(settings.var_dir / "projections")
 
 
