@@ -211,15 +211,19 @@ class Projector:
         )
         if not notifications:
             return 0
-        items = [self._item(n) for n in notifications]
+        self.project([self._item(n) for n in notifications])
+        return len(notifications)
+
+    def project(self, items: list[Item]) -> None:
+        """One transaction: the batch's changes and the position of its last event, or neither."""
+        view = self.view()
         try:
             with view.write() as db:
                 self.projection.process(items, db)
-                view.track(db, notifications[-1].id)
+                view.track(db, items[-1].position)
         except BaseException:
             self.projection.reset()
             raise
-        return len(items)
 
     def catch_up(
         self, until: int | None = None, progress: Callable[[int], None] | None = None
@@ -276,4 +280,48 @@ def rebuild(
         projector.close()
     store.swap(projection.name, fresh)
     store.drop(projection.name, current, projection.schema)
+    return count
+
+
+def rebuild_many(
+    application: AllianceApplication,
+    store: ProjectionStore,
+    projections: list[Projection],
+    *,
+    batch_size: int = 2000,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Rebuilds several projections in one pass over the log, decoding each event once, and swaps
+    each fresh generation in atomically."""
+    current = {p.name: store.current(p.name) for p in projections}
+    for p in projections:
+        store.drop(p.name, current[p.name] + 1, p.schema)
+    projectors = [
+        Projector(application, store, p, generation=current[p.name] + 1, batch_size=batch_size)
+        for p in projections
+    ]
+    count = 0
+    try:
+        while True:
+            start = min(p.position() for p in projectors)
+            notifications = application.recorder.select_notifications(
+                start=start + 1, limit=batch_size
+            )
+            if not notifications:
+                break
+            items = [projectors[0]._item(n) for n in notifications]
+            for projector in projectors:
+                position = projector.position()
+                todo = [i for i in items if i.position > position]
+                if todo:
+                    projector.project(todo)
+            count += len(items)
+            if progress is not None:
+                progress(len(items))
+    finally:
+        for projector in projectors:
+            projector.close()
+    for p in projections:
+        store.swap(p.name, current[p.name] + 1)
+        store.drop(p.name, current[p.name], p.schema)
     return count

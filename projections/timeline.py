@@ -7,7 +7,7 @@ from typing import Any
 from projections.alliance_events import AllianceProjection, Seen
 from projections.sentences import describe
 from projections.store import Db, Schema
-from projections.values import dumps, event_data, event_type, iso
+from projections.values import event_data_json, event_type, iso
 
 SCHEMA = Schema(
     tables={
@@ -45,7 +45,7 @@ class TimelineProjection(AllianceProjection):
                 iso(e.timestamp),
                 event_type(e),
                 e.by,
-                dumps(event_data(e)),
+                event_data_json(e),
                 describe(e, seen.alliance, seen.commitment),
             )
         )

@@ -92,7 +92,7 @@ def rebuild(
     name: Annotated[str | None, typer.Argument(help="Name der Projektion; ohne: alle.")] = None,
 ) -> None:
     """Baut Projektionen ab Position 0 in frische Tabellen neu auf und tauscht sie atomar aus."""
-    from projections.engine import rebuild as rebuild_projection
+    from projections.engine import rebuild_many
     from projections.registry import NAMES, build_projection, build_store, projection_class
     from workers.bootstrap import build_application
 
@@ -112,15 +112,14 @@ def rebuild(
     total = application.recorder.max_notification_id() or 0
     try:
         with _progress() as progress:
-            for n in names:
-                task = progress.add_task(f"Neuaufbau {n}", total=total)
-                count = rebuild_projection(
-                    application,
-                    store,
-                    build_projection(n, application),
-                    progress=lambda k, t=task: progress.advance(t, k),
-                )
-                progress.update(task, completed=count, total=max(count, 1))
+            task = progress.add_task(f"Neuaufbau {', '.join(names)}", total=total)
+            count = rebuild_many(
+                application,
+                store,
+                [build_projection(n, application) for n in names],
+                progress=lambda k: progress.advance(task, k),
+            )
+            progress.update(task, completed=count, total=max(count, 1))
         console.print(f"Neu aufgebaut: {', '.join(names)} ({total} Ereignisse).")
     except DomainError as e:
         raise _fail(e.message, 1) from None
