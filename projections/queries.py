@@ -19,7 +19,8 @@ import orjson
 from domain.application import AllianceApplication, utc_now
 from domain.commitment import Commitment
 from domain.errors import InvalidInput, NotFound
-from domain.follow_ups import FollowUpPolicy
+from domain.facts import alliance_facts, commitment_facts
+from domain.follow_ups import FollowUpPolicy, plan_alliance, plan_commitment
 from domain.values import AllianceStatus, Bundesland, parse_code
 from projections import audit
 from projections.alliance_events import KNOWN_EVENTS
@@ -206,7 +207,29 @@ class Queries:
         doc["commitments"] = sorted(
             (loads(c["doc"]) for c in commitments), key=lambda c: c["pledged_at"]
         )
+        doc["follow_ups_scheduled"] = self.scheduled_follow_ups(alliance_id)
         return doc
+
+    def scheduled_follow_ups(self, alliance_id: UUID) -> list[dict[str, Any]]:
+        """What the pure follow-up policy plans now for the alliance and its open commitments."""
+        now = self.clock()
+        alliance = self.application.get_alliance(alliance_id)
+        policy = self.follow_up_policy
+        plans = plan_alliance(alliance_facts(alliance, self.application.policy), now, policy)
+        for c in self.application.commitments(alliance_id):
+            plans += plan_commitment(commitment_facts(c), now, policy)
+        return [
+            {
+                "rule": f.rule,
+                "label": f.label,
+                "key": f.key,
+                "due_at": iso(f.due_at),
+                "recipients": list(f.recipients),
+                "subject_id": f.subject_id,
+                "status": "scheduled",
+            }
+            for f in sorted(plans, key=lambda f: (f.due_at, f.key))
+        ]
 
     def commitments(self, alliance_id: UUID, as_of: datetime | None = None) -> list[dict[str, Any]]:
         """The commitments as they stood at `as_of` (now when None), replayed from the events."""

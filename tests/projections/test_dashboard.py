@@ -175,3 +175,9 @@ def test_alliance_detail_shows_the_checklist_and_commitments(
             str(c.id): c.status.value for c in app.commitments(a.id)
         }
         assert sum(len(v) for v in detail["actors_by_sector"].values()) == len(a.actors)
+        assert {f["key"] for f in detail["follow_ups_sent"]} == set(a.follow_ups)
+        assert all(
+            f["status"] == "scheduled" and f["key"] not in a.follow_ups
+            for f in detail["follow_ups_scheduled"]
+        )
+    assert any(queries.alliance(a.id)["follow_ups_scheduled"] for a in demo)
