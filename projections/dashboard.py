@@ -60,7 +60,11 @@ def dashboard(
     where, params = "", [active_cutoff(now)]
     if state is not None:
         where, params = " WHERE state = ?", [*params, state]
-    rows = db.all(f"SELECT *, {STATUS_SQL} AS status FROM {{alliances}}{where}", params)
+    rows = db.all(
+        "SELECT alliance_id, name, state, step, founded_on, step_entered_at, sectors, "
+        f"{STATUS_SQL} AS status FROM {{alliances}}{where}",
+        params,
+    )
     if status is not None:
         rows = [r for r in rows if r["status"] == status]
     ids = {r["alliance_id"] for r in rows}
@@ -86,7 +90,7 @@ def dashboard(
     stalled.sort(key=lambda s: -s["days_in_step"])
 
     durations: dict[int, list[float]] = {}
-    for d in db.all("SELECT alliance_id, step, days FROM {step_durations}"):
+    for d in db.rows("SELECT alliance_id, step, days FROM {step_durations}"):
         if d["alliance_id"] in ids:
             durations.setdefault(int(d["step"]), []).append(float(d["days"]))
     days_per_step = {}
@@ -102,7 +106,7 @@ def dashboard(
         }
 
     today = now.date().isoformat()
-    overdue_rows = db.all(
+    overdue_rows = db.rows(
         "SELECT commitment_id, alliance_id, partner, description, due_on, status FROM "
         "{commitments} "
         "WHERE status IN ('pledged', 'confirmed', 'overdue') AND due_on < ? ORDER BY due_on",
@@ -138,9 +142,14 @@ def dashboard(
     ]
 
     mix: dict[str, int] = {}
-    for a in db.all("SELECT alliance_id, sector FROM {actors}"):
-        if a["alliance_id"] in ids:
-            mix[a["sector"]] = mix.get(a["sector"], 0) + 1
+    everyone = state is None and status is None
+    for a in db.rows(
+        "SELECT sector, COUNT(*) AS n FROM {actors} GROUP BY sector"
+        if everyone
+        else "SELECT alliance_id, sector, COUNT(*) AS n FROM {actors} GROUP BY alliance_id, sector"
+    ):
+        if everyone or a["alliance_id"] in ids:
+            mix[a["sector"]] = mix.get(a["sector"], 0) + int(a["n"])
     missing = {}
     for r in rows:
         if r["status"] != "dissolved":
@@ -180,15 +189,15 @@ def _dimensions(
     db: Db, ids: set[str]
 ) -> tuple[dict[str, float | None], dict[str, dict[str, float]]]:
     """Averages of each alliance's latest self-assessment, and averages per year of assessment."""
-    latest: dict[str, dict[str, Any]] = {}
-    per_year: dict[str, list[dict[str, Any]]] = {}
-    for s in db.all("SELECT * FROM {assessments} ORDER BY assessed_on"):
+    latest: dict[str, Any] = {}
+    per_year: dict[str, list[Any]] = {}
+    for s in db.rows("SELECT * FROM {assessments} ORDER BY assessed_on"):
         if s["alliance_id"] not in ids:
             continue
         latest[s["alliance_id"]] = s
         per_year.setdefault(s["assessed_on"][:4], []).append(s)
 
-    def mean(items: list[dict[str, Any]]) -> dict[str, float]:
+    def mean(items: list[Any]) -> dict[str, float]:
         return {d: round(sum(int(i[d]) for i in items) / len(items), 2) for d in DIMENSIONS}
 
     averages: dict[str, float | None] = (

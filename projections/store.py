@@ -65,6 +65,11 @@ class Db:
         self.execute(statement, params)
         return [dict(row) for row in self.cursor.fetchall()]
 
+    def rows(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
+        """Rows as the driver gives them (indexable by column name), without copying into dicts."""
+        self.execute(statement, params)
+        return list(self.cursor.fetchall())
+
     def one(self, statement: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
         self.execute(statement, params)
         row = self.cursor.fetchone()
