@@ -67,8 +67,19 @@ def dashboard(
     )
     if status is not None:
         rows = [r for r in rows if r["status"] == status]
-    ids = {r["alliance_id"] for r in rows}
     by_id = {r["alliance_id"]: r for r in rows}
+    # The same filter for every other table: alliance_id IN (the filtered alliances).
+    conditions, scope_params = [], []
+    if state is not None:
+        conditions.append("state = ?")
+        scope_params.append(state)
+    if status is not None:
+        conditions.append(f"{STATUS_SQL} = ?")
+        scope_params += [active_cutoff(now), status]
+    scope = ""
+    if conditions:
+        where_all = " AND ".join(conditions)
+        scope = f" AND alliance_id IN (SELECT alliance_id FROM {{alliances}} WHERE {where_all})"
 
     per_step = {str(s): 0 for s in range(1, 6)}
     per_state: dict[str, int] = {}
@@ -90,9 +101,8 @@ def dashboard(
     stalled.sort(key=lambda s: -s["days_in_step"])
 
     durations: dict[int, list[float]] = {}
-    for d in db.rows("SELECT alliance_id, step, days FROM {step_durations}"):
-        if d["alliance_id"] in ids:
-            durations.setdefault(int(d["step"]), []).append(float(d["days"]))
+    for d in db.rows(f"SELECT step, days FROM {{step_durations}} WHERE 1 = 1{scope}", scope_params):
+        durations.setdefault(int(d["step"]), []).append(float(d["days"]))
     days_per_step = {}
     for step in range(1, 5):
         values = durations.get(step, [])
@@ -106,12 +116,11 @@ def dashboard(
         }
 
     today = now.date().isoformat()
-    overdue_rows = db.rows(
-        "SELECT commitment_id, alliance_id, partner, description, due_on, status FROM "
-        "{commitments} "
-        "WHERE status IN ('pledged', 'confirmed', 'overdue') AND due_on < ? ORDER BY due_on",
-        (today,),
+    overdue_where = (
+        "FROM {commitments} WHERE status IN ('pledged', 'confirmed', 'overdue') AND due_on < ?"
+        + scope
     )
+    overdue_count = db.one("SELECT COUNT(*) AS n " + overdue_where, (today, *scope_params))
     overdue = [
         {
             "commitment_id": c["commitment_id"],
@@ -122,16 +131,20 @@ def dashboard(
             "due_on": c["due_on"],
             "days_overdue": (now.date() - datetime.fromisoformat(c["due_on"]).date()).days,
         }
-        for c in overdue_rows
-        if c["alliance_id"] in ids
+        for c in db.rows(
+            "SELECT commitment_id, alliance_id, partner, description, due_on "
+            + overdue_where
+            + " ORDER BY due_on, commitment_id LIMIT ?",
+            (today, *scope_params, LIST_CAP),
+        )
     ]
 
     year_ago = (now.date() - timedelta(days=365)).isoformat()
     meetings: dict[str, int] = {}
     for m in db.all(
         "SELECT alliance_id, COUNT(*) AS n FROM {meetings} WHERE kind = 'all_partners' "
-        "AND held_on >= ? GROUP BY alliance_id",
-        (year_ago,),
+        f"AND held_on >= ?{scope} GROUP BY alliance_id",
+        (year_ago, *scope_params),
     ):
         meetings[m["alliance_id"]] = int(m["n"])
     steering = [r for r in rows if r["step"] == 5 and r["status"] == "active"]
@@ -141,15 +154,13 @@ def dashboard(
         if meetings.get(r["alliance_id"], 0) < CADENCE_MIN_MEETINGS
     ]
 
-    mix: dict[str, int] = {}
-    everyone = state is None and status is None
-    for a in db.rows(
-        "SELECT sector, COUNT(*) AS n FROM {actors} GROUP BY sector"
-        if everyone
-        else "SELECT alliance_id, sector, COUNT(*) AS n FROM {actors} GROUP BY alliance_id, sector"
-    ):
-        if everyone or a["alliance_id"] in ids:
-            mix[a["sector"]] = mix.get(a["sector"], 0) + int(a["n"])
+    mix = {
+        a["sector"]: int(a["n"])
+        for a in db.rows(
+            f"SELECT sector, COUNT(*) AS n FROM {{actors}} WHERE 1 = 1{scope} GROUP BY sector",
+            scope_params,
+        )
+    }
     missing = {}
     for r in rows:
         if r["status"] != "dissolved":
@@ -158,18 +169,18 @@ def dashboard(
             if gaps:
                 missing[r["alliance_id"]] = gaps
 
-    averages, trend = _dimensions(db, ids)
+    averages, trend = _dimensions(db, scope, scope_params)
     return {
         "as_of": iso(now),
         "alliances": len(rows),
         "alliances_per_step": per_step,
         "per_state": dict(sorted(per_state.items())),
         "per_status": per_status,
-        "overdue_commitments": len(overdue),
+        "overdue_commitments": int(overdue_count["n"]) if overdue_count else 0,
         "stalled_alliances": len(stalled),
         "days_per_step": days_per_step,
         "stalled": stalled[:LIST_CAP],
-        "overdue": overdue[:LIST_CAP],
+        "overdue": overdue,
         "meeting_cadence": {
             "minimum_per_12_months": CADENCE_MIN_MEETINGS,
             "in_step_5": len(steering),
@@ -186,23 +197,29 @@ def dashboard(
 
 
 def _dimensions(
-    db: Db, ids: set[str]
+    db: Db, scope: str, params: list[Any]
 ) -> tuple[dict[str, float | None], dict[str, dict[str, float]]]:
     """Averages of each alliance's latest self-assessment, and averages per year of assessment."""
-    latest: dict[str, Any] = {}
-    per_year: dict[str, list[Any]] = {}
-    for s in db.rows("SELECT * FROM {assessments} ORDER BY assessed_on"):
-        if s["alliance_id"] not in ids:
-            continue
-        latest[s["alliance_id"]] = s
-        per_year.setdefault(s["assessed_on"][:4], []).append(s)
+    averages = ", ".join(f"AVG(CAST({d} AS DOUBLE PRECISION)) AS {d}" for d in DIMENSIONS)
+    latest = db.one(
+        f"SELECT COUNT(*) AS n, {averages} FROM {{assessments}} a WHERE assessed_on = "
+        "(SELECT MAX(assessed_on) FROM {assessments} b WHERE b.alliance_id = a.alliance_id)"
+        + scope,
+        params,
+    )
+    per_year = db.rows(
+        f"SELECT substr(assessed_on, 1, 4) AS year, {averages} FROM {{assessments}} "
+        f"WHERE 1 = 1{scope} "
+        "GROUP BY substr(assessed_on, 1, 4) ORDER BY year",
+        params,
+    )
 
-    def mean(items: list[Any]) -> dict[str, float]:
-        return {d: round(sum(int(i[d]) for i in items) / len(items), 2) for d in DIMENSIONS}
+    def rounded(row: Any) -> dict[str, float]:
+        return {d: round(float(row[d]), 2) for d in DIMENSIONS}
 
-    averages: dict[str, float | None] = (
-        dict(mean(list(latest.values())))
-        if latest
+    now_averages: dict[str, float | None] = (
+        dict(rounded(latest))
+        if latest and latest["n"]
         else dict.fromkeys((d.value for d in Dimension), None)
     )
-    return averages, {year: mean(items) for year, items in sorted(per_year.items())}
+    return now_averages, {str(r["year"]): rounded(r) for r in per_year}

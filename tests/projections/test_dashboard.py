@@ -133,7 +133,16 @@ def test_partner_mix_and_missing_sectors(demo: list, queries: Queries) -> None:
 
 def test_filters_by_state_and_status(demo: list, queries: Queries) -> None:
     board = queries.dashboard(state="Sachsen")
-    assert board["alliances"] == sum(a.state.value == "Sachsen" for a in demo)
+    saxony = [a for a in demo if a.state.value == "Sachsen"]
+    assert board["alliances"] == len(saxony) > 0
+    assert board["partner_mix"] == dict(
+        Counter(x.sector.value for a in saxony for x in a.actors.values())
+    )
+    assert board["foundings_per_year"] == dict(
+        Counter(str(a.founding.on.year) for a in saxony if a.founding)
+    )
+    dormant = queries.dashboard(status="dormant")
+    assert dormant["days_per_step"]["1"]["count"] == sum(1 for a in demo if a.paused)
     assert queries.dashboard(status="dormant")["alliances"] == sum(a.paused for a in demo)
     with pytest.raises(InvalidInput, match="Bundesland"):
         queries.dashboard(state="Atlantis")
