@@ -5,9 +5,11 @@ Measures, each beside an anchor from the same run:
 - incremental lag p99 while commands arrive at 50 events/s (limit 1 s);
 - dashboard and audit-timeline query p99 (limit 50 ms).
 
-The issue's full size is `--alliances 600 --years 5 --intensity 5` (~1.5 M events); generating
-it takes far longer than a benchmark may on 2 shared cores, so the default is smaller and the
-history is kept under var/bench-projections/ to be reused (`--fresh` generates anew).
+The issue's full size (~1.5 M events, ~2,500 per alliance) is `--alliances 600 --years 5
+--intensity 40`; generating it takes ~15–20 minutes on 2 shared cores, more than a benchmark may,
+so the default is 600 alliances × 5 years at intensity 4 (~300 k events), plus 5 alliances at
+intensity 40 for timelines as long as the issue's. The history is kept under
+var/bench-projections/ and reused (`--fresh` generates anew).
 Run: python -m bench.projections [--alliances N --years Y --intensity I --fresh]
 """
 
@@ -34,7 +36,7 @@ from workers.settings import Settings, load_settings
 
 RESULTS = Path(__file__).parent / "results" / "projections.json"
 READ_MODELS = ("overview", "detail", "timeline", "inbox")
-DENSE, DENSE_INTENSITY = 5, 20.0
+DENSE, DENSE_INTENSITY = 5, 40.0
 
 
 def p99(samples: list[float]) -> float:
@@ -277,9 +279,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--alliances", type=int, default=150)
+    parser.add_argument("--alliances", type=int, default=600)
     parser.add_argument("--years", type=float, default=5.0)
-    parser.add_argument("--intensity", type=float, default=3.0)
+    parser.add_argument("--intensity", type=float, default=4.0)
     parser.add_argument("--fresh", action="store_true")
     parser.add_argument("--var", type=Path, default=Path("var/bench-projections"))
     args = parser.parse_args()

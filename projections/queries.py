@@ -294,7 +294,7 @@ class Queries:
             sql += f" AND type IN ({', '.join('?' * len(wanted))})"
             params += wanted
         with self._view("timeline").read() as db:
-            rows = db.all(sql + " ORDER BY position", params)
+            rows = db.rows(sql + " ORDER BY position", params)
             if (
                 not rows
                 and db.one(
@@ -331,7 +331,7 @@ class Queries:
         if alliance_id is not None:
             sql, params = sql + " AND alliance_id = ?", [*params, str(alliance_id)]
         with self._view("inbox").read() as db:
-            rows = db.all(sql + " ORDER BY position DESC", params)
+            rows = db.rows(sql + " ORDER BY position DESC", params)
         return [
             {
                 "position": r["position"],

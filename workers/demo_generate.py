@@ -235,9 +235,9 @@ class Steering:
     def _month(self, month: int) -> None:
         rng = self.rng
         for _group in self.groups:
-            if rng.random() < 0.5 * self.intensity:
+            for _ in range(self._times(0.5 * self.intensity)):
                 self._meeting("working_group", "Treffen der Arbeitsgruppe", organiser=None)
-        if rng.random() < 0.3 * self.intensity:
+        for _ in range(self._times(0.3 * self.intensity)):
             self._meeting("steering_group", "Steuerungsgruppe", organiser=self.actors[0])
         if month % max(1, 12 // self.cadence) == 0:
             self._meeting("all_partners", f"Bündnistreffen {self.clock.now:%B %Y}", organiser=None)
@@ -252,6 +252,11 @@ class Steering:
             self._new_partner()
         if rng.random() < 0.15:
             self._project()
+
+    def _times(self, rate: float) -> int:
+        """How often something with `rate` expected occurrences happens this month."""
+        whole = int(rate)
+        return whole + (1 if self.rng.random() < rate - whole else 0)
 
     def _meeting(self, kind: str, title: str, organiser: UUID | None) -> None:
         app, rng = self.app, self.rng
