@@ -51,7 +51,7 @@ class Runner:
                     "projection_halted",
                     projection=p.name,
                     position=e.position,
-                    event=e.topic,
+                    topic=e.topic,
                     detail=e.message,
                 )
                 continue

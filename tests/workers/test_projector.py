@@ -6,11 +6,13 @@ import asyncio
 import time
 from pathlib import Path
 
+from eventsourcing.domain import Aggregate
+
 from domain.application import AllianceApplication
 from projections.queries import build_queries
 from projections.registry import checkpoint_file
 from workers.demo import load_demo
-from workers.projector import serve
+from workers.projector import Runner, serve
 from workers.settings import Settings
 
 
@@ -39,3 +41,30 @@ async def test_projector_follows_new_events_and_stops_when_told(
     assert entries and entries[-1].position == app.recorder.max_notification_id()
     assert queries.verify_audit()["ok"]
     queries.close()
+
+
+class Unknown(Aggregate):
+    """An aggregate no read model has a rule for."""
+
+
+def test_a_halted_projection_is_logged_and_the_others_go_on(
+    make_app: type, settings: Settings, tmp_path: Path
+) -> None:
+    settings = settings.model_copy(update={"var_dir": tmp_path / "var"})
+    app: AllianceApplication = make_app()
+    app.register_alliance(name="Bündnis Hof", municipality="Hof", state="Bayern", by="k@test")
+    app.save(Unknown())
+    stranger_at = app.recorder.max_notification_id()
+    app.register_alliance(name="Bündnis Selb", municipality="Selb", state="Bayern", by="k@test")
+    runner = Runner(settings, app)
+    try:
+        while runner.round():
+            pass
+        assert set(runner.halted) == {"overview", "detail", "timeline", "inbox"}
+        assert all(f"Position {stranger_at}" in message for message in runner.halted.values())
+        audit = next(p for p in runner.projectors if p.name == "audit")
+        assert (
+            audit.position() == app.recorder.max_notification_id()
+        )  # the chain covers every event
+    finally:
+        runner.close()
