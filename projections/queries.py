@@ -33,6 +33,10 @@ from projections.values import iso, jsonable, loads
 if TYPE_CHECKING:
     from workers.settings import Settings
 
+_TIMELINE_FIELDS = (
+    "'position', position, 'at', at, 'type', type, 'by', by_whom, 'data', DATA, "
+    "'text', text, 'commitment_id', commitment_id"
+)
 EVENT_TYPES = sorted(t.__qualname__ for t in KNOWN_EVENTS)
 ROLES = ("servicebuero", "koordination", "partner")
 MAX_LIMIT = 500
@@ -294,27 +298,31 @@ class Queries:
             sql += f" AND type IN ({', '.join('?' * len(wanted))})"
             params += wanted
         with self._view("timeline").read() as db:
-            rows = db.rows(sql + " ORDER BY position", params)
+            # The database assembles the JSON array, so a long history is parsed once, in C.
+            aggregate = (
+                "SELECT CAST(json_agg(json_build_object("
+                + _TIMELINE_FIELDS.replace("DATA", "CAST(data AS JSON)")
+                + ") ORDER BY position) "
+                "AS TEXT) AS items FROM (" + sql + ") x"
+                if db.postgres
+                else "SELECT json_group_array(json_object("
+                + _TIMELINE_FIELDS.replace("DATA", "json(data)")
+                + ")) AS items FROM ("
+                + sql
+                + " ORDER BY position) x"
+            )
+            found = db.one(aggregate, params)
+            items: list[dict[str, Any]] = loads(found["items"]) if found and found["items"] else []
             if (
-                not rows
+                not items
                 and db.one(
                     "SELECT 1 AS x FROM {events} WHERE alliance_id = ? LIMIT 1", (str(alliance_id),)
                 )
                 is None
             ):
                 raise NotFound(f"Zum Bündnis {alliance_id} gibt es keine Ereignisse.")
-        return [
-            {
-                "position": r["position"],
-                "at": r["at"],
-                "type": r["type"],
-                "by": r["by_whom"],
-                "data": loads(r["data"]),
-                "text": r["text"],
-                "commitment_id": r["commitment_id"],
-            }
-            for r in rows
-        ]
+        items.sort(key=lambda e: e["position"])  # SQLite < 3.44 cannot order inside the aggregate
+        return items
 
     def inbox(
         self, *, role: str, alliance_id: UUID | None = None, partner_id: UUID | None = None

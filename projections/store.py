@@ -45,6 +45,10 @@ class Db:
         self._postgres = postgres
         self._cache: dict[str, str] = {}
 
+    @property
+    def postgres(self) -> bool:
+        return self._postgres
+
     def sql(self, statement: str) -> str:
         text = self._cache.get(statement)
         if text is None:
