@@ -131,6 +131,12 @@ def measure_rebuilds(settings: Settings, events: int) -> list[dict[str, Any]]:
         app, store, [build_projection(n, app) for n in READ_MODELS], batch_size=2000
     )
     rates["all_four_in_one_pass"] = count / (time.perf_counter() - started)
+    started = time.perf_counter()
+    start, decoded = 1, 0
+    while notes := app.recorder.select_notifications(start=start, limit=2000):
+        decoded += sum(1 for n in notes if app.mapper.to_domain_event(n) is not None)
+        start = notes[-1].id + 1
+    rates["read_and_decode_only"] = decoded / (time.perf_counter() - started)  # the ceiling
     anchor, rows = raw_insert_rate(settings)
     print(
         f"anchor: the timeline's {rows} rows inserted raw with sqlite3, 1,000 per transaction: "
