@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 
 import structlog
 from eventsourcing.persistence import IntegrityError, PersistenceError
@@ -37,11 +38,19 @@ class Runner:
         ]
         self.anchor: Anchor | None = Anchor(checkpoint_file(settings))
         self.halted: dict[str, str] = {}
+        self.application = application
+        self._caught_up: dict[str, int] = {}
+        self._recheck_at = 0.0
 
     def round(self) -> int:
+        """One batch for each projection that is behind; answers how many events were projected."""
         worked = 0
+        head = self.application.recorder.max_notification_id() or 0
+        if time.monotonic() > self._recheck_at:  # a rebuild elsewhere may have swapped a generation
+            self._caught_up.clear()
+            self._recheck_at = time.monotonic() + 5.0
         for p in self.projectors:
-            if p.name in self.halted:
+            if p.name in self.halted or self._caught_up.get(p.name, -1) >= head:
                 continue
             try:
                 done = p.step()
@@ -63,6 +72,8 @@ class Runner:
                 log.warning("store_unavailable", projection=p.name, error=str(e))
                 continue
             worked += done
+            if not done:
+                self._caught_up[p.name] = head
             if done and p.name == "audit":
                 self.checkpoint(p)
         return worked
