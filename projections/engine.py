@@ -280,6 +280,7 @@ def rebuild(
         projector.close()
     store.swap(projection.name, fresh)
     store.drop(projection.name, current, projection.schema)
+    store.clear_halt(projection.name)
     return count
 
 
@@ -324,4 +325,5 @@ def rebuild_many(
     for p in projections:
         store.swap(p.name, current[p.name] + 1)
         store.drop(p.name, current[p.name], p.schema)
+        store.clear_halt(p.name)
     return count

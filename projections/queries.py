@@ -364,6 +364,7 @@ class Queries:
 
     def status(self) -> dict[str, dict[str, Any]]:
         head = self.application.recorder.max_notification_id() or 0
+        halts = self.store.halts()
         result = {}
         for name in NAMES:
             view = self._view(name)
@@ -373,6 +374,7 @@ class Queries:
                 "position": position,
                 "lag": max(0, head - position),
                 "generation": view.generation,
+                "halted": halts.get(name),
             }
         return result
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
 import psycopg
 from eventsourcing.persistence import Tracking, TrackingRecorder
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
@@ -164,6 +165,17 @@ class ProjectionStore(ABC):
     @abstractmethod
     def drop(self, name: str, generation: int, schema: Schema) -> None: ...
 
+    @abstractmethod
+    def record_halt(self, name: str, position: int, message: str) -> None:
+        """Remembers, outside any projection's tables, that a projector stopped and why."""
+
+    @abstractmethod
+    def clear_halt(self, name: str) -> None: ...
+
+    @abstractmethod
+    def halts(self) -> dict[str, dict[str, Any]]:
+        """{name: {"position", "message"}} of every projection that is halted."""
+
     def close(self) -> None:
         """Releases shared connections."""
         return None
@@ -203,6 +215,21 @@ class SQLiteProjectionStore(ProjectionStore):
             os.fsync(f.fileno())
         os.replace(temporary, pointer)  # atomic: readers see the old or the new generation
 
+    def record_halt(self, name: str, position: int, message: str) -> None:
+        path = self.directory / f"{name}.halted"
+        path.write_bytes(orjson.dumps({"position": position, "message": message}))
+
+    def clear_halt(self, name: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            (self.directory / f"{name}.halted").unlink()
+
+    def halts(self) -> dict[str, dict[str, Any]]:
+        result = {}
+        for path in self.directory.glob("*.halted"):
+            with contextlib.suppress(FileNotFoundError, orjson.JSONDecodeError):
+                result[path.stem] = orjson.loads(path.read_bytes())
+        return result
+
     def drop(self, name: str, generation: int, schema: Schema) -> None:
         base = self.path(name, generation)
         for suffix in ("", "-wal", "-shm"):
@@ -221,6 +248,10 @@ class PostgresProjectionStore(ProjectionStore):
             conn.execute(
                 f'CREATE TABLE IF NOT EXISTS "{schema}".projection_generations '
                 "(name text PRIMARY KEY, generation integer NOT NULL)"
+            )
+            conn.execute(
+                f'CREATE TABLE IF NOT EXISTS "{schema}".projection_halts '
+                "(name text PRIMARY KEY, position bigint NOT NULL, message text NOT NULL)"
             )
         self.datastore = PostgresDatastore(
             parts["POSTGRES_DBNAME"],
@@ -261,6 +292,25 @@ class PostgresProjectionStore(ProjectionStore):
                 "ON CONFLICT (name) DO UPDATE SET generation = EXCLUDED.generation",
                 (name, generation),
             )
+
+    def record_halt(self, name: str, position: int, message: str) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(
+                f'INSERT INTO "{self.schema}".projection_halts VALUES (%s, %s, %s) '
+                "ON CONFLICT (name) DO UPDATE "
+                "SET position = EXCLUDED.position, message = EXCLUDED.message",
+                (name, position, message),
+            )
+
+    def clear_halt(self, name: str) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(f'DELETE FROM "{self.schema}".projection_halts WHERE name = %s', (name,))
+
+    def halts(self) -> dict[str, dict[str, Any]]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f'SELECT name, position, message FROM "{self.schema}".projection_halts')
+            rows = c.fetchall()
+        return {r["name"]: {"position": int(r["position"]), "message": r["message"]} for r in rows}
 
     def drop(self, name: str, generation: int, schema: Schema) -> None:
         with self.datastore.transaction(commit=True) as c:

@@ -79,10 +79,21 @@ def status() -> None:
 
     queries = build_queries(_settings())
     try:
-        table = Table("Projektion", "Inhalt", "Position", "Rückstand", "Generation")
-        for name, s in queries.status().items():
-            table.add_row(name, s["title"], str(s["position"]), str(s["lag"]), str(s["generation"]))
+        table = Table("Projektion", "Inhalt", "Position", "Rückstand", "Generation", "Zustand")
+        states = queries.status()
+        for name, s in states.items():
+            state = (
+                f"[red]angehalten bei Position {s['halted']['position']}[/]"
+                if s["halted"]
+                else "läuft"
+            )
+            table.add_row(
+                name, s["title"], str(s["position"]), str(s["lag"]), str(s["generation"]), state
+            )
         out.print(table)
+        for name, s in states.items():
+            if s["halted"]:
+                out.print(f"[bold red]{name}:[/] {s['halted']['message']}")
     finally:
         queries.close()
 

@@ -40,6 +40,7 @@ class Runner:
         self.halted: dict[str, str] = {}
         self.application = application
         self._caught_up: dict[str, int] = {}
+        self._cleared: set[str] = set()
         self._recheck_at = 0.0
 
     def round(self) -> int:
@@ -56,6 +57,7 @@ class Runner:
                 done = p.step()
             except ProjectionHalted as e:
                 self.halted[p.name] = e.message
+                self.store.record_halt(p.name, e.position, e.message)
                 log.error(
                     "projection_halted",
                     projection=p.name,
@@ -72,6 +74,9 @@ class Runner:
                 log.warning("store_unavailable", projection=p.name, error=str(e))
                 continue
             worked += done
+            if done and p.name not in self._cleared:
+                self.store.clear_halt(p.name)  # it moved on: whatever stopped it was fixed
+                self._cleared.add(p.name)
             if not done:
                 self._caught_up[p.name] = head
             if done and p.name == "audit":

@@ -157,5 +157,6 @@ def test_status_reports_position_and_lag(
         "position": head,
         "lag": 0,
         "generation": 1,
+        "halted": None,
     }
     assert status["timeline"]["position"] == 0 and status["timeline"]["lag"] == head

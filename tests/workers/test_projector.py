@@ -62,6 +62,9 @@ def test_a_halted_projection_is_logged_and_the_others_go_on(
             pass
         assert set(runner.halted) == {"overview", "detail", "timeline", "inbox"}
         assert all(f"Position {stranger_at}" in message for message in runner.halted.values())
+        halted = runner.store.halts()
+        assert set(halted) == set(runner.halted)
+        assert halted["overview"]["position"] == stranger_at
         audit = next(p for p in runner.projectors if p.name == "audit")
         assert (
             audit.position() == app.recorder.max_notification_id()
