@@ -282,14 +282,19 @@ class Queries:
         until: datetime | None = None,
         since: datetime | None = None,
         types: list[str] | None = None,
+        after: int | None = None,
+        limit: int | None = None,
     ) -> list[dict[str, Any]]:
-        """Every event of the alliance and its commitments, oldest first, each told in German."""
+        """Every event of the alliance and its commitments, oldest first, each told in German.
+
+        `after` (a position) and `limit` page through long histories."""
         _aware(until, "Das Ende")
         _aware(since, "Der Beginn")
         if since is not None and until is not None and until < since:
             raise InvalidInput("Das Ende des Zeitraums liegt vor seinem Beginn.")
         wanted = _types(types)
-        sql, params = "SELECT * FROM {events} WHERE alliance_id = ?", [str(alliance_id)]
+        sql = "SELECT * FROM {events} WHERE alliance_id = ?"
+        params: list[Any] = [str(alliance_id)]
         if since is not None:
             sql, params = sql + " AND at >= ?", [*params, iso(since)]
         if until is not None:
@@ -297,6 +302,13 @@ class Queries:
         if wanted:
             sql += f" AND type IN ({', '.join('?' * len(wanted))})"
             params += wanted
+        if after is not None:
+            sql, params = sql + " AND position > ?", [*params, after]
+        sql += " ORDER BY position"
+        if limit is not None:
+            if not 1 <= limit <= 10_000:
+                raise InvalidInput("limit muss zwischen 1 und 10000 liegen.")
+            sql, params = sql + " LIMIT ?", [*params, limit]
         with self._view("timeline").read() as db:
             # The database assembles the JSON array, so a long history is parsed once, in C.
             aggregate = (
@@ -309,7 +321,7 @@ class Queries:
                 + _TIMELINE_FIELDS.replace("DATA", "json(data)")
                 + ")) AS items FROM ("
                 + sql
-                + " ORDER BY position) x"
+                + ") x"
             )
             found = db.one(aggregate, params)
             items: list[dict[str, Any]] = loads(found["items"]) if found and found["items"] else []

@@ -97,6 +97,9 @@ def test_the_timeline_filters_by_type_and_date(
     cut = datetime.fromisoformat(middle)
     assert queries.timeline(aid, until=cut) == [e for e in everything if e["at"] <= middle]
     assert queries.timeline(aid, since=cut) == [e for e in everything if e["at"] >= middle]
+    first = queries.timeline(aid, limit=3)
+    assert first == everything[:3]
+    assert queries.timeline(aid, after=first[-1]["position"], limit=100) == everything[3:]
     with pytest.raises(InvalidInput, match="Unbekannte Ereignisart"):
         queries.timeline(aid, types=["Erfunden"])
     with pytest.raises(NotFound):
