@@ -27,8 +27,9 @@ from typing import Any
 
 import orjson
 
-from projections.engine import Projector, rebuild, rebuild_many
+from projections.engine import Projector
 from projections.queries import build_queries
+from projections.rebuild import rebuild, rebuild_many
 from projections.registry import build_projection, build_store
 from workers.bootstrap import build_application
 from workers.demo_generate import generate

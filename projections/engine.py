@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import sqlite3
 from abc import ABC, abstractmethod
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
-from uuid import UUID
 
 import psycopg
-from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Notification, OperationalError
 
 from domain.application import AllianceApplication
 from domain.idempotency import CommandRecord, CommitmentIndex
+from projections.aggregates import AggregateCache
 from projections.errors import ProjectionHalted
 from projections.store import Db, ProjectionStore, Schema, View
 
@@ -38,56 +36,6 @@ class Item:
     position: int
     notification: Notification
     event: Any  # the decoded domain event (None for projections that read raw stored events)
-
-
-class AggregateCache:
-    """Aggregates as they stood at the last projected event, so handlers can read names and state.
-
-    A miss (after a restart, or an evicted entry) loads the aggregate at the version just before
-    the event from the application's repository, so incremental projection and a rebuild see the
-    same state.
-    """
-
-    def __init__(self, application: AllianceApplication, maxsize: int = 4000) -> None:
-        self.application = application
-        self.maxsize = maxsize
-        self._items: OrderedDict[UUID, Aggregate] = OrderedDict()
-
-    def clear(self) -> None:
-        self._items.clear()
-
-    def before(self, event: Any) -> Any:
-        """The aggregate just before `event` (None for a creation event)."""
-        version = event.originator_version
-        if version == 1:
-            return None
-        aggregate = self._items.get(event.originator_id)
-        if aggregate is None or aggregate.version != version - 1:
-            aggregate = self.application.repository.get(event.originator_id, version=version - 1)
-            self._put(event.originator_id, aggregate)
-        else:
-            self._items.move_to_end(event.originator_id)
-        return aggregate
-
-    def apply(self, event: Any) -> Any:
-        """The aggregate right after `event`."""
-        aggregate = event.mutate(self.before(event))
-        self._put(event.originator_id, aggregate)
-        return aggregate
-
-    def latest(self, aggregate_id: UUID) -> Any:
-        """The aggregate as last projected, or as it stands in the store when not cached."""
-        aggregate = self._items.get(aggregate_id)
-        if aggregate is None:
-            aggregate = self.application.repository.get(aggregate_id)
-            self._put(aggregate_id, aggregate)
-        return aggregate
-
-    def _put(self, aggregate_id: UUID, aggregate: Aggregate) -> None:
-        self._items[aggregate_id] = aggregate
-        self._items.move_to_end(aggregate_id)
-        while len(self._items) > self.maxsize:
-            self._items.popitem(last=False)
 
 
 Handler = Callable[[Item, Db], None]
@@ -258,72 +206,3 @@ class Projector:
         if self._view is not None:
             self._view.close()
             self._view = None
-
-
-def rebuild(
-    application: AllianceApplication,
-    store: ProjectionStore,
-    projection: Projection,
-    *,
-    batch_size: int = 2000,
-    progress: Callable[[int], None] | None = None,
-) -> int:
-    """Builds the projection from position 0 into a fresh generation and swaps it in atomically."""
-    current = store.current(projection.name)
-    fresh = current + 1
-    store.drop(projection.name, fresh, projection.schema)  # leftovers of an interrupted rebuild
-    projector = Projector(application, store, projection, generation=fresh, batch_size=batch_size)
-    try:
-        count = projector.catch_up(progress=progress)
-        count += projector.catch_up(progress=progress)  # what arrived meanwhile
-    finally:
-        projector.close()
-    store.swap(projection.name, fresh)
-    store.drop(projection.name, current, projection.schema)
-    store.clear_halt(projection.name)
-    return count
-
-
-def rebuild_many(
-    application: AllianceApplication,
-    store: ProjectionStore,
-    projections: list[Projection],
-    *,
-    batch_size: int = 2000,
-    progress: Callable[[int], None] | None = None,
-) -> int:
-    """Rebuilds several projections in one pass over the log, decoding each event once, and swaps
-    each fresh generation in atomically."""
-    current = {p.name: store.current(p.name) for p in projections}
-    for p in projections:
-        store.drop(p.name, current[p.name] + 1, p.schema)
-    projectors = [
-        Projector(application, store, p, generation=current[p.name] + 1, batch_size=batch_size)
-        for p in projections
-    ]
-    count = 0
-    try:
-        while True:
-            start = min(p.position() for p in projectors)
-            notifications = application.recorder.select_notifications(
-                start=start + 1, limit=batch_size
-            )
-            if not notifications:
-                break
-            items = [projectors[0]._item(n) for n in notifications]
-            for projector in projectors:
-                position = projector.position()
-                todo = [i for i in items if i.position > position]
-                if todo:
-                    projector.project(todo)
-            count += len(items)
-            if progress is not None:
-                progress(len(items))
-    finally:
-        for projector in projectors:
-            projector.close()
-    for p in projections:
-        store.swap(p.name, current[p.name] + 1)
-        store.drop(p.name, current[p.name], p.schema)
-        store.clear_halt(p.name)
-    return count

@@ -12,7 +12,9 @@ from projections.engine import Projection
 from projections.errors import InvalidInput, UnknownProjection
 from projections.inbox import InboxProjection
 from projections.overview import OverviewProjection
-from projections.store import PostgresProjectionStore, ProjectionStore, SQLiteProjectionStore
+from projections.postgres_store import PostgresProjectionStore
+from projections.sqlite_store import SQLiteProjectionStore
+from projections.store import ProjectionStore
 from projections.timeline import TimelineProjection
 
 if TYPE_CHECKING:

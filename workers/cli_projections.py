@@ -103,7 +103,7 @@ def rebuild(
     name: Annotated[str | None, typer.Argument(help="Name der Projektion; ohne: alle.")] = None,
 ) -> None:
     """Baut Projektionen ab Position 0 in frische Tabellen neu auf und tauscht sie atomar aus."""
-    from projections.engine import rebuild_many
+    from projections.rebuild import rebuild_many
     from projections.registry import NAMES, build_projection, build_store, projection_class
     from workers.bootstrap import build_application
 

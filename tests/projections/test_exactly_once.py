@@ -93,7 +93,7 @@ def test_projector_killed_in_the_middle_of_a_batch_counts_nothing_twice_after_re
     # Then every alliance's event count equals the store's, and the model equals a rebuild
     assert _stored_counts(store) == _events_per_alliance(app)
     incremental = snapshot(store, "overview")
-    from projections.engine import rebuild
+    from projections.rebuild import rebuild
 
     rebuild(app, store, OverviewProjection(app))
     assert snapshot(store, "overview") == incremental

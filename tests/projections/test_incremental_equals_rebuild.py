@@ -6,7 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from domain.application import AllianceApplication
-from projections.engine import Projector, rebuild, rebuild_many
+from projections.engine import Projector
+from projections.rebuild import rebuild, rebuild_many
 from projections.registry import build_projection
 from projections.store import ProjectionStore
 from tests.projections.conftest import snapshot
