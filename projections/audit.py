@@ -89,19 +89,21 @@ class Anchor:
     """Writes a signed checkpoint of the chain head after enough new events or time."""
 
     def __init__(
-        self, checkpoints: CheckpointFile, every_events: int = 1000, every_seconds: float = 60.0
+        self, checkpoints: CheckpointFile, every_events: int = 5000, every_seconds: float = 300.0
     ) -> None:
         self.checkpoints = checkpoints
         self.every_events = every_events
         self.every_seconds = every_seconds
         self._last: Checkpoint | None = None
+        self._read = False
         self._last_time = 0.0
 
     def maybe(self, view: View, force: bool = False) -> Checkpoint | None:
         position, head, count = chain_head(view)
-        if self._last is None:
+        if not self._read:  # the whole file is checked once; later lines follow the last one
             entries = self.checkpoints.entries()
             self._last = entries[-1] if entries else None
+            self._read = True
         last_count = self._last.events if self._last else 0
         if count == 0 or count == last_count:
             return None
@@ -111,7 +113,7 @@ class Anchor:
         )
         if not (force or due):
             return None
-        self._last = self.checkpoints.append(position, head, count)
+        self._last = self.checkpoints.append(position, head, count, previous=self._last, known=True)
         self._last_time = time.monotonic()
         return self._last
 

@@ -88,15 +88,26 @@ class CheckpointFile:
             previous = entry.mac
         return result
 
-    def append(self, position: int, head: str, events: int) -> Checkpoint:
-        entries = self.entries()
+    def append(
+        self,
+        position: int,
+        head: str,
+        events: int,
+        *,
+        previous: Checkpoint | None = None,
+        known: bool = False,
+    ) -> Checkpoint:
+        """Appends a signed line; `known=True` trusts `previous` as the last line (no re-read)."""
+        if not known:
+            entries = self.entries()
+            previous = entries[-1] if entries else None
         body = {
-            "n": len(entries) + 1,
+            "n": previous.number + 1 if previous else 1,
             "position": position,
             "head": head,
             "events": events,
             "at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "prev": entries[-1].mac if entries else "",
+            "prev": previous.mac if previous else "",
         }
         mac = _sign(self._key, body)
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,7 @@
 Each projection advances one batch per round in a worker thread (eventsourcing is synchronous).
 A projection that meets an event it cannot handle is halted and logged with the position and
 the event; the others go on. The audit chain's head is anchored in the signed checkpoint file
-every 1,000 events or minute, and once more on the way out.
+every 5,000 events or five minutes, and once more on the way out.
 """
 
 from __future__ import annotations
