@@ -7,7 +7,7 @@ import signal
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 import typer
@@ -17,6 +17,9 @@ from rich.table import Table
 
 from domain.errors import DomainError
 from workers.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from projections.queries import Queries
 
 projections_app = typer.Typer(
     help="Lesemodelle (Projektionen): Stand, Neuaufbau, Exporte.", no_args_is_help=True
@@ -37,6 +40,15 @@ def _settings() -> Settings:
 def _fail(message: str, code: int = 2) -> typer.Exit:
     console.print(f"[bold red]Fehler:[/] {message}")
     return typer.Exit(code)
+
+
+def _queries() -> Queries:
+    from projections.queries import build_queries
+
+    try:
+        return build_queries(_settings())
+    except DomainError as e:
+        raise _fail(e.message) from None
 
 
 def _progress() -> Progress:
@@ -75,9 +87,7 @@ def projector() -> None:
 @projections_app.command("status")
 def status() -> None:
     """Zeigt Position und Rückstand jeder Projektion."""
-    from projections.queries import build_queries
-
-    queries = build_queries(_settings())
+    queries = _queries()
     try:
         table = Table("Projektion", "Inhalt", "Position", "Rückstand", "Generation", "Zustand")
         states = queries.status()
@@ -163,7 +173,6 @@ def export(
 ) -> None:
     """Exportiert die Übersicht, die Zusagen oder die vorausgefüllte Bündnisumfrage."""
     from projections import exports
-    from projections.queries import build_queries
 
     alliance_id = None
     if alliance is not None:
@@ -173,7 +182,7 @@ def export(
             raise _fail(f"„{alliance}“ ist keine gültige Bündnis-ID.") from None
     if kind is ExportKind.survey and alliance_id is None:
         raise _fail("Die Bündnisumfrage wird je Bündnis exportiert: --alliance ID angeben.")
-    queries = build_queries(_settings())
+    queries = _queries()
     try:
         if kind is ExportKind.survey:
             assert alliance_id is not None
@@ -198,9 +207,7 @@ def export(
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Prüft jedes gespeicherte Ereignis gegen die Hash-Kette und die signierten Prüfpunkte."""
-    from projections.queries import build_queries
-
-    queries = build_queries(_settings())
+    queries = _queries()
     try:
         with console.status("Prüfe die Hash-Kette …"):
             result = queries.verify_audit()
