@@ -26,7 +26,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check domain workflows projections api workers storage tests bench
-	$(BIN)/mypy
+	$(BIN)/mypy --strict $$(for d in domain workflows projections; do ls $$d/*.py >/dev/null 2>&1 && echo $$d; done)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis tests/artifacts *.egg-info

@@ -1,1 +1,1 @@
-"""Benchmarks: each prints its figures beside anchors measured in the same run."""
+"""Benchmarks: each figure beside an anchor measured in the same run (`make bench`)."""

@@ -617,7 +617,8 @@ class Alliance(Aggregate):
         if step == LAST_STEP:
             raise RuleViolation("Schritt 5 (Netzwerk nachhaltig steuern) ist dauerhaft und wird nicht abgeschlossen.")
         if step != self.step:
-            raise RuleViolation(f"Das Bündnis ist in Schritt {self.step}; Schritt {step} kann jetzt nicht abgeschlossen werden.")
+            raise RuleViolation(
+                f"Das Bündnis ist in Schritt {self.step}; Schritt {step} kann jetzt nicht abgeschlossen werden.")
         missing = unmet(self, step, policy)
         if missing and not justification:
             raise RuleViolation(

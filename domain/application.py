@@ -111,7 +111,7 @@ class AllianceApplication(Application[UUID]):
 
     def _get(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: Aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFound(f"{what} {aggregate_id} gibt es nicht.") from None
         if not isinstance(aggregate, cls):
@@ -160,7 +160,8 @@ class AllianceApplication(Application[UUID]):
 
     def add_actor(self, alliance_id: UUID, *, name: str, sector: str, by: str,
                   command_id: str | None = None) -> UUID:
-        actor_id, text, code = uuid4(), v.require_text(name, "Der Name des Akteurs", 200), v.parse_code(v.Sector, sector, "Akteurstyp")
+        actor_id, text = uuid4(), v.require_text(name, "Der Name des Akteurs", 200)
+        code = v.parse_code(v.Sector, sector, "Akteurstyp")
 
         def act(a: Alliance) -> UUID:
             a.add_actor(actor_id=actor_id, name=text, sector=code, by=by, at=self.clock())
@@ -208,14 +209,13 @@ class AllianceApplication(Application[UUID]):
     def erase_contact_person(self, alliance_id: UUID, *, person_id: UUID, reason: str, by: str,
                              command_id: str | None = None) -> None:
         why = v.require_text(reason, "Der Grund der Löschung")
-
-        def act(a: Alliance) -> None:
-            a.erase_contact_person(person_id=person_id, reason=why, by=by, at=self.clock())
-
-        self._on_alliance("erase_contact_person", alliance_id, act, command_id=command_id,
-                          person_id=person_id, reason=reason)
-        # The key goes after the event is stored: a crash in between leaves the data erased on
-        # record and the key to be destroyed by a repeat of the same command.
+        person = self._alliance(alliance_id).persons.get(str(person_id))
+        if person is None or not person.erased:
+            self._on_alliance("erase_contact_person", alliance_id,
+                              lambda a: a.erase_contact_person(person_id=person_id, reason=why, by=by, at=self.clock()),
+                              command_id=command_id, person_id=person_id, reason=reason)
+        # The key goes after the event is stored: after a crash in between, the data is erased on
+        # record and repeating the erasure destroys the key without recording it twice.
         self.key_ring.destroy(person_id)
 
     def add_team_member(self, alliance_id: UUID, *, actor_id: UUID, by: str, command_id: str | None = None) -> None:
@@ -440,16 +440,10 @@ class AllianceApplication(Application[UUID]):
     def record_alliance_follow_up(self, alliance_id: UUID, *, key: str, rule: str, subject_id: str | None,
                                   recipients: list[str], due_at: datetime, by: str = "system") -> bool:
         """Records a sent follow-up once per key (the key makes retried activities harmless)."""
-        alliance = self._alliance(alliance_id)
-        if not alliance.record_follow_up(key=key, rule=rule, subject_id=subject_id, recipients=recipients,
-                                         due_at=due_at, by=by, at=self.clock()):
-            return False
-        try:
-            self.save(alliance)
-        except IntegrityError:
-            return self.record_alliance_follow_up(alliance_id, key=key, rule=rule, subject_id=subject_id,
-                                                  recipients=recipients, due_at=due_at, by=by)
-        return True
+        return self._on_alliance(
+            "record_alliance_follow_up", alliance_id,
+            lambda a: a.record_follow_up(key=key, rule=rule, subject_id=subject_id, recipients=recipients,
+                                         due_at=due_at, by=by, at=self.clock()), command_id=None, key=key)
 
     # ---- commitments --------------------------------------------------------------------------------
 
@@ -600,7 +594,7 @@ class AllianceApplication(Application[UUID]):
         """The aggregate rebuilt from its events recorded up to `as_of`."""
         aggregate: Aggregate | None = None
         for event in self.events.get(aggregate_id):
-            if event.timestamp > as_of:
+            if event.timestamp > as_of:  # type: ignore[attr-defined]
                 break
             aggregate = event.mutate(aggregate)  # type: ignore[attr-defined]
         return aggregate

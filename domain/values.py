@@ -16,13 +16,13 @@ class Coded(str, Enum):
     label: str
 
     def __new__(cls, code: str, label: str) -> Coded:
-        obj = str.__new__(cls, code)
+        obj: Coded = str.__new__(cls, code)
         obj._value_ = code
         obj.label = label
         return obj
 
     def __str__(self) -> str:
-        return self.value
+        return str(self.value)
 
 
 E = TypeVar("E", bound=Coded)
@@ -33,7 +33,7 @@ def parse_code(kind: type[E], value: object, what: str) -> E:
     if isinstance(value, kind):
         return value
     try:
-        return kind(value)
+        return kind(value)  # type: ignore[call-arg, arg-type]  # lookup by value, not construction
     except ValueError:
         allowed = ", ".join(m.value for m in kind)
         raise InvalidInput(f"Unbekannter Wert für {what}: {value!r}. Erlaubt: {allowed}.") from None

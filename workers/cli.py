@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from workers import cli_workflows
 from workers.cli_projections import audit_app, demo_generate, projections_app, projector
 from workers.settings import Settings, SettingsError, load_settings
 
@@ -17,11 +18,26 @@ store_app = typer.Typer(help="Den Ereignisspeicher verwalten.", no_args_is_help=
 demo_app = typer.Typer(help="Demodaten laden oder erzeugen.", no_args_is_help=True)
 app.add_typer(store_app, name="store")
 app.add_typer(demo_app, name="demo")
+app.add_typer(cli_workflows.app, name="workflows")
+app.command("worker")(cli_workflows.worker)
+app.command("relay")(cli_workflows.relay)
 app.add_typer(projections_app, name="projections")
 app.add_typer(audit_app, name="audit")
 app.command("projector")(projector)
 demo_app.command("generate")(demo_generate)
 console = Console(stderr=True)
+
+
+@app.callback()
+def _configure() -> None:
+    """Logs go through structlog, configured once per process from the settings."""
+    from workers.logging import configure_logging
+
+    try:
+        settings = load_settings()
+    except SettingsError:
+        return  # each command reports the bad setting itself
+    configure_logging(settings.log_format, settings.log_level)
 
 
 def _settings() -> Settings:

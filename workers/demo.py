@@ -35,6 +35,7 @@ ORGANISATIONS: dict[str, tuple[str, ...]] = {
     "sonstige": ("Mehrgenerationenhaus {town}", "Familienzentrum {town}"),
 }
 
+OUTCOMES = ("interested", "interested", "undecided", "not_interested")
 THEMES = ("Vereinbarkeit von Familie und Beruf", "verlässliche Kinderbetreuung",
           "familienfreundliche Infrastruktur", "Vereinbarkeit von Beruf und Pflege")
 PROJECTS = ("Ferienbetreuung für Kinder von Beschäftigten", "Familienwegweiser online",
@@ -118,8 +119,7 @@ def build_alliance(app: AllianceApplication, town: str, state: str, step: int, s
         for i, actor in enumerate(actors[:7]):
             on = clock.advance(per_step / 9)
             # The third conversation always finds interest, so the exit criterion of step 1 holds.
-            outcome = "active_role" if i < 2 else "interested" if i == 2 else rng.choice(
-                ["interested", "interested", "undecided", "not_interested"])
+            outcome = "active_role" if i < 2 else "interested" if i == 2 else rng.choice(OUTCOMES)
             follow = on + timedelta(days=21) if outcome in ("interested", "undecided") else None
             app.record_contact(aid, actor_id=actor, on=on, outcome=outcome, follow_up_on=follow,
                                notes="Gespräch beim Kaffee im Rathaus" if i == 0 else None, by=by)
@@ -130,10 +130,12 @@ def build_alliance(app: AllianceApplication, town: str, state: str, step: int, s
             return Built(aid, actors)
         app.complete_step(aid, 1, by=by)
         # Step 2: the team at one table.
-        team_meeting = app.schedule_meeting(aid, kind="team", on=clock.advance(per_step / 3), title="Erstes Teamtreffen", by=by)
+        team_meeting = app.schedule_meeting(aid, kind="team", on=clock.advance(per_step / 3),
+                                            title="Erstes Teamtreffen", by=by)
         for actor in actors[:4]:
             app.add_team_member(aid, actor_id=actor, by=by)
-        app.hold_meeting(aid, team_meeting, attendee_ids=actors[:4], minutes="Erwartungen ausgetauscht, Aufgaben verteilt.", by=by)
+        app.hold_meeting(aid, team_meeting, attendee_ids=actors[:4],
+                         minutes="Erwartungen ausgetauscht, Aufgaben verteilt.", by=by)
         for theme in rng.sample(THEMES, 2):
             app.record_goal(aid, text=theme, by=by)
         candidates = [app.list_candidate(aid, name=f"Wohnungsbaugenossenschaft {town}", sector="unternehmen", by=by),
@@ -187,7 +189,8 @@ def _steer(app: AllianceApplication, aid: UUID, actors: list[UUID], clock: SimCl
         on = clock.advance(rng.randint(120, 200))
         meeting = app.schedule_meeting(aid, kind="all_partners", on=on, title=f"Bündnistreffen {on:%B %Y}", by=by)
         attendees = rng.sample(actors, rng.randint(3, len(actors)))
-        app.hold_meeting(aid, meeting, attendee_ids=attendees, minutes="Berichte aus den Arbeitsgruppen." if rng.random() < 0.8 else None, by=by)
+        minutes = "Berichte aus den Arbeitsgruppen." if rng.random() < 0.8 else None  # some never get minutes
+        app.hold_meeting(aid, meeting, attendee_ids=attendees, minutes=minutes, by=by)
         kind, text, amount, unit = rng.choice(COMMITMENTS)
         cid = app.pledge_commitment(aid, partner_id=rng.choice(actors), description=text, kind=kind, amount=amount,
                                     unit=unit, due_on=on + timedelta(days=rng.randint(60, 240)),

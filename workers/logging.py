@@ -30,4 +30,5 @@ def configure_logging(fmt: str = "auto", level: str = "info") -> None:
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
         cache_logger_on_first_use=True,
     )
-    logging.basicConfig(level=getattr(logging, level.upper()), stream=sys.stderr, format="%(levelname)s %(name)s %(message)s")
+    logging.basicConfig(level=getattr(logging, level.upper()), stream=sys.stderr,
+                        format="%(levelname)s %(name)s %(message)s")

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.follow_ups import FollowUpPolicy
@@ -57,11 +57,12 @@ class Settings(BaseSettings):
             raise ValueError("muss mindestens 32 Zeichen lang sein")
         return value
 
-    @model_validator(mode="after")
-    def _policy_file_exists(self) -> Settings:
-        if self.policy_file is not None and not self.policy_file.is_file():
-            raise ValueError(f"policy_file {self.policy_file} gibt es nicht")
-        return self
+    @field_validator("policy_file")
+    @classmethod
+    def _policy_file_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"die Datei {value} gibt es nicht")
+        return value
 
     @property
     def events_path(self) -> Path:
@@ -104,7 +105,8 @@ def _policy(cls: Any, values: dict[str, Any], section: str) -> Any:
     known = {f.name for f in fields(cls)}
     unknown = sorted(set(values) - known)
     if unknown:
-        raise SettingsError(f"Unbekannte Regel(n) in [{section}]: {', '.join(unknown)}; bekannt: {', '.join(sorted(known))}")
+        raise SettingsError(f"Unbekannte Regel(n) in [{section}]: {', '.join(unknown)}; "
+                            f"bekannt: {', '.join(sorted(known))}")
     try:
         return cls(**values)
     except ValueError as e:

@@ -1,0 +1,536 @@
+"""Workflow benchmark on the dev server: reaction lag, burst drain, worker RSS, SIGKILL recovery.
+
+`python -m bench.workflows` (about 3–4 minutes on 2 cores). Writes bench/results/workflows.json.
+The worker runs as its own process (`python -m bench.workflows worker`), the relay in this one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from temporalio import workflow
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import Client
+
+from bench.common import Figure, percentile, write_results
+
+ALLIANCES, LAG_ALLIANCES, LAG_SECONDS = 600, 100, 20
+LAG_RATES = (50, 100)
+BURST_EVENTS, BURST_ALLIANCES = 10_000, 200
+ANCHOR_WORKFLOWS, ANCHOR_SIGNALS = 200, 10
+
+
+def figure(
+    name: str, value: float, unit: str, anchor: str, anchor_value: float, ratio: float, target: str
+) -> Figure:
+    return Figure(
+        name, round(value, 3), unit, anchor, round(anchor_value, 3), round(ratio, 3), target
+    )
+
+
+@workflow.defn
+class SignalSinkWorkflow:
+    """The anchor's bare workflow: it only counts the signals it receives."""
+
+    def __init__(self) -> None:
+        self.received = 0
+
+    @workflow.run
+    async def run(self, expected: int) -> int:
+        await workflow.wait_condition(lambda: self.received >= expected)
+        return self.received
+
+    @workflow.signal
+    def ping(self, _: int) -> None:
+        self.received += 1
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def timed_relay(*args: Any, **kwargs: Any) -> Any:
+    """A relay that notes when each notice's signal was accepted (for the lag breakdown)."""
+    from workflows.relay import Relay
+
+    class TimedRelay(Relay):
+        accepted: dict[int, float] = {}
+
+        async def _signal(self, target: Any, notice: Any) -> None:
+            await super()._signal(target, notice)
+            self.accepted[notice.position] = time.time()
+
+    return TimedRelay(*args, **kwargs)
+
+
+class NullMailer:
+    def send(self, message: EmailMessage) -> None:
+        pass
+
+
+# ---- the worker process --------------------------------------------------------------------
+
+
+async def worker_process(sticky_seconds: float) -> None:
+    from workers.bootstrap import build_application
+    from workers.settings import load_settings
+    from workflows.activities import FollowUpActivities
+    from workflows.runtime import build_worker, connect
+
+    settings = load_settings()
+    application = build_application(settings)
+    _, policy = settings.policies()
+    client = await connect(settings.temporal_address)
+    activities = FollowUpActivities(application, policy, NullMailer(), sender=settings.mail_from)
+    with ThreadPoolExecutor(16) as executor:
+        worker = build_worker(
+            client,
+            settings.task_queue,
+            activities,
+            executor,
+            extra_workflows=[SignalSinkWorkflow],
+            sticky_timeout=timedelta(seconds=sticky_seconds),
+            max_cached_workflows=2000,
+        )
+        stop = asyncio.Event()
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+        async with worker:
+            print("ready", flush=True)
+            await stop.wait()
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class WorkerProcess:
+    def __init__(self, env: dict[str, str], sticky_seconds: float) -> None:
+        self.env, self.sticky = env, sticky_seconds
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> WorkerProcess:
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bench.workflows",
+            "worker",
+            str(self.sticky),
+            env=self.env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        assert self.process.stdout is not None
+        line = await asyncio.wait_for(self.process.stdout.readline(), 60)
+        if line.strip() != b"ready":
+            raise RuntimeError("Der Bench-Worker ist nicht gestartet.")
+        return self
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    async def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        await self.process.wait()
+
+    async def stop(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.terminate()
+            await self.process.wait()
+
+
+# ---- measurements ----------------------------------------------------------------------------
+
+
+async def bare_signals(client: Client, task_queue: str) -> tuple[float, float, float]:
+    """Anchor: signals/s accepted with 100 in flight to workflows that only count them, and the
+    unloaded signal round trip p50/p99 (ms), one signal at a time."""
+
+    handles = [
+        await client.start_workflow(
+            SignalSinkWorkflow.run,
+            ANCHOR_SIGNALS,
+            id=f"sink-{uuid.uuid4().hex}",
+            task_queue=task_queue,
+        )
+        for _ in range(ANCHOR_WORKFLOWS)
+    ]
+    limit, rtts = asyncio.Semaphore(100), []
+
+    async def ping(handle: Any, n: int) -> None:
+        async with limit:
+            t = time.perf_counter()
+            await handle.signal(SignalSinkWorkflow.ping, n)
+            rtts.append((time.perf_counter() - t) * 1000)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(ping(h, n) for n in range(ANCHOR_SIGNALS - 1) for h in handles))
+    rate = ANCHOR_WORKFLOWS * (ANCHOR_SIGNALS - 1) / (time.perf_counter() - started)
+    await asyncio.sleep(1)
+    rtts.clear()
+    for h in handles:  # one at a time: the unloaded round trip
+        await ping(h, ANCHOR_SIGNALS)
+    await asyncio.gather(*(h.result() for h in handles))
+    return rate, percentile(rtts, 50), percentile(rtts, 99)
+
+
+async def wait_relayed(relay: Any, upto: int) -> None:
+    while relay.position < upto:
+        await asyncio.sleep(0.02)
+
+
+async def reaction_times(client: Client, alliance_ids: list[Any]) -> list[tuple[int, float]]:
+    """For each alliance: (position told, time its workflow recorded the reload that followed)."""
+    reacted: list[tuple[int, float]] = []
+    for alliance_id in alliance_ids:
+        pending: list[int] = []
+        async for event in client.get_workflow_handle(
+            f"alliance-{alliance_id}"
+        ).fetch_history_events():
+            if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
+                payload = event.workflow_execution_signaled_event_attributes.input.payloads[0]
+                pending.append(json.loads(payload.data)["position"])
+            elif event.event_type == EventType.EVENT_TYPE_MARKER_RECORDED and pending:
+                at = event.event_time.ToDatetime(tzinfo=UTC).timestamp()
+                reacted.extend((p, at) for p in pending)
+                pending = []
+    return reacted
+
+
+def lags(written: dict[int, tuple[Any, float]], reacted: list[tuple[int, float]]) -> list[float]:
+    """Per event: time from its save to its workflow's first reload that knew its position."""
+    by_alliance: dict[Any, list[tuple[int, float]]] = {}
+    positions_to_alliance = {p: a for p, (a, _) in written.items()}
+    for p, at in reacted:
+        if p in positions_to_alliance:
+            by_alliance.setdefault(positions_to_alliance[p], []).append((p, at))
+    result = []
+    for position, (alliance_id, saved_at) in written.items():
+        later = [at for p, at in by_alliance.get(alliance_id, []) if p >= position]
+        if later:
+            result.append(min(later) - saved_at)
+    return result
+
+
+async def wait_all_answer(client: Client, workflow_ids: list[str]) -> float:
+    started = time.perf_counter()
+
+    async def answer(workflow_id: str) -> None:
+        handle = client.get_workflow_handle(workflow_id)
+        while True:
+            try:
+                await handle.query("progress", rpc_timeout=timedelta(seconds=30))
+                return
+            except Exception:
+                await asyncio.sleep(0.05)
+
+    await asyncio.gather(*(answer(w) for w in workflow_ids))
+    return time.perf_counter() - started
+
+
+async def run() -> list[Figure]:
+    from workers.bootstrap import build_application
+    from workers.settings import load_settings
+    from workers.temporal_server import start_dev_server
+    from workflows.relay import WorkflowOptions
+    from workflows.relay_position import MemoryPositionStore
+    from workflows.runtime import connect
+
+    figures: list[Figure] = []
+    var = Path(tempfile.mkdtemp(prefix="bench-workflows-")) / "var"
+    overrides = {
+        "store": "sqlite",
+        "var_dir": str(var),
+        "temporal_address": f"127.0.0.1:{free_port()}",
+        "temporal_ui_port": free_port(),
+        "smtp_port": free_port(),
+        "task_queue": "bench",
+    }
+    settings = load_settings(**overrides)
+    env = {**os.environ, **{f"BUENDNIS_{k.upper()}": str(v) for k, v in overrides.items()}}
+    async with start_dev_server(settings, ui=False):
+        app = build_application(settings)
+        client = await connect(settings.temporal_address)
+        worker = await WorkerProcess(env, sticky_seconds=2).start()
+        idle_rss = rss_mib(worker.pid)
+
+        rate, rtt50, rtt99 = await bare_signals(client, "bench")
+        print(
+            f"anchor: {rate:,.0f} bare signals/s accepted; "
+            f"signal round trip p50 {rtt50:.1f} ms, p99 {rtt99:.1f} ms"
+        )
+
+        relay = timed_relay(app, client, MemoryPositionStore(), WorkflowOptions("bench"))
+        stop = asyncio.Event()
+        relay_task = asyncio.create_task(relay.run(stop))
+        ids = [
+            app.register_alliance(
+                name=f"Bündnis {i}", municipality=f"Ort {i}", state="Bayern", by="bench"
+            )
+            for i in range(ALLIANCES)
+        ]
+        started = time.perf_counter()
+        await wait_relayed(relay, app.recorder.max_notification_id())
+        await wait_all_answer(client, [f"alliance-{i}" for i in ids])
+        print(
+            f"{ALLIANCES} alliance workflows started and answering "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
+        await asyncio.sleep(2)
+        rss = rss_mib(worker.pid)
+        figures.append(
+            figure(
+                f"worker RSS with {ALLIANCES} live alliance workflows",
+                rss,
+                "MiB",
+                "same worker idle, before any workflow",
+                idle_rss,
+                400 / rss,
+                "≤ 400 MB",
+            )
+        )
+
+        # Reaction lag at sustained rates: one event every 1/rate s, round robin over LAG_ALLIANCES.
+        for rate_per_s in LAG_RATES:
+            figures.extend(
+                await measure_lag(
+                    app, client, relay, ids[:LAG_ALLIANCES], rate_per_s, rtt50, rtt99, rate
+                )
+            )
+
+        # Burst: a bulk import written while the relay is stopped, then drained.
+        stop.set()
+        await relay_task
+        burst_ids = ids[:BURST_ALLIANCES]
+        t = time.perf_counter()
+        for n in range(BURST_EVENTS):
+            app.record_goal(burst_ids[n % BURST_ALLIANCES], text=f"Import {n}", by="bench")
+        write_seconds = time.perf_counter() - t
+        head = app.recorder.max_notification_id()
+        stop = asyncio.Event()
+        signals_before = relay.signals_sent
+        t = time.perf_counter()
+        relay_task = asyncio.create_task(relay.run(stop))
+        await wait_relayed(relay, head)
+        await wait_caught_up(client, burst_ids, head, app)
+        drain_seconds = time.perf_counter() - t
+        print(f"burst: {BURST_EVENTS} events → {relay.signals_sent - signals_before} signals")
+        figures.append(
+            figure(
+                f"drain time of a burst of {BURST_EVENTS:,} events",
+                drain_seconds,
+                "s",
+                "time the event store took to write them",
+                write_seconds,
+                2 * write_seconds / drain_seconds,
+                "≤ 2× write time",
+            )
+        )
+
+        # Recovery: the workflows are sticky to one worker (it just served them); a second worker is
+        # ready; the first is killed. Measured twice: until every sampled workflow has processed a
+        # signal again (Temporal alone), and until it has acted on a new event (store → relay → it).
+        sample = ids[::12]
+        recovered: dict[tuple[float, bool], float] = {}
+        for sticky in (10.0, 2.0, 1.0):
+            for end_to_end in (False, True):
+                await worker.stop()
+                worker = await WorkerProcess(env, sticky_seconds=sticky).start()
+                await wait_events_acted_on(client, app, sample)
+                before = await progress_of(client, sample)
+                standby = await WorkerProcess(env, sticky_seconds=sticky).start()
+                await worker.kill()
+                if end_to_end:
+                    seconds = await wait_events_acted_on(client, app, sample)
+                else:
+                    seconds = await wait_signals_processed(client, before)
+                recovered[sticky, end_to_end] = seconds
+                what = "acted on a new event" if end_to_end else "processed a signal"
+                print(
+                    f"recovery after SIGKILL (sticky timeout {sticky:.0f} s): {seconds:.1f} s "
+                    f"until {len(sample)} workflows {what}",
+                    flush=True,
+                )
+                worker = standby
+        for sticky, end_to_end, what in (
+            (2.0, False, "processed a signal"),
+            (2.0, True, "acted on a new event (store → relay → workflow)"),
+            (1.0, False, "processed a signal, sticky timeout 1 s (not the setting)"),
+        ):
+            value, anchor_value = recovered[sticky, end_to_end], recovered[10.0, end_to_end]
+            figures.append(figure(
+                f"recovery after SIGKILL of a worker: {len(sample)} sampled workflows {what}",
+                value, "s", "same with the default sticky timeout (10 s)", anchor_value,
+                3 / value, "≤ 3 s"))
+        await worker.stop()
+        stop.set()
+        await relay_task
+        app.close()
+    return figures
+
+
+async def progress_of(client: Client, alliance_ids: list[Any]) -> dict[Any, dict[str, int]]:
+    return {
+        a: await client.get_workflow_handle(f"alliance-{a}").query("progress") for a in alliance_ids
+    }
+
+
+async def wait_signals_processed(client: Client, before: dict[Any, dict[str, int]]) -> float:
+    """Signals each workflow a notice it has seen (it only counts it); answers how long until all
+    have processed theirs: a workflow task on a worker that has the workflow again."""
+    from workflows.payloads import EVENT_SIGNAL, EventNotice
+
+    started = time.perf_counter()
+
+    async def processed(alliance_id: Any, progress: dict[str, int]) -> None:
+        handle = client.get_workflow_handle(f"alliance-{alliance_id}")
+        await handle.signal(
+            EVENT_SIGNAL, EventNotice(progress["seen"], str(alliance_id), ("Probe",))
+        )
+        while True:
+            try:
+                now = await handle.query("progress", rpc_timeout=timedelta(seconds=30))
+                if now["ignored"] > progress["ignored"]:
+                    return
+            except Exception:
+                pass
+            await asyncio.sleep(0.05)
+
+    await asyncio.gather(*(processed(a, p) for a, p in before.items()))
+    return time.perf_counter() - started
+
+
+async def wait_events_acted_on(client: Client, app: Any, alliance_ids: list[Any]) -> float:
+    """Writes one event per alliance now; answers how long until every workflow has acted on it."""
+    started = time.perf_counter()
+    positions = {}
+    for alliance_id in alliance_ids:
+        app.record_goal(alliance_id, text="Nach dem Neustart", by="bench")
+        positions[alliance_id] = app.recorder.max_notification_id()
+
+    async def acted_on(alliance_id: Any) -> None:
+        handle = client.get_workflow_handle(f"alliance-{alliance_id}")
+        while True:
+            try:
+                progress = await handle.query("progress", rpc_timeout=timedelta(seconds=30))
+                if progress["seen"] >= positions[alliance_id]:
+                    return
+            except Exception:
+                pass
+            await asyncio.sleep(0.05)
+
+    await asyncio.gather(*(acted_on(a) for a in alliance_ids))
+    return time.perf_counter() - started
+
+
+async def measure_lag(
+    app: Any,
+    client: Client,
+    relay: Any,
+    ids: list[Any],
+    rate_per_s: int,
+    rtt50: float,
+    rtt99: float,
+    signal_rate: float,
+) -> list[dict[str, Any]]:
+    written: dict[int, tuple[Any, float]] = {}
+    count = rate_per_s * LAG_SECONDS
+    t0 = time.perf_counter()
+    for n in range(count):
+        await asyncio.sleep(max(0.0, t0 + n / rate_per_s - time.perf_counter()))
+        alliance_id = ids[n % len(ids)]
+        await asyncio.to_thread(app.record_goal, alliance_id, text=f"Ziel {n}", by="bench")
+        written[app.recorder.max_notification_id()] = (alliance_id, time.time())
+    achieved = count / (time.perf_counter() - t0)
+    await wait_relayed(relay, max(written))
+    await asyncio.sleep(3)
+    measured = lags(written, await reaction_times(client, ids))
+    p50, p99 = percentile(measured, 50), percentile(measured, 99)
+    to_signal = [relay.accepted[p] - at for p, (_, at) in written.items() if p in relay.accepted]
+    print(
+        f"lag: {len(measured)} of {len(written)} events measured at {achieved:.0f} events/s; "
+        f"save→signal accepted p50 {percentile(to_signal, 50) * 1000:.0f} ms, "
+        f"p99 {percentile(to_signal, 99) * 1000:.0f} ms",
+        flush=True,
+    )
+    return [
+        figure(
+            f"event→workflow reaction lag p50 at {rate_per_s} events/s",
+            p50 * 1000,
+            "ms",
+            "bare signal round trip p50",
+            rtt50,
+            1000 / (p50 * 1000),
+            "p99 ≤ 1 s",
+        ),
+        figure(
+            f"event→workflow reaction lag p99 at {rate_per_s} events/s",
+            p99 * 1000,
+            "ms",
+            "bare signal round trip p99",
+            rtt99,
+            1000 / (p99 * 1000),
+            "≤ 1 s",
+        ),
+        figure(
+            f"events/s relayed and acted on, sustained ({rate_per_s}/s offered)",
+            achieved,
+            "events/s",
+            "bare Temporal signals accepted/s, 100 in flight",
+            signal_rate,
+            achieved / signal_rate,
+            f"{rate_per_s} events/s",
+        ),
+    ]
+
+
+async def wait_caught_up(client: Client, alliance_ids: list[Any], head: int, app: Any) -> None:
+    """Until every burst alliance's workflow has seen its last event of the burst."""
+    last: dict[Any, int] = {}
+    for n in app.recorder.select_notifications(
+        max(1, head - BURST_EVENTS - 10), BURST_EVENTS + 100, stop=head
+    ):
+        last[n.originator_id] = n.id
+    limit = asyncio.Semaphore(50)
+
+    async def caught_up(alliance_id: Any) -> None:
+        handle = client.get_workflow_handle(f"alliance-{alliance_id}")
+        while True:
+            async with limit:
+                progress = await handle.query("progress")
+            if progress["seen"] >= last.get(alliance_id, 0) and progress["loads"] >= 1:
+                return
+            await asyncio.sleep(0.1)
+
+    await asyncio.gather(*(caught_up(a) for a in alliance_ids))
+
+
+def main() -> None:
+    write_results("workflows", asyncio.run(run()))
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["worker"]:
+        asyncio.run(worker_process(float(sys.argv[2])))
+    else:
+        main()

@@ -1,0 +1,237 @@
+"""Workflow fixtures: one time-skipping server per session; fresh store, worker, queue per test."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import sys
+import threading
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from temporalio.client import WorkflowHandle
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from domain.application import AllianceApplication
+from domain.follow_ups import FollowUpPolicy
+from domain.records import FollowUpRecord
+from workers.bootstrap import build_application
+from workers.settings import Settings, load_settings
+from workflows.activities import FollowUpActivities
+from workflows.clock import following_workflow_time
+from workflows.relay import Relay, WorkflowOptions
+from workflows.relay_position import MemoryPositionStore, PositionStore
+from workflows.runtime import DATA_CONVERTER, build_worker
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=str(BIN / "temporal-test-server"), data_converter=DATA_CONVERTER
+    )
+    yield env
+    await env.shutdown()
+
+
+class SimClock:
+    """The application's clock in tests: the test server's time, set before each command."""
+
+    def __init__(self) -> None:
+        self.value = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.value
+
+
+class RecordingMailer:
+    """Keeps the sent messages (the SMTP sink is exercised by the dev-server test)."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self._lock = threading.Lock()
+
+    def send(self, message: EmailMessage) -> None:
+        with self._lock:
+            self.messages.append(message)
+
+    def with_key(self, prefix: str) -> list[EmailMessage]:
+        return [m for m in self.messages if str(m["X-Buendnis-Follow-Up"]).startswith(prefix)]
+
+
+@dataclass
+class Harness:
+    env: WorkflowEnvironment
+    app: AllianceApplication
+    clock: SimClock
+    mailer: RecordingMailer
+    task_queue: str
+    policy: FollowUpPolicy
+    make_worker: Callable[..., Worker]
+    activities: FollowUpActivities
+    positions: PositionStore = field(default_factory=MemoryPositionStore)
+    max_history: int = 3000
+    worker: Worker | None = None
+    _worker_task: asyncio.Task[None] | None = None
+
+    async def start_worker(self, **options: Any) -> None:
+        self.worker = self.make_worker(**options)
+        self._worker_task = asyncio.create_task(self.worker.run())
+
+    async def stop_worker(self) -> None:
+        if self.worker is not None and self._worker_task is not None:
+            await self.worker.shutdown()
+            await self._worker_task
+        self.worker = self._worker_task = None
+
+    relayed: int = 0
+
+    def relay(self, positions: PositionStore | None = None, batch_size: int = 1000) -> Relay:
+        return TrackedRelay(
+            self,
+            self.app,
+            self.env.client,
+            positions or self.positions,
+            WorkflowOptions(self.task_queue, max_history=self.max_history, search_attributes=False),
+            batch_size=batch_size,
+        )
+
+    async def now(self) -> datetime:
+        now = await self.env.get_current_time()
+        self.clock.value = now
+        return now
+
+    async def relay_all(self) -> int:
+        relay, total = self.relay(), 0
+        while read := await relay.run_once():
+            total += read
+        return total
+
+    async def advance(self, delta: timedelta) -> datetime:
+        await self.env.sleep(delta)
+        await asyncio.sleep(0.1)
+        return await self.now()
+
+    def alliance_handle(self, alliance_id: uuid.UUID) -> WorkflowHandle[Any, Any]:
+        return self.env.client.get_workflow_handle(f"alliance-{alliance_id}")
+
+    def commitment_handle(self, commitment_id: uuid.UUID) -> WorkflowHandle[Any, Any]:
+        return self.env.client.get_workflow_handle(f"commitment-{commitment_id}")
+
+    async def settle(self, handle: WorkflowHandle[Any, Any]) -> dict[str, int]:
+        """Waits until the workflow has acted on everything relayed (its position caught up)."""
+        target = self._last_position(handle.id, self.relayed)
+        for _ in range(200):
+            try:
+                progress: dict[str, int] = await handle.query("progress")
+                if progress["seen"] >= target:
+                    await asyncio.sleep(0.2)
+                    return progress
+            except Exception:
+                pass
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"{handle.id} hat die Ereignisse nicht verarbeitet")
+
+    def _last_position(self, workflow_id: str, upto: int) -> int:
+        aggregate_id = uuid.UUID(workflow_id.split("-", 1)[1])
+        last = 0
+        for n in self.app.recorder.select_notifications(1, 1_000_000, stop=upto):
+            if n.originator_id == aggregate_id:
+                last = n.id
+        return last
+
+    def alliance_follow_ups(self, alliance_id: uuid.UUID) -> list[FollowUpRecord]:
+        return list(self.app.get_alliance(alliance_id).follow_ups.values())
+
+    def commitment_follow_ups(self, commitment_id: uuid.UUID) -> list[str]:
+        return list(self.app.repository.get(commitment_id).follow_ups)
+
+
+class TrackedRelay(Relay):
+    """A relay that tells the harness how far it got (what the workflows were told)."""
+
+    def __init__(self, harness: Harness, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.harness = harness
+
+    async def run_once(self) -> int:
+        read = await super().run_once()
+        self.harness.relayed = max(self.harness.relayed, self.position)
+        return read
+
+
+async def eventually(check: Callable[[], Any], *, timeout: float = 10.0) -> Any:
+    """Polls `check` until it returns something truthy (real time: only for work already due)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = check()
+        if isinstance(result, Awaitable):
+            result = await result
+        if result or asyncio.get_running_loop().time() > deadline:
+            return result
+        await asyncio.sleep(0.05)
+
+
+async def terminate_all(h: Harness) -> None:
+    """Ends the test's workflows: a later timer with no worker would hold the shared clock."""
+    from workflows.relay import route
+
+    targets = {
+        t.workflow_id for n in h.app.recorder.select_notifications(1, 1_000_000) if (t := route(n))
+    }
+    for workflow_id in targets:
+        with contextlib.suppress(Exception):
+            await h.env.client.get_workflow_handle(workflow_id).terminate("Test beendet")
+
+
+@asynccontextmanager
+async def open_harness(
+    env: WorkflowEnvironment, var_dir: Path, settings: Settings | None = None
+) -> AsyncIterator[Harness]:
+    """A fresh store (SQLite unless `settings` say otherwise), a worker on a task queue of its
+    own; its workflows end with it."""
+    settings = settings or load_settings(store="sqlite", var_dir=var_dir)
+    clock = SimClock()
+    app = build_application(settings, clock=following_workflow_time(clock))
+    policy = FollowUpPolicy()
+    mailer = RecordingMailer()
+    activities = FollowUpActivities(app, policy, mailer, sender="servicebuero@buendnis.invalid")
+    task_queue = f"tq-{uuid.uuid4().hex[:12]}"
+    executor = ThreadPoolExecutor(8)
+
+    def make_worker(**options: Any) -> Worker:
+        return build_worker(env.client, task_queue, activities, executor, **options)
+
+    h = Harness(env, app, clock, mailer, task_queue, policy, make_worker, activities)
+    await h.now()
+    await h.start_worker()
+    try:
+        yield h
+        await terminate_all(h)
+    finally:
+        await h.stop_worker()
+        executor.shutdown(wait=False)
+        app.close()
+
+
+@pytest.fixture
+async def harness(ts_env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[Harness]:
+    async with open_harness(ts_env, tmp_path / "var") as h:
+        yield h

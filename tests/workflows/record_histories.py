@@ -1,0 +1,140 @@
+"""Records the histories replayed by test_replay.py: `python -m tests.workflows.record_histories`.
+
+Run it when a workflow changes in a way that running workflows must survive: keep the old
+files (they prove the change is guarded by `workflow.patched`) and add the new ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from temporalio.client import WorkflowHandle
+from temporalio.testing import WorkflowEnvironment
+
+from tests.workflows.conftest import BIN, Harness, open_harness
+from workflows.alliance import AllianceWorkflow
+from workflows.payloads import RefreshRequest
+from workflows.runtime import DATA_CONVERTER
+
+HISTORIES = Path(__file__).parent / "histories"
+BY = "koordination"
+
+
+async def save(handle: WorkflowHandle[Any, Any], name: str) -> None:
+    history = await handle.fetch_history()
+    (HISTORIES / f"{name}.json").write_text(history.to_json())
+    print(f"{name}: {len(history.events)} Ereignisse")
+
+
+async def alliance_in_step_1(h: Harness, tag: str) -> None:
+    """Several contact follow-ups due at once, then the stalled step and its escalation."""
+    await h.now()
+    alliance_id = h.app.register_alliance(
+        name="Bündnis Aufzeichnung", municipality="Archiv", state="Bayern", by=BY
+    )
+    today = (await h.now()).date()
+    for i in range(3):
+        actor = h.app.add_actor(alliance_id, name=f"Akteur {i}", sector="verband", by=BY)
+        h.app.record_contact(
+            alliance_id, actor_id=actor, on=today, outcome="interested", follow_up_on=today, by=BY
+        )
+    await h.relay_all()
+    await h.settle(h.alliance_handle(alliance_id))
+    await h.advance(timedelta(days=125))
+    await h.relay_all()
+    await h.settle(h.alliance_handle(alliance_id))
+    await h.alliance_handle(alliance_id).execute_update(
+        AllianceWorkflow.refresh, RefreshRequest("Aufzeichnung")
+    )
+    await save(h.alliance_handle(alliance_id), f"alliance_step1_{tag}")
+
+
+async def commitment_overdue(h: Harness, tag: str) -> None:
+    await h.now()
+    alliance_id = h.app.register_alliance(
+        name="Bündnis Zusage", municipality="Archiv", state="Hessen", by=BY
+    )
+    partner = h.app.add_actor(alliance_id, name="Sparkasse", sector="unternehmen", by=BY)
+    due = (await h.now()).date() + timedelta(days=20)
+    commitment = h.app.pledge_commitment(
+        alliance_id,
+        partner_id=partner,
+        description="Räume für Ferienspiele",
+        kind="raeume",
+        due_on=due,
+        recurrence="yearly",
+        by=BY,
+    )
+    await h.relay_all()
+    await h.settle(h.commitment_handle(commitment))
+    await h.advance(timedelta(days=55))
+    h.app.fulfil_commitment(alliance_id, commitment, by="partner")
+    await h.relay_all()
+    await h.settle(h.commitment_handle(commitment))
+    await h.advance(timedelta(days=30))
+    await save(h.commitment_handle(commitment), f"commitment_yearly_{tag}")
+
+
+async def alliance_in_step_5_continued_as_new(h: Harness, tag: str) -> None:
+    """Meetings in step 5 over two years; the recorded run starts from a carried view."""
+    h.max_history = 120
+    await h.now()
+    alliance_id = h.app.register_alliance(
+        name="Bündnis Dauer", municipality="Archiv", state="Sachsen", by=BY
+    )
+    organiser = h.app.add_actor(alliance_id, name="Landratsamt", sector="kommune", by=BY)
+    for step in (1, 2, 3):
+        h.app.complete_step(alliance_id, step, justification="aus dem Vorgängerprojekt", by=BY)
+    h.app.record_founding(
+        alliance_id,
+        on=(await h.now()).date(),
+        symbolic_act="Baum gepflanzt",
+        signatory_ids=[organiser],
+        by=BY,
+    )
+    h.app.complete_step(alliance_id, 4, justification="Beitritt folgt", by=BY)
+    for _ in range(4):
+        today = (await h.now()).date()
+        meeting = h.app.schedule_meeting(
+            alliance_id,
+            kind="all_partners",
+            on=today,
+            title="Bündnistreffen",
+            organiser_id=organiser,
+            by=BY,
+        )
+        h.app.hold_meeting(alliance_id, meeting, attendee_ids=[organiser], by=BY)
+        await h.relay_all()
+        for _ in range(7):
+            await h.advance(timedelta(days=30))
+            await h.relay_all()
+    progress = await h.settle(h.alliance_handle(alliance_id))
+    assert progress["generation"] > 1, progress
+    await save(h.alliance_handle(alliance_id), f"alliance_step5_{tag}")
+
+
+async def main(tag: str) -> None:
+    HISTORIES.mkdir(exist_ok=True)
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=str(BIN / "temporal-test-server"), data_converter=DATA_CONVERTER
+    )
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for scenario in (
+                alliance_in_step_1,
+                commitment_overdue,
+                alliance_in_step_5_continued_as_new,
+            ):
+                async with open_harness(env, Path(tmp) / scenario.__name__) as h:
+                    await scenario(h, tag)
+    finally:
+        await env.shutdown()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1] if len(sys.argv) > 1 else "v1"))

@@ -1,0 +1,166 @@
+"""One alliance end to end on the dev server in real time: command → event → relay → workflow →
+follow-up event → e-mail in the SMTP sink; plus the schedules, the sweep and the digest."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+from temporalio.client import Client
+
+from domain.application import AllianceApplication
+from tests.workflows.conftest import eventually, free_port
+from workers import mail_sink, relay, worker
+from workers.bootstrap import build_application
+from workers.settings import Settings, load_settings
+from workers.temporal_server import start_dev_server
+from workflows.alliance import AllianceWorkflow
+from workflows.fleet import DIGEST_SCHEDULE, SWEEP_SCHEDULE, FleetSweepWorkflow, SweepInput
+from workflows.runtime import connect
+
+BY = "koordination"
+
+
+@dataclass
+class Stack:
+    settings: Settings
+    app: AllianceApplication
+    client: Client
+
+
+@pytest.fixture(scope="module")
+async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
+    var = tmp_path_factory.mktemp("e2e") / "var"
+    settings = load_settings(
+        store="sqlite",
+        var_dir=var,
+        temporal_address=f"127.0.0.1:{free_port()}",
+        temporal_ui_port=free_port(),
+        smtp_port=free_port(),
+        task_queue=f"e2e-{uuid.uuid4().hex[:8]}",
+    )
+    # A low suggestion limit makes the server ask for continue-as-new within a few events.
+    extra = ["--dynamic-config-value", "limit.historyCount.suggestContinueAsNew=40"]
+    async with start_dev_server(settings, ui=False, extra_args=extra):
+        app = build_application(settings)
+        client = await connect(settings.temporal_address)
+        stop = asyncio.Event()
+        tasks = [
+            asyncio.create_task(m.serve(settings, app, stop)) for m in (mail_sink, worker, relay)
+        ]
+        try:
+            yield Stack(settings, app, client)
+        finally:
+            stop.set()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            app.close()
+
+
+def mails(stack: Stack) -> list:
+    return mail_sink.read_mails(mail_sink.mail_dir(stack.settings))
+
+
+async def test_one_alliance_end_to_end_from_command_to_mail_in_the_sink(stack: Stack) -> None:
+    app = stack.app
+    alliance_id = app.register_alliance(
+        name="Bündnis Echtzeit", municipality="Echtstadt", state="Bayern", by=BY
+    )
+    today = app.clock().date()
+    for i, outcome in enumerate(
+        ["interested", "interested", "active_role", "undecided", "interested"]
+    ):
+        actor = app.add_actor(alliance_id, name=f"Partner {i}", sector="stiftung", by=BY)
+        app.record_contact(alliance_id, actor_id=actor, on=today, outcome=outcome, by=BY)
+
+    ready = await eventually(
+        lambda: [
+            f for f in app.get_alliance(alliance_id).follow_ups.values() if f.rule == "step_ready"
+        ],
+        timeout=30,
+    )
+    assert len(ready) == 1
+    received = await eventually(
+        lambda: [m for m in mails(stack) if "step_ready" in str(m["X-Buendnis-Follow-Up"])],
+        timeout=30,
+    )
+    assert len(received) == 1
+    assert received[0]["To"] == f"koordination+{alliance_id}@buendnis.invalid"
+    assert "Bündnis Echtzeit" in received[0]["Subject"]
+
+    handle = stack.client.get_workflow_handle(f"alliance-{alliance_id}")
+    found = await eventually(
+        lambda: _listed(
+            stack.client,
+            f'AllianceStep = 1 AND Bundesland = "Bayern" AND WorkflowId = "alliance-{alliance_id}"',
+        ),
+        timeout=30,
+    )
+    assert found
+    for n in range(12):
+        app.record_goal(alliance_id, text=f"Ziel {n}", by=BY)
+        await asyncio.sleep(0.15)
+    progress = await eventually(lambda: _progress_after_continue_as_new(handle), timeout=30)
+    assert progress["generation"] > 1, (
+        "the server suggested continue-as-new and the view was carried"
+    )
+    view = await handle.query(AllianceWorkflow.view)
+    assert view.facts.alliance_id == str(alliance_id) and view.name == "Bündnis Echtzeit"
+    assert (
+        len(
+            [f for f in app.get_alliance(alliance_id).follow_ups.values() if f.rule == "step_ready"]
+        )
+        == 1
+    )
+
+
+async def _listed(client: Client, query: str) -> list[str]:
+    return [w.id async for w in client.list_workflows(query)]
+
+
+async def _progress_after_continue_as_new(handle: object) -> dict[str, int] | None:
+    progress: dict[str, int] = await handle.query("progress")  # type: ignore[attr-defined]
+    return progress if progress["generation"] > 1 else None
+
+
+async def test_schedules_sweep_missing_workflows_and_send_the_weekly_digest(stack: Stack) -> None:
+    for schedule_id in (SWEEP_SCHEDULE, DIGEST_SCHEDULE):
+        description = await stack.client.get_schedule_handle(schedule_id).describe()
+        assert description.schedule.spec.calendars
+    app = stack.app
+    alliance_id = app.register_alliance(
+        name="Bündnis Verloren", municipality="Irgendwo", state="Hessen", by=BY
+    )
+    handle = stack.client.get_workflow_handle(f"alliance-{alliance_id}")
+    await eventually(lambda: _running(handle), timeout=30)
+    await handle.terminate("verloren gegangen")
+
+    result = await stack.client.execute_workflow(
+        FleetSweepWorkflow.run,
+        SweepInput(),
+        id=f"sweep-{uuid.uuid4().hex[:6]}",
+        task_queue=stack.settings.task_queue,
+    )
+    assert result["started"] >= 1
+    assert await _running(stack.client.get_workflow_handle(f"alliance-{alliance_id}"))
+
+    await stack.client.execute_workflow(
+        FleetSweepWorkflow.run,
+        SweepInput(digest=True),
+        id=f"digest-{uuid.uuid4().hex[:6]}",
+        task_queue=stack.settings.task_queue,
+    )
+    digests = await eventually(
+        lambda: [m for m in mails(stack) if "Wochenübersicht" in str(m["Subject"])]
+    )
+    assert "Bündnis" in digests[0].get_content()
+
+
+async def _running(handle: object) -> bool:
+    try:
+        description = await handle.describe()  # type: ignore[attr-defined]
+    except Exception:
+        return False
+    return bool(description.status.name == "RUNNING")

@@ -1,0 +1,72 @@
+"""Follow-up e-mails: German text, a calendar entry for meetings, one Message-ID per key."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+
+from domain.follow_ups import FollowUp
+from tests.workflows.conftest import free_port
+from workers import mail_sink
+from workers.settings import load_settings
+from workflows.notifications import Mail, SmtpMailer, compose
+
+CADENCE = FollowUp(
+    "meeting_cadence",
+    "meeting_cadence:a1:2025-01-10",
+    datetime(2025, 6, 10, 7, tzinfo=UTC),
+    ("koordination",),
+    "a1",
+)
+
+
+def cadence_mail(sent_at: datetime) -> object:
+    mail = Mail(
+        ("koordination+a1@buendnis.invalid",),
+        "Bündnistreffen fällig: Bündnis Takt",
+        {
+            "alliance": "Bündnis Takt",
+            "municipality": "Takt",
+            "state": "Berlin",
+            "since": "10.01.2025",
+        },
+        meeting=("Bündnistreffen planen", datetime(2025, 7, 10).date()),
+    )
+    return compose(
+        mail,
+        CADENCE,
+        sender="servicebuero@buendnis.invalid",
+        domain="buendnis.invalid",
+        sent_at=sent_at,
+    )
+
+
+def test_meeting_cadence_mail_is_german_with_a_calendar_todo() -> None:
+    message = cadence_mail(datetime(2025, 6, 10, 7, tzinfo=UTC))
+    text = message.get_body(("plain",)).get_content()  # type: ignore[attr-defined]
+    assert "seit dem 10.01.2025 kein Bündnistreffen" in text
+    [ics] = [p for p in message.iter_attachments()]  # type: ignore[attr-defined]
+    calendar = ics.get_content()
+    assert "BEGIN:VTODO" in calendar and "DUE;VALUE=DATE:20250710" in calendar
+
+
+async def test_a_resent_follow_up_mail_is_stored_once_by_its_message_id(tmp_path: Path) -> None:
+    settings = load_settings(store="memory", var_dir=tmp_path / "var", smtp_port=free_port())
+    stop = asyncio.Event()
+    sink = asyncio.create_task(mail_sink.serve(settings, None, stop))
+    await asyncio.sleep(0.3)
+    mailer = SmtpMailer(settings.smtp_host, settings.smtp_port)
+    first = cadence_mail(datetime(2025, 6, 10, 7, tzinfo=UTC))
+    retry = cadence_mail(
+        datetime(2025, 6, 10, 7, 5, tzinfo=UTC)
+    )  # a retried activity, minutes later
+
+    await asyncio.to_thread(mailer.send, first)  # type: ignore[arg-type]
+    await asyncio.to_thread(mailer.send, retry)  # type: ignore[arg-type]
+    stop.set()
+    await sink
+
+    assert first["Message-ID"] == retry["Message-ID"]  # type: ignore[index]
+    stored = mail_sink.read_mails(mail_sink.mail_dir(settings))
+    assert [m["Message-ID"] for m in stored] == [first["Message-ID"]]  # type: ignore[index]

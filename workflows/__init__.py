@@ -1,0 +1,1 @@
+"""Temporal workflows of alliances and commitments, their activities, and the relay."""

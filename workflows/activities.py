@@ -1,0 +1,190 @@
+"""Activities of the alliance and commitment workflows: load the view, re-check and record, send.
+
+Every rule check runs at the `now` the workflow passes in (workflow time), on a fresh load from
+the event store; recording goes through the application with the follow-up's deterministic key,
+so a retried activity records nothing twice.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import structlog
+from eventsourcing.application import AggregateNotFoundError
+from temporalio import activity
+
+from domain.alliance import Alliance
+from domain.application import AllianceApplication
+from domain.commitment import Commitment
+from domain.errors import NotFound
+from domain.facts import alliance_facts, commitment_facts
+from domain.follow_ups import (
+    FollowUpPolicy,
+    due_now,
+    plan_alliance,
+    plan_commitment,
+)
+from workflows.clock import at
+from workflows.mail_content import mail_for
+from workflows.notifications import (
+    Mailer,
+    compose,
+)
+from workflows.payloads import (
+    AllianceView,
+    CommitmentView,
+    FollowUpOrder,
+    FollowUpOutcome,
+    LoadRequest,
+    Notification,
+)
+from workflows.view import compact
+
+log = structlog.get_logger(__name__)
+
+
+class FollowUpActivities:
+    """Holds the application, the follow-up policy and the mailer (given by the worker)."""
+
+    def __init__(
+        self,
+        application: AllianceApplication,
+        policy: FollowUpPolicy,
+        mailer: Mailer,
+        *,
+        sender: str,
+    ) -> None:
+        self.application = application
+        self.policy = policy
+        self.mailer = mailer
+        self.sender = sender
+        self.domain = sender.rpartition("@")[2] or "buendnis.invalid"
+
+    # ---- loading ---------------------------------------------------------------------------
+
+    def _alliance(self, alliance_id: str) -> Alliance | None:
+        try:
+            return self.application.get_alliance(UUID(alliance_id))
+        except (NotFound, ValueError):
+            return None
+
+    def _commitment(self, commitment_id: str) -> Commitment | None:
+        try:
+            commitment: object = self.application.repository.get(UUID(commitment_id))
+        except (AggregateNotFoundError, ValueError):
+            return None
+        return commitment if isinstance(commitment, Commitment) else None
+
+    @activity.defn(name="load_alliance")
+    def load_alliance(self, request: LoadRequest) -> AllianceView | None:
+        alliance = self._alliance(request.aggregate_id)
+        if alliance is None:
+            return None
+        facts = alliance_facts(alliance, self.application.policy)
+        return AllianceView(
+            compact(facts, self.policy, request.now),
+            self.policy,
+            alliance.name,
+            alliance.state.value,
+        )
+
+    @activity.defn(name="load_commitment")
+    def load_commitment(self, request: LoadRequest) -> CommitmentView | None:
+        commitment = self._commitment(request.aggregate_id)
+        if commitment is None:
+            return None
+        return CommitmentView(commitment_facts(commitment), self.policy, commitment.description)
+
+    # ---- re-check and record ---------------------------------------------------------------
+
+    @activity.defn(name="record_alliance_follow_up")
+    def record_alliance_follow_up(self, order: FollowUpOrder) -> FollowUpOutcome:
+        alliance = self._alliance(order.aggregate_id)
+        if alliance is None:
+            return FollowUpOutcome("cancelled")
+        if order.key in alliance.follow_ups:
+            return FollowUpOutcome("already")
+        plans = plan_alliance(
+            alliance_facts(alliance, self.application.policy), order.now, self.policy
+        )
+        follow_up = next((f for f in due_now(plans, order.now) if f.key == order.key), None)
+        if follow_up is None:
+            log.info("follow_up_cancelled", alliance_id=order.aggregate_id, key=order.key)
+            return FollowUpOutcome("cancelled")
+        with at(order.now):
+            recorded = self.application.record_alliance_follow_up(
+                alliance.id,
+                key=follow_up.key,
+                rule=follow_up.rule,
+                subject_id=follow_up.subject_id,
+                recipients=list(follow_up.recipients),
+                due_at=follow_up.due_at,
+            )
+        log.info(
+            "follow_up_recorded", alliance_id=order.aggregate_id, key=order.key, recorded=recorded
+        )
+        return FollowUpOutcome(
+            "recorded" if recorded else "already",
+            Notification(order.aggregate_id, follow_up) if recorded else None,
+        )
+
+    @activity.defn(name="record_commitment_follow_up")
+    def record_commitment_follow_up(self, order: FollowUpOrder) -> FollowUpOutcome:
+        commitment = self._commitment(order.aggregate_id)
+        if commitment is None:
+            return FollowUpOutcome("cancelled")
+        if order.key in commitment.follow_ups:
+            return FollowUpOutcome("already")
+        plans = plan_commitment(commitment_facts(commitment), order.now, self.policy)
+        follow_up = next((f for f in due_now(plans, order.now) if f.key == order.key), None)
+        if follow_up is None:
+            log.info("follow_up_cancelled", commitment_id=order.aggregate_id, key=order.key)
+            return FollowUpOutcome("cancelled")
+        app, alliance_id = self.application, commitment.alliance_id
+        with at(order.now):
+            if follow_up.rule == "commitment_overdue":
+                app.mark_commitment_overdue(alliance_id, commitment.id, on=order.now.date())
+            recorded = app.record_commitment_follow_up(
+                alliance_id,
+                commitment.id,
+                key=follow_up.key,
+                rule=follow_up.rule,
+                recipients=list(follow_up.recipients),
+                due_at=follow_up.due_at,
+            )
+        log.info(
+            "follow_up_recorded", commitment_id=order.aggregate_id, key=order.key, recorded=recorded
+        )
+        notification = Notification(str(alliance_id), follow_up, commitment_id=order.aggregate_id)
+        return FollowUpOutcome(
+            "recorded" if recorded else "already", notification if recorded else None
+        )
+
+    # ---- sending -----------------------------------------------------------------------------
+
+    @activity.defn(name="send_notification")
+    def send_notification(self, notification: Notification) -> str:
+        """Sends the e-mail of a recorded follow-up; its Message-ID is the same on every retry."""
+        alliance = self._alliance(notification.alliance_id)
+        if alliance is None:
+            return ""
+        commitment = None
+        if notification.commitment_id is not None:
+            commitment = self._commitment(notification.commitment_id)
+        mail = mail_for(self.application, alliance, notification, commitment,
+                        sender=self.sender, domain=self.domain)
+        message = compose(
+            mail,
+            notification.follow_up,
+            sender=self.sender,
+            domain=self.domain,
+            sent_at=activity.info().current_attempt_scheduled_time,
+        )
+        self.mailer.send(message)
+        log.info(
+            "follow_up_mailed",
+            alliance_id=notification.alliance_id,
+            key=notification.follow_up.key,
+            to=len(mail.to),
+        )
+        return str(message["Message-ID"])

@@ -1,0 +1,77 @@
+"""What a follow-up e-mail says and to whom: roles resolved to addresses, the template variables.
+
+Recipients are roles (`koordination`, `servicebuero`, `partner:<actor>`, `organiser:<actor>`).
+A partner or organiser is written to at the e-mail of its (not erased) contact persons; a role
+without a stored address gets a role address in the mail domain (`koordination+<alliance>@…`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from domain.alliance import Alliance
+from domain.application import AllianceApplication
+from domain.commitment import Commitment
+from domain.facts import alliance_facts
+from domain.follow_ups import COORDINATOR, SERVICEBUERO
+from domain.steps import STEP_TITLES
+from workflows.notifications import MEETING_RULES, Mail, german_date
+from workflows.payloads import Notification
+
+
+def addresses(application: AllianceApplication, alliance: Alliance, role: str, *, sender: str,
+              domain: str) -> list[str]:
+    """The e-mail addresses behind a role (see the module docstring)."""
+    kind, _, actor_id = role.partition(":")
+    if role == SERVICEBUERO:
+        return [sender]
+    if role == COORDINATOR or not actor_id:
+        return [f"koordination+{alliance.id}@{domain}"]
+    found = []
+    for person in alliance.persons.values():
+        if str(person.actor_id) == actor_id and not person.erased:
+            data = application.contact_person(alliance.id, person.id)
+            if data is not None and data.email:
+                found.append(data.email)
+    return found or [f"{kind}+{actor_id}@{domain}"]
+
+
+def mail_for(application: AllianceApplication, alliance: Alliance, notification: Notification,
+             commitment: Commitment | None, *, sender: str, domain: str) -> Mail:
+    f = notification.follow_up
+    to = tuple(dict.fromkeys(
+        a for role in f.recipients
+        for a in addresses(application, alliance, role, sender=sender, domain=domain)))
+    context: dict[str, object] = {
+        "alliance": alliance.name,
+        "municipality": alliance.municipality,
+        "state": alliance.state.value,
+        "step": alliance.step,
+        "step_title": STEP_TITLES.get(alliance.step, ""),
+        "since": german_date(alliance.step_entered_at),
+        "due_on": german_date(f.due_at),
+        "subject": alliance.name,
+    }
+    meeting = None
+    if commitment is not None:
+        context.update(subject=commitment.description, due_on=german_date(commitment.due_on))
+    elif f.subject_id in alliance.meetings:
+        m = alliance.meetings[f.subject_id]
+        context.update(subject=m.title, due_on=german_date(m.held_on or m.on))
+        meeting = (m.title, m.held_on or m.on)
+    elif f.subject_id in alliance.working_groups:
+        context["subject"] = alliance.working_groups[f.subject_id].name
+    elif f.subject_id in alliance.contacts:
+        contact = alliance.contacts[f.subject_id]
+        actor = alliance.actors.get(str(contact.actor_id))
+        context.update(subject=actor.name if actor else "einer Organisation",
+                       due_on=german_date(contact.follow_up_on))
+    if f.rule in MEETING_RULES and f.rule != "minutes_missing":
+        context["since"] = german_date(_last_all_partner_meeting(application, alliance))
+        meeting = ("Bündnistreffen planen", (f.due_at + timedelta(days=30)).date())
+    return Mail(to, f"{f.label}: {alliance.name}", context, meeting)
+
+
+def _last_all_partner_meeting(application: AllianceApplication, alliance: Alliance) -> datetime:
+    on = alliance_facts(alliance, application.policy).last_all_partner_meeting_on
+    return alliance.step_entered_at if on is None else datetime.combine(on, datetime.min.time())

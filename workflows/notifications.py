@@ -1,0 +1,108 @@
+"""German e-mails for follow-ups: Jinja2 templates, an .ics for meetings, a Message-ID per key."""
+
+from __future__ import annotations
+
+import hashlib
+import smtplib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import icalendar
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from domain.follow_ups import FollowUp
+
+TEMPLATES = Path(__file__).parent / "templates"
+_env = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    undefined=StrictUndefined,
+    autoescape=False,
+    keep_trailing_newline=True,
+)
+MEETING_RULES = ("minutes_missing", "meeting_cadence", "meeting_cadence_escalation")
+
+
+def message_id(key: str, domain: str) -> str:
+    """The same follow-up always gets the same Message-ID, so a resent mail is recognised as one."""
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:40]}@{domain}>"
+
+
+def german_date(d: date | datetime | None) -> str:
+    return "–" if d is None else f"{d:%d.%m.%Y}"
+
+
+@dataclass(frozen=True)
+class Mail:
+    """What a follow-up e-mail says: the template variables and, for a meeting, a calendar entry."""
+
+    to: tuple[str, ...]
+    subject: str
+    context: dict[str, Any]
+    meeting: tuple[str, date] | None = None
+
+
+class Mailer(Protocol):
+    def send(self, message: EmailMessage) -> None: ...
+
+
+class SmtpMailer:
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+
+    def send(self, message: EmailMessage) -> None:
+        with smtplib.SMTP(self.host, self.port, timeout=10) as smtp:
+            smtp.send_message(message)
+
+
+def render(template: str, context: dict[str, Any]) -> str:
+    return _env.get_template(template).render(**context)
+
+
+def calendar_entry(key: str, domain: str, title: str, on: date, rule: str) -> bytes:
+    """A VEVENT for the meeting concerned (minutes missing), a VTODO to plan one (cadence)."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Servicebuero Lokale Buendnisse fuer Familie//buendnis//DE")
+    cal.add("version", "2.0")
+    uid = f"{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}"
+    if rule == "minutes_missing":
+        item: icalendar.cal.Component = icalendar.Event()
+        item.add("dtstart", on)
+        item.add("dtend", on + timedelta(days=1))
+    else:
+        item = icalendar.Todo()
+        item.add("due", on)
+    item.add("uid", uid)
+    item.add("summary", title)
+    item.add("dtstamp", datetime.combine(on, datetime.min.time()))
+    cal.add_component(item)
+    return bytes(cal.to_ical())
+
+
+def compose(
+    mail: Mail, follow_up: FollowUp, *, sender: str, domain: str, sent_at: datetime
+) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = ", ".join(mail.to)
+    message["Subject"] = mail.subject
+    message["Message-ID"] = message_id(follow_up.key, domain)
+    message["Date"] = format_datetime(sent_at)
+    message["X-Buendnis-Follow-Up"] = follow_up.key
+    message.set_content(
+        render(
+            "follow_up.txt.j2", {"rule": follow_up.rule, "label": follow_up.label, **mail.context}
+        )
+    )
+    if mail.meeting is not None:
+        title, on = mail.meeting
+        message.add_attachment(
+            calendar_entry(follow_up.key, domain, title, on, follow_up.rule),
+            maintype="text",
+            subtype="calendar",
+            filename="termin.ics",
+        )
+    return message
