@@ -7,7 +7,7 @@ Measures, each beside an anchor from the same run:
 
 The issue's full size (~1.5 M events, ~2,500 per alliance) is `--alliances 600 --years 5
 --intensity 40`; generating it takes ~15–20 minutes on 2 shared cores, more than a benchmark may,
-so the default is 600 alliances × 5 years at intensity 4 (~300 k events), plus 5 alliances at
+so the default is 600 alliances × 5 years at intensity 3 (~250 k events), plus 5 alliances at
 intensity 40 for timelines as long as the issue's. The history is kept under
 var/bench-projections/ and reused (`--fresh` generates anew).
 Run: python -m bench.projections [--alliances N --years Y --intensity I --fresh]
@@ -23,10 +23,10 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import orjson
 
+from bench.common import Figure, percentile, write_results
 from projections.engine import Projector
 from projections.queries import build_queries
 from projections.rebuild import rebuild, rebuild_many
@@ -35,33 +35,19 @@ from workers.bootstrap import build_application
 from workers.demo_generate import generate
 from workers.settings import Settings, load_settings
 
-RESULTS = Path(__file__).parent / "results" / "projections.json"
 READ_MODELS = ("overview", "detail", "timeline", "inbox")
 DENSE, DENSE_INTENSITY = 5, 40.0
 
 
 def p99(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    return percentile(samples, 99)
 
 
-def entry(
-    name: str, value: float, unit: str, anchor: str, anchor_value: float, ratio: float, target: str
-) -> dict[str, Any]:
-    return {
-        "name": name,
-        "value": round(value, 3),
-        "unit": unit,
-        "anchor": anchor,
-        "anchor_value": round(anchor_value, 3),
-        "ratio": round(ratio, 3),
-        "target": target,
-    }
+def entry(name: str, value: float, unit: str, anchor: str, anchor_value: float, ratio: float, target: str) -> Figure:
+    return Figure(name, round(value, 3), unit, anchor, round(anchor_value, 3), round(ratio, 3), target)
 
 
-def ensure_history(
-    settings: Settings, alliances: int, years: float, intensity: float, fresh: bool
-) -> int:
+def ensure_history(settings: Settings, alliances: int, years: float, intensity: float, fresh: bool) -> int:
     marker = settings.var_dir / "history.json"
     wanted = {"alliances": alliances, "years": years, "intensity": intensity}
     if not fresh and marker.exists() and orjson.loads(marker.read_bytes()) == wanted:
@@ -79,10 +65,7 @@ def ensure_history(
     # A few alliances as busy as the issue's average (~2,500 events in 5 years), for long timelines.
     generate(app, alliances=DENSE, years=years, intensity=DENSE_INTENSITY, seed=99)
     count = app.recorder.max_notification_id() or 0
-    print(
-        f"generated {alliances} alliances × {years} years: {count} events "
-        f"in {time.perf_counter() - started:.0f} s"
-    )
+    print(f"generated {alliances} alliances × {years} years: {count} events in {time.perf_counter() - started:.0f} s")
     app.close()
     marker.write_bytes(orjson.dumps(wanted))
     return count
@@ -92,9 +75,7 @@ def raw_insert_rate(settings: Settings) -> tuple[float, int]:
     """Raw sqlite3: the rows the timeline projection wrote, inserted again into a fresh table of the
     same schema and index, 1,000 per transaction: the pure cost of writing that data."""
     source = sqlite3.connect(
-        settings.var_dir
-        / "projections"
-        / f"timeline-{build_store(settings).current('timeline')}.db"
+        settings.var_dir / "projections" / f"timeline-{build_store(settings).current('timeline')}.db"
     )
     rows = source.execute("SELECT * FROM events ORDER BY position").fetchall()
     source.close()
@@ -110,16 +91,14 @@ def raw_insert_rate(settings: Settings) -> tuple[float, int]:
         started = time.perf_counter()
         for start in range(0, len(rows), 1000):
             db.execute("BEGIN")
-            db.executemany(
-                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows[start : start + 1000]
-            )
+            db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows[start : start + 1000])
             db.execute("COMMIT")
         seconds = time.perf_counter() - started
         db.close()
     return len(rows) / seconds, len(rows)
 
 
-def measure_rebuilds(settings: Settings, events: int) -> list[dict[str, Any]]:
+def measure_rebuilds(settings: Settings, events: int) -> list[Figure]:
     app = build_application(settings)
     store = build_store(settings)
     rates = {}
@@ -128,9 +107,7 @@ def measure_rebuilds(settings: Settings, events: int) -> list[dict[str, Any]]:
         count = rebuild(app, store, build_projection(name, app), batch_size=2000)
         rates[name] = count / (time.perf_counter() - started)
     started = time.perf_counter()
-    count = rebuild_many(
-        app, store, [build_projection(n, app) for n in READ_MODELS], batch_size=2000
-    )
+    count = rebuild_many(app, store, [build_projection(n, app) for n in READ_MODELS], batch_size=2000)
     rates["all_four_in_one_pass"] = count / (time.perf_counter() - started)
     started = time.perf_counter()
     start, decoded = 1, 0
@@ -139,10 +116,7 @@ def measure_rebuilds(settings: Settings, events: int) -> list[dict[str, Any]]:
         start = notes[-1].id + 1
     rates["read_and_decode_only"] = decoded / (time.perf_counter() - started)  # the ceiling
     anchor, rows = raw_insert_rate(settings)
-    print(
-        f"anchor: the timeline's {rows} rows inserted raw with sqlite3, 1,000 per transaction: "
-        f"{anchor:,.0f} rows/s"
-    )
+    print(f"anchor: the timeline's {rows} rows inserted raw with sqlite3, 1,000 per transaction: {anchor:,.0f} rows/s")
     results = []
     for name, rate in rates.items():
         print(f"rebuild {name}: {events} events, {rate:,.0f} events/s ({rate / anchor:.0%} of raw)")
@@ -162,9 +136,7 @@ def measure_rebuilds(settings: Settings, events: int) -> list[dict[str, Any]]:
     return results
 
 
-def measure_lag(
-    settings: Settings, seconds: float = 20.0, rate: float = 50.0
-) -> list[dict[str, Any]]:
+def measure_lag(settings: Settings, seconds: float = 20.0, rate: float = 50.0) -> list[Figure]:
     """Commands of one event each at `rate`/s while the projector loop runs; lag per event."""
     import asyncio
 
@@ -172,9 +144,7 @@ def measure_lag(
 
     app = build_application(settings)
     writer = build_application(settings)
-    alliance = writer.register_alliance(
-        name="Lastprobe", municipality="Ulm", state="Bayern", by="bench"
-    )
+    alliance = writer.register_alliance(name="Lastprobe", municipality="Ulm", state="Bayern", by="bench")
     stop = asyncio.Event()
     written: dict[int, float] = {}
     lags: list[float] = []
@@ -228,19 +198,14 @@ def measure_lag(
         f"incremental lag at {rate:.0f} events/s over {len(lags)} events: p50 "
         f"{statistics.median(lags) * 1000:.0f} ms, p99 {worst * 1000:.0f} ms"
     )
-    return [
-        entry(
-            "incremental_lag_p99", worst, "s", "limit", 1.0, 1.0 / worst, "p99 ≤ 1 s at 50 events/s"
-        )
-    ]
+    return [entry("incremental_lag_p99", worst, "s", "limit", 1.0, 1.0 / worst, "p99 ≤ 1 s at 50 events/s")]
 
 
-def measure_queries(settings: Settings, samples: int = 300) -> list[dict[str, Any]]:
+def measure_queries(settings: Settings, samples: int = 300) -> list[Figure]:
     queries = build_queries(settings)
     with queries._view("overview").read() as db:
         counts = {
-            r["alliance_id"]: int(r["event_count"])
-            for r in db.all("SELECT alliance_id, event_count FROM {alliances}")
+            r["alliance_id"]: int(r["event_count"]) for r in db.all("SELECT alliance_id, event_count FROM {alliances}")
         }
     ids = list(counts)
     longest = sorted(ids, key=lambda i: -counts[i])[:DENSE]
@@ -264,10 +229,7 @@ def measure_queries(settings: Settings, samples: int = 300) -> list[dict[str, An
     results = []
     for name, values in timings.items():
         worst = p99(values)
-        print(
-            f"{name} query: p50 {statistics.median(values) * 1000:.1f} ms, p99 "
-            f"{worst * 1000:.1f} ms"
-        )
+        print(f"{name} query: p50 {statistics.median(values) * 1000:.1f} ms, p99 {worst * 1000:.1f} ms")
         results.append(
             entry(
                 f"{name}_query_p99",
@@ -283,28 +245,31 @@ def measure_queries(settings: Settings, samples: int = 300) -> list[dict[str, An
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--alliances", type=int, default=600)
     parser.add_argument("--years", type=float, default=5.0)
-    parser.add_argument("--intensity", type=float, default=4.0)
+    parser.add_argument("--intensity", type=float, default=3.0)
     parser.add_argument("--fresh", action="store_true")
     parser.add_argument("--var", type=Path, default=Path("var/bench-projections"))
-    args = parser.parse_args()
+    args, _ = parser.parse_known_args()  # `python -m bench projections` passes its own name
     settings = load_settings(store="sqlite", var_dir=args.var)
     events = ensure_history(settings, args.alliances, args.years, args.intensity, args.fresh)
     results = measure_rebuilds(settings, events)
     results += measure_queries(settings)
     results += measure_lag(settings)
-    for r in results:
-        r["size"] = (
-            f"{args.alliances} alliances × {args.years:g} years, intensity {args.intensity:g}: "
-            f"{events} events"
+    # The size measured, beside the issue's, so no figure is read as the full size's.
+    results.append(
+        entry(
+            "history_size",
+            events,
+            "events",
+            "the issue's 600 alliances × 5 years",
+            1_500_000,
+            events / 1_500_000,
+            f"measured on {args.alliances} alliances × {args.years:g} years, intensity {args.intensity:g}",
         )
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2))
-    print(f"results written to {RESULTS}")
+    )
+    write_results("projections", results)
 
 
 if __name__ == "__main__":
