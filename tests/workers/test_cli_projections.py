@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import structlog
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -13,6 +15,14 @@ from workers.cli import app
 from workers.settings import Settings
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _logging_restored() -> Iterator[None]:
+    """The CLI configures structlog onto the runner's stream, which closes after each call."""
+    saved = structlog.get_config()
+    yield
+    structlog.configure(**saved)
 
 
 @pytest.fixture
@@ -26,9 +36,7 @@ def env(settings: Settings, tmp_path: Path) -> dict[str, str]:
 
 
 def test_generate_rebuild_export_and_verify(env: dict[str, str], tmp_path: Path) -> None:
-    generated = runner.invoke(
-        app, ["demo", "generate", "--alliances", "4", "--years", "2"], env=env
-    )
+    generated = runner.invoke(app, ["demo", "generate", "--alliances", "4", "--years", "2"], env=env)
     assert generated.exit_code == 0, generated.output
     assert "4 Bündnisse mit" in generated.output
     rebuilt = runner.invoke(app, ["projections", "rebuild"], env=env)
@@ -36,12 +44,7 @@ def test_generate_rebuild_export_and_verify(env: dict[str, str], tmp_path: Path)
     status = runner.invoke(app, ["projections", "status"], env=env)
     assert status.exit_code == 0 and "overview" in status.output
     overview = tmp_path / "overview.csv"
-    assert (
-        runner.invoke(
-            app, ["projections", "export", "overview", "-o", str(overview)], env=env
-        ).exit_code
-        == 0
-    )
+    assert runner.invoke(app, ["projections", "export", "overview", "-o", str(overview)], env=env).exit_code == 0
     lines = overview.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("Bündnis;Kommune;Bundesland") and len(lines) == 5
     alliance = lines[1].split(";")[-1]

@@ -6,6 +6,8 @@ import asyncio
 import time
 from pathlib import Path
 
+import pytest
+import structlog
 from eventsourcing.domain import Aggregate
 
 from domain.application import AllianceApplication
@@ -14,6 +16,12 @@ from projections.registry import checkpoint_file
 from workers.demo import load_demo
 from workers.projector import Runner, serve
 from workers.settings import Settings
+
+
+@pytest.fixture(autouse=True)
+def _default_logging() -> None:
+    """Logs to the test's own stderr, whatever an earlier test configured."""
+    structlog.reset_defaults()
 
 
 async def test_projector_follows_new_events_and_stops_when_told(
@@ -26,9 +34,7 @@ async def test_projector_follows_new_events_and_stops_when_told(
     task = asyncio.create_task(serve(settings, app, stop, poll_interval=0.05))
     queries = build_queries(settings, application=app)
     try:
-        aid = app.register_alliance(
-            name="Bündnis Kiel", municipality="Kiel", state="Schleswig-Holstein", by="k@test"
-        )
+        aid = app.register_alliance(name="Bündnis Kiel", municipality="Kiel", state="Schleswig-Holstein", by="k@test")
         deadline = time.monotonic() + 60
         while any(s["lag"] for s in queries.status().values()) and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
@@ -47,9 +53,7 @@ class Unknown(Aggregate):
     """An aggregate no read model has a rule for."""
 
 
-def test_a_halted_projection_is_logged_and_the_others_go_on(
-    make_app: type, settings: Settings, tmp_path: Path
-) -> None:
+def test_a_halted_projection_is_logged_and_the_others_go_on(make_app: type, settings: Settings, tmp_path: Path) -> None:
     settings = settings.model_copy(update={"var_dir": tmp_path / "var"})
     app: AllianceApplication = make_app()
     app.register_alliance(name="Bündnis Hof", municipality="Hof", state="Bayern", by="k@test")
@@ -66,8 +70,6 @@ def test_a_halted_projection_is_logged_and_the_others_go_on(
         assert set(halted) == set(runner.halted)
         assert halted["overview"]["position"] == stranger_at
         audit = next(p for p in runner.projectors if p.name == "audit")
-        assert (
-            audit.position() == app.recorder.max_notification_id()
-        )  # the chain covers every event
+        assert audit.position() == app.recorder.max_notification_id()  # the chain covers every event
     finally:
         runner.close()
