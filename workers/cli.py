@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from workers import cli_api, cli_workflows
+from workers.cli_projections import audit_app, demo_generate, projections_app, projector
 from workers.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(help="buendnis – Lokale Bündnisse für Familie: Ereignisspeicher, Abläufe, Dashboards.",
@@ -22,6 +23,10 @@ app.command("api")(cli_api.api)
 app.add_typer(cli_workflows.app, name="workflows")
 app.command("worker")(cli_workflows.worker)
 app.command("relay")(cli_workflows.relay)
+app.add_typer(projections_app, name="projections")
+app.add_typer(audit_app, name="audit")
+app.command("projector")(projector)
+demo_app.command("generate")(demo_generate)
 console = Console(stderr=True)
 
 

@@ -118,7 +118,8 @@ def build_alliance(app: AllianceApplication, town: str, state: str, step: int, s
         # Step 1: conversations one by one.
         for i, actor in enumerate(actors[:7]):
             on = clock.advance(per_step / 9)
-            outcome = "active_role" if i < 2 else rng.choice(OUTCOMES)
+            # The third conversation always finds interest, so the exit criterion of step 1 holds.
+            outcome = "active_role" if i < 2 else "interested" if i == 2 else rng.choice(OUTCOMES)
             follow = on + timedelta(days=21) if outcome in ("interested", "undecided") else None
             app.record_contact(aid, actor_id=actor, on=on, outcome=outcome, follow_up_on=follow,
                                notes="Gespräch beim Kaffee im Rathaus" if i == 0 else None, by=by)

@@ -1,0 +1,1 @@
+"""Read models built from the notification log exactly once, and the audit hash chain."""

@@ -1,0 +1,55 @@
+"""The base of read models about alliances: events arrive with their aggregates' state."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from domain.alliance import Alliance
+from domain.commitment import Commitment
+from projections.engine import Handler, Item, Projection
+from projections.sentences import SENTENCES
+from projections.store import Db
+
+# Every domain event a read model must understand; anything else halts the projector.
+KNOWN_EVENTS: tuple[type, ...] = tuple(SENTENCES)
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One event in context: the alliance (and commitment) as they stood right after it."""
+
+    item: Item
+    event: Any
+    alliance: Alliance
+    commitment: Commitment | None
+    step_entered_before: datetime | None  # for alliance events: when the step it left was entered
+
+    @property
+    def alliance_id(self) -> str:
+        return str(self.alliance.id)
+
+
+class AllianceProjection(Projection):
+    """Feeds every known alliance and commitment event, with context, to `see`."""
+
+    def handlers(self) -> dict[type, Handler]:
+        return dict.fromkeys(KNOWN_EVENTS, self._handle)
+
+    def _handle(self, item: Item, db: Db) -> None:
+        event = item.event
+        if isinstance(event, Commitment.Event):
+            commitment: Commitment = self.aggregates.apply(event)
+            alliance: Alliance = self.aggregates.latest(commitment.alliance_id)
+            self.see(Seen(item, event, alliance, commitment, None), db)
+            return
+        before = self.aggregates.before(event)
+        entered = before.step_entered_at if before is not None else None
+        alliance = self.aggregates.apply(event)
+        self.see(Seen(item, event, alliance, None, entered), db)
+
+    @abstractmethod
+    def see(self, seen: Seen, db: Db) -> None:
+        """Records what this read model needs of one event (or marks it for `finish`)."""

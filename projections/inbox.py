@@ -1,0 +1,75 @@
+"""The in-app inbox: one row per sent follow-up and recipient role, from FollowUpRecorded events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.alliance import Alliance
+from domain.commitment import Commitment
+from domain.follow_ups import RULE_LABELS
+from projections.alliance_events import AllianceProjection, Seen
+from projections.sentences import describe
+from projections.store import Db, Schema
+from projections.values import iso
+
+SCHEMA = Schema(
+    tables={
+        "messages": "position BIGINT, recipient TEXT, role TEXT, actor_id TEXT, alliance_id TEXT, "
+        "commitment_id TEXT, rule TEXT, label TEXT, subject_id TEXT, follow_up_key TEXT, "
+        "due_at TEXT, sent_at TEXT, text TEXT, PRIMARY KEY (position, recipient)"
+    },
+    indexes={
+        "messages_role": "messages(role, alliance_id, position)",
+        "messages_actor": "messages(actor_id, position)",
+    },
+)
+
+
+class InboxProjection(AllianceProjection):
+    name = "inbox"
+    title = "Posteingang je Rolle"
+    schema = SCHEMA
+
+    def __init__(self, application: Any) -> None:
+        super().__init__(application)
+        self._rows: list[tuple[Any, ...]] = []
+
+    def begin(self, db: Db) -> None:
+        self._rows = []
+
+    def reset(self) -> None:
+        super().reset()
+        self._rows = []
+
+    def see(self, seen: Seen, db: Db) -> None:
+        e = seen.event
+        if not isinstance(e, (Alliance.FollowUpRecorded, Commitment.FollowUpRecorded)):
+            return
+        commitment_id = str(seen.commitment.id) if seen.commitment is not None else None
+        subject = getattr(e, "subject_id", None) or commitment_id
+        text = describe(e, seen.alliance, seen.commitment)
+        for recipient in dict.fromkeys(e.recipients):
+            role, _, actor = recipient.partition(":")
+            self._rows.append(
+                (
+                    seen.item.position,
+                    recipient,
+                    role,
+                    actor or None,
+                    seen.alliance_id,
+                    commitment_id,
+                    e.rule,
+                    RULE_LABELS.get(e.rule, e.rule),
+                    subject,
+                    e.key,
+                    iso(e.due_at),
+                    iso(e.timestamp),
+                    text,
+                )
+            )
+
+    def finish(self, db: Db) -> None:
+        db.executemany(
+            "INSERT INTO {messages} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self._rows
+        )
+        self._rows = []

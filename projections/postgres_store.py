@@ -1,0 +1,105 @@
+"""Read models on PostgreSQL: tables `<name>_g<generation>_<table>` in the deployment schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
+from psycopg.sql import SQL, Composed
+
+from projections.store import ProjectionStore, Schema, View, ddl
+
+
+class _PostgresView(PostgresTrackingRecorder):
+    def __init__(
+        self, datastore: PostgresDatastore, tracking_table_name: str, statements: list[str]
+    ) -> None:
+        super().__init__(datastore, tracking_table_name=tracking_table_name)
+        self.sql_create_statements.extend(Composed([SQL(s)]) for s in statements)
+
+
+class PostgresProjectionStore(ProjectionStore):
+    postgres = True
+
+    def __init__(self, dsn: str, schema: str, parts: dict[str, str]) -> None:
+        self.dsn = dsn
+        self.schema = schema
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            conn.execute(
+                f'CREATE TABLE IF NOT EXISTS "{schema}".projection_generations '
+                "(name text PRIMARY KEY, generation integer NOT NULL)"
+            )
+            conn.execute(
+                f'CREATE TABLE IF NOT EXISTS "{schema}".projection_halts '
+                "(name text PRIMARY KEY, position bigint NOT NULL, message text NOT NULL)"
+            )
+        self.datastore = PostgresDatastore(
+            parts["POSTGRES_DBNAME"],
+            parts["POSTGRES_HOST"],
+            parts["POSTGRES_PORT"],
+            parts["POSTGRES_USER"],
+            parts["POSTGRES_PASSWORD"],
+            schema=schema,
+            pool_size=2,
+            max_overflow=4,
+        )
+
+    def _table(self, name: str, generation: int, table: str) -> str:
+        return f"{name}_g{generation}_{table}"
+
+    def current(self, name: str) -> int:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f'SELECT generation FROM "{self.schema}".projection_generations WHERE name = %s',
+                (name,),
+            )
+            row = c.fetchone()
+        return 1 if row is None else int(row["generation"])
+
+    def open(self, name: str, generation: int, schema: Schema) -> View:
+        names = {t: f'"{self.schema}"."{self._table(name, generation, t)}"' for t in schema.tables}
+        statements = ddl(schema, names, lambda ix: f'"{self._table(name, generation, ix)}"')
+        recorder = _PostgresView(
+            self.datastore, self._table(name, generation, "tracking"), statements
+        )
+        recorder.create_table()
+        return View(name, generation, recorder, names, True, owns_datastore=False)
+
+    def swap(self, name: str, generation: int) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(
+                f'INSERT INTO "{self.schema}".projection_generations VALUES (%s, %s) '
+                "ON CONFLICT (name) DO UPDATE SET generation = EXCLUDED.generation",
+                (name, generation),
+            )
+
+    def record_halt(self, name: str, position: int, message: str) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(
+                f'INSERT INTO "{self.schema}".projection_halts VALUES (%s, %s, %s) '
+                "ON CONFLICT (name) DO UPDATE "
+                "SET position = EXCLUDED.position, message = EXCLUDED.message",
+                (name, position, message),
+            )
+
+    def clear_halt(self, name: str) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(f'DELETE FROM "{self.schema}".projection_halts WHERE name = %s', (name,))
+
+    def halts(self) -> dict[str, dict[str, Any]]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f'SELECT name, position, message FROM "{self.schema}".projection_halts')
+            rows = c.fetchall()
+        return {r["name"]: {"position": int(r["position"]), "message": r["message"]} for r in rows}
+
+    def drop(self, name: str, generation: int, schema: Schema) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            for t in [*schema.tables, "tracking"]:
+                c.execute(
+                    f'DROP TABLE IF EXISTS "{self.schema}"."{self._table(name, generation, t)}"'
+                )
+
+    def close(self) -> None:
+        self.datastore.close()

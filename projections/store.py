@@ -1,0 +1,159 @@
+"""Where read models live: one SQLite file per projection generation, or prefixed PostgreSQL tables.
+
+eventsourcing's SQLite tracking table is not prefixed, so each projection (and each rebuilt
+generation of it) gets a file of its own under `var/projections/`; on PostgreSQL every table of a
+projection is named `<projection>_g<generation>_<table>` in the deployment's schema. A rebuild
+writes a new generation and then moves the generation pointer in one atomic step.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from eventsourcing.persistence import Tracking, TrackingRecorder
+
+from domain.application import AllianceApplication
+
+APPLICATION_NAME = AllianceApplication.name
+
+
+@dataclass(frozen=True)
+class Schema:
+    """Tables as `name -> column definitions` and indexes as `name -> table(columns)`."""
+
+    tables: dict[str, str]
+    indexes: dict[str, str] = field(default_factory=dict)
+
+
+class Db:
+    """A cursor inside one transaction; statements name tables as `{table}` and use `?`."""
+
+    def __init__(self, cursor: Any, names: dict[str, str], postgres: bool) -> None:
+        self.cursor = cursor
+        self._names = names
+        self._postgres = postgres
+        self._cache: dict[str, str] = {}
+
+    @property
+    def postgres(self) -> bool:
+        return self._postgres
+
+    def sql(self, statement: str) -> str:
+        text = self._cache.get(statement)
+        if text is None:
+            text = statement.format(**self._names)
+            if self._postgres:
+                text = text.replace("?", "%s")
+            self._cache[statement] = text
+        return text
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> None:
+        self.cursor.execute(self.sql(statement), tuple(params))
+
+    def executemany(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self.cursor.executemany(self.sql(statement), [tuple(r) for r in rows])
+
+    def all(self, statement: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        self.execute(statement, params)
+        return [dict(row) for row in self.cursor.fetchall()]
+
+    def rows(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
+        """Rows as the driver gives them (indexable by column name), without copying into dicts."""
+        self.execute(statement, params)
+        return list(self.cursor.fetchall())
+
+    def one(self, statement: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
+        self.execute(statement, params)
+        row = self.cursor.fetchone()
+        return None if row is None else dict(row)
+
+
+class View:
+    """One generation of one projection: its tables and its tracking position, written together."""
+
+    def __init__(
+        self,
+        name: str,
+        generation: int,
+        recorder: TrackingRecorder,
+        names: dict[str, str],
+        postgres: bool,
+        owns_datastore: bool,
+    ) -> None:
+        self.name = name
+        self.generation = generation
+        self.recorder = recorder
+        self.names = names
+        self.postgres = postgres
+        self._owns_datastore = owns_datastore
+
+    def position(self) -> int:
+        return self.recorder.max_tracking_id(APPLICATION_NAME) or 0
+
+    @contextmanager
+    def write(self) -> Iterator[Db]:
+        with self.recorder.datastore.transaction(commit=True) as cursor:  # type: ignore[attr-defined]
+            yield Db(cursor, self.names, self.postgres)
+
+    @contextmanager
+    def read(self) -> Iterator[Db]:
+        with self.recorder.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]
+            yield Db(cursor, self.names, self.postgres)
+
+    def track(self, db: Db, position: int) -> None:
+        """Records the position in the same transaction; a repeated position rolls it all back."""
+        self.recorder._insert_tracking(db.cursor, Tracking(APPLICATION_NAME, position))  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        if self._owns_datastore:
+            self.recorder.datastore.close()  # type: ignore[attr-defined]
+
+
+def ddl(schema: Schema, names: dict[str, str], index_name: Any) -> list[str]:
+    statements = [
+        f"CREATE TABLE IF NOT EXISTS {names[t]} ({cols})" for t, cols in schema.tables.items()
+    ]
+    for ix, target in schema.indexes.items():
+        table, cols = target.split("(", 1)
+        statements.append(
+            f"CREATE INDEX IF NOT EXISTS {index_name(ix)} ON {names[table.strip()]} ({cols}"
+        )
+    return statements
+
+
+class ProjectionStore(ABC):
+    """Opens generations of projections and moves the pointer to the current one."""
+
+    postgres: bool
+
+    @abstractmethod
+    def current(self, name: str) -> int: ...
+
+    @abstractmethod
+    def open(self, name: str, generation: int, schema: Schema) -> View: ...
+
+    @abstractmethod
+    def swap(self, name: str, generation: int) -> None: ...
+
+    @abstractmethod
+    def drop(self, name: str, generation: int, schema: Schema) -> None: ...
+
+    @abstractmethod
+    def record_halt(self, name: str, position: int, message: str) -> None:
+        """Remembers, outside any projection's tables, that a projector stopped and why."""
+
+    @abstractmethod
+    def clear_halt(self, name: str) -> None: ...
+
+    @abstractmethod
+    def halts(self) -> dict[str, dict[str, Any]]:
+        """{name: {"position", "message"}} of every projection that is halted."""
+
+    def close(self) -> None:
+        """Releases shared connections."""
+        return None

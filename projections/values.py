@@ -1,0 +1,62 @@
+"""Plain JSON values from events: ids, dates and amounts as text, enums as their codes."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+import orjson
+
+# Fields every event has, or that must never leave the store in clear (sealed personal data).
+_HIDDEN = frozenset({"originator_id", "originator_version", "timestamp", "by", "sealed"})
+
+
+def jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, str):
+        return value
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (UUID, Decimal)):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [jsonable(v) for v in value]
+    return str(value)
+
+
+def iso(moment: datetime) -> str:
+    """UTC with microseconds, so stored timestamps sort as text on every backend."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def event_type(event: Any) -> str:
+    """`Alliance.StepCompleted`, `Commitment.Fulfilled`: aggregate and event class name."""
+    return str(type(event).__qualname__)
+
+
+def event_data(event: Any) -> dict[str, Any]:
+    return {k: jsonable(v) for k, v in vars(event).items() if k not in _HIDDEN}
+
+
+def event_data_json(event: Any) -> str:
+    """`event_data` as JSON text, written by orjson directly (ids, dates, enums natively)."""
+    fields = {k: v for k, v in vars(event).items() if k not in _HIDDEN}
+    return orjson.dumps(fields, default=str).decode()
+
+
+def dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+def loads(text: str | bytes) -> Any:
+    return orjson.loads(text)

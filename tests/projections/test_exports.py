@@ -1,0 +1,70 @@
+"""Exports: overview and commitments as tables, and the yearly survey pre-filled from the events."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from domain.application import AllianceApplication
+from domain.values import Sector
+from projections import exports
+from projections.queries import Queries
+from projections.store import ProjectionStore
+from tests.projections.conftest import catch_up
+from workers.demo import SimClock, load_demo
+
+
+def test_the_survey_is_prefilled_with_what_the_events_know(
+    app: AllianceApplication,
+    clock: SimClock,
+    store: ProjectionStore,
+    queries: Queries,
+    tmp_path: Path,
+) -> None:
+    ids = load_demo(app, now=clock.now)
+    catch_up(app, store)
+    founded = max((app.get_alliance(i) for i in ids), key=lambda a: len(a.meetings))
+    sheets = exports.survey_sheets(queries, founded.id)
+
+    labels = {s.value: s.label for s in Sector}
+    by_sector = Counter(labels[a.sector.value] for a in founded.actors.values())
+    assert {row[0]: row[1] for row in sheets["Partner nach Akteurstyp"][1]} == dict(by_sector)
+    held = Counter(str(m.held_on.year) for m in founded.meetings.values() if m.held_on)
+    per_year: Counter[str] = Counter()
+    for year, _kind, count in sheets["Treffen je Jahr"][1]:
+        per_year[year] += count
+    assert per_year == held
+    assert len(sheets["Projekte"][1]) == len(founded.projects)
+    kept = sum(
+        n for year, n in sheets["Zusagen eingehalten"][1] if not str(year).startswith("heute")
+    )
+    fulfilled = sum(
+        1
+        for c in app.commitments(founded.id)
+        for e in app.events.get(c.id)
+        if type(e).__name__ == "Fulfilled"
+    )
+    assert kept == fulfilled
+
+    exports.write_xlsx(tmp_path / "umfrage.xlsx", sheets)
+    assert load_workbook(tmp_path / "umfrage.xlsx").sheetnames == [name[:31] for name in sheets]
+
+
+def test_overview_and_commitment_tables_cover_every_alliance_and_commitment(
+    app: AllianceApplication,
+    clock: SimClock,
+    store: ProjectionStore,
+    queries: Queries,
+    tmp_path: Path,
+) -> None:
+    ids = load_demo(app, now=clock.now)
+    catch_up(app, store)
+    headers, rows = exports.overview_table(queries)
+    assert sorted(r[-1] for r in rows) == sorted(str(i) for i in ids)
+    headers, rows = exports.commitments_table(queries)
+    assert sorted(r[-1] for r in rows) == sorted(str(c.id) for i in ids for c in app.commitments(i))
+    exports.write_csv(tmp_path / "zusagen.csv", (headers, rows))
+    lines = (tmp_path / "zusagen.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].split(";") == headers and len(lines) == len(rows) + 1

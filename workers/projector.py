@@ -1,0 +1,123 @@
+"""The projector process: runs every projection over the notification log until told to stop.
+
+Each projection advances one batch per round in a worker thread (eventsourcing is synchronous).
+A projection that meets an event it cannot handle is halted and logged with the position and
+the event; the others go on. The audit chain's head is anchored in the signed checkpoint file
+every 5,000 events or five minutes, and once more on the way out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+
+import structlog
+from eventsourcing.persistence import IntegrityError, PersistenceError
+
+from domain.application import AllianceApplication
+from projections.audit import Anchor
+from projections.engine import Projector
+from projections.errors import CheckpointCorrupt, ProjectionHalted
+from projections.registry import NAMES, build_projection, build_store, checkpoint_file
+from workers.settings import Settings
+
+log = structlog.get_logger("projector")
+
+
+class Runner:
+    """All projectors of one process, stepped in turn."""
+
+    def __init__(
+        self, settings: Settings, application: AllianceApplication, names: list[str] | None = None
+    ) -> None:
+        self.store = build_store(settings)
+        self.projectors = [
+            Projector(application, self.store, build_projection(n, application))
+            for n in (names or NAMES)
+        ]
+        self.anchor: Anchor | None = Anchor(checkpoint_file(settings))
+        self.halted: dict[str, str] = {}
+        self.application = application
+        self._caught_up: dict[str, int] = {}
+        self._cleared: set[str] = set()
+        self._recheck_at = 0.0
+
+    def round(self) -> int:
+        """One batch for each projection that is behind; answers how many events were projected."""
+        worked = 0
+        head = self.application.recorder.max_notification_id() or 0
+        if time.monotonic() > self._recheck_at:  # a rebuild elsewhere may have swapped a generation
+            self._caught_up.clear()
+            self._recheck_at = time.monotonic() + 5.0
+        for p in self.projectors:
+            if p.name in self.halted or self._caught_up.get(p.name, -1) >= head:
+                continue
+            try:
+                done = p.step()
+            except ProjectionHalted as e:
+                self.halted[p.name] = e.message
+                self.store.record_halt(p.name, e.position, e.message)
+                log.error(
+                    "projection_halted",
+                    projection=p.name,
+                    position=e.position,
+                    topic=e.topic,
+                    detail=e.message,
+                )
+                continue
+            except IntegrityError:
+                # Another runner committed this batch first: nothing was written twice.
+                log.warning("batch_already_tracked", projection=p.name)
+                continue
+            except PersistenceError as e:
+                log.warning("store_unavailable", projection=p.name, error=str(e))
+                continue
+            worked += done
+            if done and p.name not in self._cleared:
+                self.store.clear_halt(p.name)  # it moved on: whatever stopped it was fixed
+                self._cleared.add(p.name)
+            if not done:
+                self._caught_up[p.name] = head
+            if done and p.name == "audit":
+                self.checkpoint(p)
+        return worked
+
+    def checkpoint(self, projector: Projector, force: bool = False) -> None:
+        if self.anchor is None:
+            return
+        try:
+            self.anchor.maybe(projector.view(), force=force)
+        except CheckpointCorrupt as e:
+            self.anchor = None
+            log.error("audit_checkpoints_corrupt", detail=e.message)
+
+    def close(self) -> None:
+        for p in self.projectors:
+            if p.name == "audit" and p.name not in self.halted:
+                with contextlib.suppress(PersistenceError):
+                    self.checkpoint(p, force=True)
+            p.close()
+        self.store.close()
+
+
+async def serve(
+    settings: Settings,
+    application: AllianceApplication,
+    stop: asyncio.Event,
+    *,
+    poll_interval: float = 0.1,
+    names: list[str] | None = None,
+) -> None:
+    """Runs the projectors until `stop` is set; polls every `poll_interval` s when idle."""
+    runner = await asyncio.to_thread(Runner, settings, application, names)
+    log.info("projector_started", projections=[p.name for p in runner.projectors])
+    try:
+        while not stop.is_set():
+            worked = await asyncio.to_thread(runner.round)
+            if not worked:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), poll_interval)
+    finally:
+        await asyncio.to_thread(runner.close)
+        log.info("projector_stopped")
