@@ -26,12 +26,10 @@ class _Server(uvicorn.Server):
         yield
 
 
-def build_queries(settings: Settings, application: AllianceApplication) -> Any | None:
-    """The projections' read models when they are part of this code base, else None."""
-    try:
-        from projections.queries import build_queries as build
-    except ImportError:
-        return None
+def build_queries(settings: Settings, application: AllianceApplication) -> Any:
+    """The projections' read models over the same store, sharing this process's application."""
+    from projections.queries import build_queries as build
+
     return build(settings, application=application)
 
 

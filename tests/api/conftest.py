@@ -20,7 +20,9 @@ from pydantic import SecretStr
 from api.app import create_app
 from api.auth import issue_token
 from domain.application import AllianceApplication
+from projections.queries import build_queries
 from workers.bootstrap import build_application
+from workers.projector import serve as serve_projectors
 from workers.settings import Settings
 
 SECRET = "test-secret-" + "x" * 40
@@ -98,20 +100,8 @@ class Api:
         return httpx.Client(base_url=self.url, timeout=30)
 
 
-def read_models_present() -> bool:
-    try:
-        import projections.queries  # type: ignore[import-not-found]  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def build_queries_if_present(settings: Settings, application: AllianceApplication) -> Any | None:
-    """The projections' read models once they are part of the code base, else None."""
-    try:
-        from projections.queries import build_queries  # type: ignore[import-not-found]
-    except ImportError:
-        return None
+def read_models(settings: Settings, application: AllianceApplication) -> Any:
+    """The projections' read models over the same store, sharing the API's application."""
     return build_queries(settings, application=application)
 
 
@@ -126,11 +116,10 @@ class ProjectorThread:
         self.error: BaseException | None = None
 
     def _run(self) -> None:
-        from workers.projector import serve  # type: ignore[import-not-found]
 
         async def main() -> None:
             self.loop, self.stop = asyncio.get_running_loop(), asyncio.Event()
-            await serve(self.settings, self.application, self.stop)
+            await serve_projectors(self.settings, self.application, self.stop)
 
         try:
             asyncio.run(main())
@@ -175,7 +164,7 @@ def api_settings(settings: Settings, tmp_path: Path) -> Settings:
 @pytest.fixture
 def api(api_settings: Settings) -> Iterator[Api]:
     application = build_application(api_settings)
-    queries = build_queries_if_present(api_settings, application)
+    queries = read_models(api_settings, application)
     app = create_app(application, queries, api_settings)
     with ProjectorThread(api_settings, application, queries), ServerThread(app) as url:
         running = Api(url, application, api_settings, app)

@@ -7,14 +7,8 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-import pytest
-
-from tests.api.conftest import Api, is_problem, read_models_present
+from tests.api.conftest import Api, is_problem
 from tests.api.walk import ok, register, step_one
-
-needs_read_models = pytest.mark.skipif(
-    not read_models_present(), reason="projections.queries is not merged into this branch yet"
-)
 
 
 def eventually(fetch: Any, check: Any, timeout: float = 15.0) -> Any:
@@ -239,7 +233,6 @@ def test_every_call_of_the_contract_answers_as_written(api: Api) -> None:
         assert any(f["rule"] == "meeting_cadence" for f in follow)
 
 
-@needs_read_models
 def test_lists_history_dashboard_and_audit_answer_as_written(api: Api) -> None:
     with api.client() as c:
         aid = register(c, "Bündnis Passau")

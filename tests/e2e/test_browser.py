@@ -6,9 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from tests.api.conftest import Api, read_models_present
+from tests.api.conftest import Api
 from tests.api.walk import ok, register, step_one
 
 
@@ -97,7 +95,6 @@ def test_pages_work_with_the_keyboard_and_on_a_phone(browser: Any, api: Api, sho
     page.screenshot(path=str(shots / "buendnis-telefon.png"), full_page=True)
 
 
-@pytest.mark.skipif(not read_models_present(), reason="projections.queries is not merged into this branch yet")
 def test_dashboard_leads_to_an_alliance_with_its_unmet_criteria(browser: Any, api: Api, shots: Path) -> None:
     import time
 
