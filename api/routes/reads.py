@@ -71,6 +71,42 @@ def history(alliance_id: UUID, c: CallerDep, until: Moment = None, since: Moment
     return {"items": items}
 
 
+@router.get("/alliances/{alliance_id}/commitments-changes", summary="Was sich an den Zusagen geändert hat")
+def commitments_changes(alliance_id: UUID, c: CallerDep, since: Moment = None, until: Moment = None) -> dict[str, Any]:
+    """Added, changed and withdrawn commitments between two dates, with the events in between."""
+    c.principal.require_alliance(alliance_id)
+    begin, end = instant(since, "since"), instant(until, "until")
+    if begin is None or end is None:
+        raise Problem(
+            422, "„since“ und „until“ werden gebraucht (Datum oder Zeitpunkt mit Zone).", code="invalid_input"
+        )
+    queries = c.ctx.require_queries()
+    c.app.get_alliance(alliance_id)  # 404 for an unknown alliance
+    try:
+        result: dict[str, Any] = queries.commitments_diff(alliance_id, begin, end)
+    except NotFound:
+        raise Problem(
+            503,
+            "Die Lesemodelle holen dieses Bündnis gerade ein; bitte gleich noch einmal versuchen.",
+            code="read_models_behind",
+            headers={"Retry-After": "2"},
+        ) from None
+    return result
+
+
+@router.get("/inbox", summary="Versandte Erinnerungen an die eigene Rolle, neueste zuerst")
+def inbox(c: CallerDep, alliance: UUID | None = None) -> dict[str, Any]:
+    """The Servicebüro sees what went to the Servicebüro (optionally of one alliance), the
+    Koordination what went to its alliance's coordination, a partner what went to its organisation."""
+    p = c.principal
+    if p.role != "servicebuero":
+        if alliance is not None and alliance != p.alliance_id:
+            raise Problem(403, "Dieser Zugang gilt nicht für dieses Bündnis.", code="forbidden")
+        alliance = p.alliance_id
+    items = c.ctx.require_queries().inbox(role=p.role, alliance_id=alliance, partner_id=p.partner_id)
+    return {"items": items}
+
+
 @router.get("/dashboard", summary="Übersicht des Servicebüros")
 def dashboard(c: CallerDep, state: Bundesland | None = None, status: Status | None = None) -> dict[str, Any]:
     c.principal.require_servicebuero()

@@ -1,0 +1,75 @@
+"""Extensions of API.md: the caller's inbox and what changed in an alliance's commitments."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from tests.api.conftest import Api, is_problem
+from tests.api.walk import ok, register, step_one
+
+
+def eventually(fetch: Any, check: Any, timeout: float = 15.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = fetch()
+        if check(value) or time.monotonic() > deadline:
+            return value
+        time.sleep(0.1)
+
+
+def test_inbox_shows_each_role_what_was_sent_to_it(api: Api) -> None:
+    with api.client() as c:
+        aid = register(c)
+        actors = step_one(c, aid)
+    due = datetime.now(UTC)
+    api.application.record_alliance_follow_up(
+        UUID(aid), key=f"stalled:{aid}", rule="step_stalled", subject_id=aid, recipients=["koordination"], due_at=due
+    )
+    api.application.record_alliance_follow_up(
+        UUID(aid),
+        key=f"escalation:{aid}",
+        rule="step_stalled_escalation",
+        subject_id=aid,
+        recipients=["servicebuero"],
+        due_at=due,
+    )
+    with api.client("koordination", alliance=aid) as coordinator:
+        items = eventually(lambda: ok(coordinator.get("/api/v1/inbox"))["items"], lambda i: len(i) >= 1)
+        assert [i["rule"] for i in items] == ["step_stalled"], api.app.state.ctx.queries.status()
+        is_problem(coordinator.get("/api/v1/inbox", params={"alliance": str(UUID(int=1))}), 403)
+    with api.client() as office:
+        items = eventually(
+            lambda: ok(office.get("/api/v1/inbox", params={"alliance": aid}))["items"], lambda i: len(i) >= 1
+        )
+        assert [i["rule"] for i in items] == ["step_stalled_escalation"]
+    with api.client("partner", alliance=aid, partner=actors[0]) as partner:
+        assert ok(partner.get("/api/v1/inbox"))["items"] == []
+
+
+def test_commitment_changes_between_two_moments(api: Api) -> None:
+    with api.client() as c:
+        aid = register(c)
+        actors = step_one(c, aid)
+        cid = ok(
+            c.post(
+                f"/api/v1/alliances/{aid}/commitments",
+                json={"partner_id": actors[0], "description": "Räume", "kind": "raeume"},
+            ),
+            201,
+        )["id"]
+        between = datetime.now(UTC)
+        ok(c.post(f"/api/v1/alliances/{aid}/commitments/{cid}/confirm"))
+        until = (datetime.now(UTC) + timedelta(seconds=1)).isoformat()
+        answer = eventually(
+            lambda: c.get(
+                f"/api/v1/alliances/{aid}/commitments-changes", params={"since": between.isoformat(), "until": until}
+            ),
+            lambda r: r.status_code == 200 and bool(r.json()["changed"]),
+        )
+        diff = ok(answer)
+        assert diff["changed"][0]["id"] == cid
+        assert diff["changed"][0]["changes"]["status"] == {"before": "pledged", "after": "confirmed"}
+        is_problem(c.get(f"/api/v1/alliances/{aid}/commitments-changes", params={"since": until}), 422)
