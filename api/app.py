@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from fastapi import FastAPI
@@ -49,7 +48,7 @@ def create_app(
         clock=clock,
         probes=dict(probes or {}),
         mail_dir=settings.var_dir / "mail",
-        writer=ThreadPoolExecutor(1, thread_name_prefix="writer") if settings.store == "sqlite" else None,
+        inline_writes=settings.store == "sqlite",
     )
     app.state.ctx.fleet_cache = ReadCache(lambda: application.recorder.max_notification_id() or 0)
     install_problem_handlers(app)
