@@ -25,6 +25,7 @@ from domain.values import AllianceStatus, Bundesland
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent.parent / "templates"))
 templates.env.filters["datum"] = lambda v: _datum(v)
+templates.env.filters["zahl"] = lambda v: str(v).replace(".", ",") if isinstance(v, float) else v
 templates.env.filters["sector"] = lambda code: SECTOR_LABELS.get(code, code)
 STATES = {b.value for b in Bundesland}
 STATUSES = {s.value for s in AllianceStatus}
