@@ -138,7 +138,8 @@ def alliance_page(ctx: Context, alliance_id: UUID, as_of: datetime | None) -> di
         by_sector.setdefault(actor["sector_label"], []).append(actor)
     current, previous, current_on, previous_on = _assessments(alliance)
     moment = as_of or ctx.clock()
-    plans = follow_ups(app, alliance, commitments, moment, ctx.follow_up_policy)
+    plans = [{**f, "to": ", ".join(_recipient(r, names) for r in f["recipients"])}
+             for f in follow_ups(app, alliance, commitments, moment, ctx.follow_up_policy)]
     timeline = None
     if ctx.queries is not None:
         try:

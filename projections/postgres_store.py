@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -25,7 +27,7 @@ class PostgresProjectionStore(ProjectionStore):
     def __init__(self, dsn: str, schema: str, parts: dict[str, str]) -> None:
         self.dsn = dsn
         self.schema = schema
-        with psycopg.connect(dsn, autocommit=True) as conn:
+        with self._ddl_lock() as conn:
             conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
             conn.execute(
                 f'CREATE TABLE IF NOT EXISTS "{schema}".projection_generations '
@@ -64,8 +66,21 @@ class PostgresProjectionStore(ProjectionStore):
         recorder = _PostgresView(
             self.datastore, self._table(name, generation, "tracking"), statements
         )
-        recorder.create_table()
+        with self._ddl_lock():
+            recorder.create_table()
         return View(name, generation, recorder, names, True, owns_datastore=False)
+
+    @contextmanager
+    def _ddl_lock(self) -> Iterator[psycopg.Connection[Any]]:
+        """Serialises table creation across processes: two `CREATE TABLE IF NOT EXISTS` of the same
+        table at the same moment (the projector and the API's read side starting together) make
+        PostgreSQL raise a unique violation in its catalogue instead of one of them waiting."""
+        with psycopg.connect(self.dsn, autocommit=True) as conn:
+            conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (f"buendnis-ddl:{self.schema}",))
+            try:
+                yield conn
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (f"buendnis-ddl:{self.schema}",))
 
     def swap(self, name: str, generation: int) -> None:
         with self.datastore.transaction(commit=True) as c:

@@ -65,7 +65,10 @@ def build_worker(
     **options: Any,
 ) -> Worker:
     """The worker of all workflows. A short sticky timeout lets another worker take over in ~3 s
-    after one is killed (the default of 10 s leaves its workflows unanswered that long)."""
+    after one is killed (the default of 10 s leaves its workflows unanswered that long). On shutdown
+    running activities get time to finish: cancelled mid-transaction, a sync activity would leave
+    the store's shared SQLite connection inside an open transaction."""
+    options.setdefault("graceful_shutdown_timeout", timedelta(seconds=10))
     return Worker(
         client,
         task_queue=task_queue,

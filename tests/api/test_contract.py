@@ -267,6 +267,16 @@ def test_pages_are_german_html(api: Api) -> None:
             assert '<html lang="de"' in page.text
 
 
+def test_alliance_page_names_who_each_follow_up_goes_to(api: Api) -> None:
+    with api.client() as c:
+        aid = register(c)
+        page = c.get(f"/alliances/{aid}").text
+        # A new alliance's step-1 stall reminder goes to the coordination, its escalation to the Servicebüro.
+        assert "Schritt stockt (an Koordination)" in page
+        assert "Eskalation an das Servicebüro (an Servicebüro)" in page
+        assert "(an )" not in page
+
+
 def test_same_idempotency_key_and_body_gives_the_same_answer_and_changes_nothing_twice(
     api: Api,
 ) -> None:
