@@ -63,22 +63,25 @@ DEMO_ALLIANCES: tuple[tuple[str, str, int, float, bool], ...] = (
     ("Rostock", "Mecklenburg-Vorpommern", 3, 1.1, False),
     ("Trier", "Rheinland-Pfalz", 2, 0.6, False),
     ("Flensburg", "Schleswig-Holstein", 2, 0.8, False),
-    ("Cottbus", "Brandenburg", 1, 0.3, False),
-    ("Saarlouis", "Saarland", 1, 0.5, False),
+    ("Cottbus", "Brandenburg", 1, 0.12, False),
+    ("Saarlouis", "Saarland", 1, 0.2, False),
 )
 
 
 class SimClock:
     """A clock the demo moves forward by hand."""
 
-    def __init__(self, start: datetime) -> None:
+    def __init__(self, start: datetime, limit: datetime | None = None) -> None:
         self.now = start
+        self.limit = limit  # never beyond this moment (a demo must not write the future)
 
     def __call__(self) -> datetime:
         return self.now
 
     def advance(self, days: float) -> date:
         self.now += timedelta(days=days)
+        if self.limit is not None:
+            self.now = min(self.now, self.limit)
         return self.now.date()
 
 
@@ -99,11 +102,21 @@ class Built:
 
 
 def build_alliance(app: AllianceApplication, town: str, state: str, step: int, start: datetime,
-                   rng: random.Random, end: datetime, dormant: bool = False) -> Built:
-    """One alliance from the first conversation to `step`, its history spread from `start` to `end`."""
+                   rng: random.Random, end: datetime, dormant: bool = False,
+                   in_step_days: int | None = None) -> Built:
+    """One alliance from the first conversation to `step`, its history spread from `start` to `end`.
+
+    The clock never passes `end`. With `in_step_days`, the alliance enters its current step that many
+    days before `end`, so "stalled" and "active" read as intended for a demo of today."""
     span = max((end - start).days, 30)
-    clock = SimClock(start)
+    clock = SimClock(start, end)
     by = COORDINATOR
+
+    def complete(n: int) -> None:
+        if in_step_days is not None and n + 1 == step:
+            clock.now = max(clock.now, end - timedelta(days=in_step_days))
+        app.complete_step(aid, n, by=by)
+
     with simulated(app, clock):
         aid = app.register_alliance(name=f"Lokales Bündnis für Familie {town}", municipality=town, state=state, by=by)
         sectors = list(ORGANISATIONS)
@@ -128,7 +141,7 @@ def build_alliance(app: AllianceApplication, town: str, state: str, step: int, s
         del person
         if step == 1:
             return Built(aid, actors)
-        app.complete_step(aid, 1, by=by)
+        complete(1)
         # Step 2: the team at one table.
         team_meeting = app.schedule_meeting(aid, kind="team", on=clock.advance(per_step / 3),
                                             title="Erstes Teamtreffen", by=by)
@@ -143,7 +156,7 @@ def build_alliance(app: AllianceApplication, town: str, state: str, step: int, s
         if step == 2:
             return Built(aid, actors)
         clock.advance(per_step / 2)
-        app.complete_step(aid, 2, by=by)
+        complete(2)
         # Step 3: the planning meeting and the action plan.
         planning = app.schedule_meeting(aid, kind="planning", on=clock.advance(per_step / 3), title="Planungsklausur",
                                         organiser_id=actors[0], by=by)
@@ -159,7 +172,7 @@ def build_alliance(app: AllianceApplication, town: str, state: str, step: int, s
             return Built(aid, actors)
         app.record_minutes(aid, planning, minutes="Aktionsplan entworfen, Gründungstermin festgelegt.", by=by)
         clock.advance(per_step / 2)
-        app.complete_step(aid, 3, by=by)
+        complete(3)
         # Step 4: founding.
         founding_on = clock.advance(per_step / 3)
         signatories = actors[: rng.randint(4, len(actors))]
@@ -168,7 +181,7 @@ def build_alliance(app: AllianceApplication, town: str, state: str, step: int, s
         app.join_federal_initiative(aid, joined_on=clock.advance(14), by=by)
         if step == 4:
             return Built(aid, actors)
-        app.complete_step(aid, 4, by=by)
+        complete(4)
         _steer(app, aid, actors, clock, rng, end, founding_on)
         if dormant:
             app.pause(aid, reason="Koordinatorin in Elternzeit, keine Nachfolge", by=by)
@@ -185,8 +198,8 @@ def _steer(app: AllianceApplication, aid: UUID, actors: list[UUID], clock: SimCl
     app.set_steering_group(aid, member_ids=actors[:3], reason="in der Gründungsversammlung gewählt", by=by)
     commitments: list[UUID] = []
     year = 0
-    while clock.now + timedelta(days=200) < end:
-        on = clock.advance(rng.randint(120, 200))
+    while clock.now + timedelta(days=100) < end:
+        on = clock.advance(rng.randint(90, 170))
         meeting = app.schedule_meeting(aid, kind="all_partners", on=on, title=f"Bündnistreffen {on:%B %Y}", by=by)
         attendees = rng.sample(actors, rng.randint(3, len(actors)))
         minutes = "Berichte aus den Arbeitsgruppen." if rng.random() < 0.8 else None  # some never get minutes
@@ -219,7 +232,8 @@ def load_demo(app: AllianceApplication, now: datetime | None = None, seed: int =
     ids = []
     for town, state, step, years, dormant in DEMO_ALLIANCES:
         start = now - timedelta(days=365 * years)
-        # Alliances in steps 1–4 stop some weeks before today; one of them long enough to stall.
-        end = now - timedelta(days=rng.randint(5, 60) if town != "Rostock" else 130)
-        ids.append(build_alliance(app, town, state, step, start, rng, end, dormant).alliance_id)
+        # Histories reach up to some days before today; Rostock has sat in step 3 long enough to stall.
+        end = now - timedelta(days=rng.randint(2, 20))
+        in_step = None if step == 5 else 130 if town == "Rostock" else rng.randint(10, 70)
+        ids.append(build_alliance(app, town, state, step, start, rng, end, dormant, in_step).alliance_id)
     return ids

@@ -49,3 +49,5 @@ def configure_logging(fmt: str = "auto", level: str = "info") -> None:
     )
     logging.basicConfig(level=getattr(logging, level.upper()), stream=sys.stderr,
                         format="%(levelname)s %(name)s %(message)s")
+    # aiosmtpd logs every SMTP command at INFO; the sink logs each stored mail itself.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
