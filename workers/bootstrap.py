@@ -21,7 +21,8 @@ def store_env(settings: Settings) -> dict[str, str]:
         return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(settings.events_path),
                 "SQLITE_LOCK_TIMEOUT": "10"}
     return {"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_SCHEMA": settings.postgres_schema,
-            "POSTGRES_POOL_SIZE": "10", "POSTGRES_MAX_OVERFLOW": "10", **settings.postgres_parts()}
+            "POSTGRES_POOL_SIZE": "10", "POSTGRES_MAX_OVERFLOW": "10", "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
+            **settings.postgres_parts()}
 
 
 def ensure_schema(settings: Settings) -> None:
