@@ -9,67 +9,41 @@ due now and when to wake next, and lets activities re-check, record and send eac
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy, SearchAttributeUpdate
+from temporalio.common import SearchAttributeUpdate
 
 with workflow.unsafe.imports_passed_through():
-    from domain.follow_ups import FollowUp, due_now, next_due_at, plan_alliance
+    from domain.follow_ups import due_now, next_due_at, plan_alliance
     from workflows.activities import FollowUpActivities
-    from workflows.alarm import OWN_FOLLOW_UPS, RELOAD_BEFORE_CONTINUE, STEADY_TIMER, Alarm
-    from workflows.payloads import (
-        EVENT_SIGNAL,
-        AllianceCarry,
-        AllianceInput,
-        AllianceView,
-        EventNotice,
-        FollowUpOrder,
-        LoadRequest,
-        Notification,
-        RefreshRequest,
-        Upcoming,
-    )
+    from workflows.alarm import RELOAD_BEFORE_CONTINUE, STEADY_TIMER
+    from workflows.payloads import AllianceCarry, AllianceInput, AllianceView, Upcoming
+    from workflows.process import FollowUpProcess
     from workflows.search_attributes import (
         ALLIANCE_STATUS,
         ALLIANCE_STEP,
         BUNDESLAND,
         STALLED_SINCE,
     )
-    from workflows.view import stalled_since, time_until, upcoming
-
-LOCAL_TIMEOUT, LOCAL_RETRY = (
-    timedelta(seconds=30),
-    RetryPolicy(maximum_interval=timedelta(minutes=1)),
-)
-# Record all due follow-ups first, then send their mails in parallel (was: one after the other).
-PARALLEL_SENDS = "parallel-sends-2026-11"
-SEND_TIMEOUT, SEND_RETRY = timedelta(minutes=1), RetryPolicy(maximum_interval=timedelta(minutes=10))
+    from workflows.view import stalled_since, upcoming
 
 
 @workflow.defn
-class AllianceWorkflow:
+class AllianceWorkflow(FollowUpProcess[AllianceView]):
     """The follow-ups of one alliance, for as long as it lives (continues as new to stay short)."""
 
+    LOAD = FollowUpActivities.load_alliance
+    RECORD = FollowUpActivities.record_alliance_follow_up
+
     def __init__(self) -> None:
-        self._alliance_id = ""
-        self._view: AllianceView | None = None
-        self._seen = 0
-        self._dirty = False
-        self._ignored = 0
-        self._loads = 0
-        self._cancelled: set[str] = set()
-        self._generation = 1
-        self._steady = False
-        self._alarm = Alarm()
+        super().__init__()
         self._search_attributes: tuple[str, ...] = ()
 
     @workflow.run
     async def run(self, input: AllianceInput) -> str:
-        self._alliance_id = input.alliance_id
+        self._entity_id = input.alliance_id
         if input.carry is not None:
             self._view, self._seen = input.carry.view, input.carry.seen
             self._search_attributes = input.carry.search_attributes
@@ -80,7 +54,7 @@ class AllianceWorkflow:
                 view = await self._load()
                 if view is None:
                     workflow.logger.warning(
-                        "Bündnis %s gibt es nicht; Ablauf endet", self._alliance_id
+                        "Bündnis %s gibt es nicht; Ablauf endet", self._entity_id
                     )
                     return "unbekannt"
             assert self._view is not None
@@ -95,7 +69,7 @@ class AllianceWorkflow:
                 await self._fire_all(due, now)
                 self._dirty = True  # the recorded follow-ups change the view
                 continue
-            if self._should_continue_as_new(input):
+            if self._should_continue_as_new(input.max_history):
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 if self._dirty and workflow.patched(RELOAD_BEFORE_CONTINUE):
                     continue  # a signal came in while waiting: carry a view that knows it
@@ -109,45 +83,7 @@ class AllianceWorkflow:
                         ),
                     )
                 )
-            wake = next_due_at(plans, now)
-            if self._steady:
-                self._alarm.arm(wake, now)
-                await workflow.wait_condition(lambda: self._dirty or self._alarm.rang)
-                self._alarm.clear_if_rang()
-                continue
-            with contextlib.suppress(TimeoutError):
-                await workflow.wait_condition(
-                    lambda: self._dirty, timeout=time_until(wake, now)
-                )
-
-    @workflow.signal(name=EVENT_SIGNAL)
-    def event(self, notice: EventNotice) -> None:
-        if notice.aggregate_id != self._alliance_id and self._alliance_id:
-            workflow.logger.warning(
-                "Hinweis für %s an %s verworfen", notice.aggregate_id, self._alliance_id
-            )
-            return
-        if notice.position <= self._seen:
-            self._ignored += 1
-            return
-        self._seen = notice.position
-        if self._steady and set(notice.event_types) <= OWN_FOLLOW_UPS:
-            return  # recorded by this workflow, which reloaded its view after recording
-        self._dirty = True
-
-    @workflow.update
-    async def refresh(self, request: RefreshRequest) -> int:
-        """Reloads the view now; answers how many loads there were (an operator's or the sweep's
-        request, e.g. after the policy file changed: the view carries the policy it was loaded with)."""
-        loads = self._loads
-        self._dirty = True
-        await workflow.wait_condition(lambda: self._loads > loads)
-        return self._loads
-
-    @refresh.validator
-    def _refresh_allowed(self, request: RefreshRequest) -> None:
-        if self._view is None:
-            raise ValueError("Der Ablauf hat seine Sicht noch nicht geladen.")
+            await self._wait(next_due_at(plans, now), now)
 
     @workflow.query
     def view(self) -> AllianceView | None:
@@ -160,62 +96,6 @@ class AllianceWorkflow:
         now = workflow.now()
         plans = plan_alliance(self._view.facts, now, self._view.policy)
         return upcoming([f for f in plans if f.due_at > now or f.key not in self._cancelled])
-
-    @workflow.query
-    def progress(self) -> dict[str, int]:
-        return {
-            "seen": self._seen,
-            "ignored": self._ignored,
-            "loads": self._loads,
-            "history_length": workflow.info().get_current_history_length(),
-            "generation": self._generation,
-        }
-
-    async def _load(self) -> AllianceView | None:
-        self._dirty = False
-        view: AllianceView | None = await workflow.execute_local_activity_method(
-            FollowUpActivities.load_alliance,
-            LoadRequest(self._alliance_id, workflow.now()),
-            start_to_close_timeout=LOCAL_TIMEOUT,
-            retry_policy=LOCAL_RETRY,
-        )
-        if view != self._view:
-            # Changed facts or policy may make a cancelled follow-up due again; an unchanged view
-            # keeps it cancelled (no re-firing loop should the activity keep disagreeing).
-            self._cancelled.clear()
-        self._view = view
-        self._loads += 1
-        return view
-
-    async def _fire_all(self, due: list[FollowUp], now: datetime) -> None:
-        """Records each due follow-up (re-checked by the activity), then sends the mails at once."""
-        if not workflow.patched(PARALLEL_SENDS):
-            # Workflows started before the change record and send one after the other.
-            for follow_up in due:
-                notification = await self._record(follow_up, now)
-                if notification is not None:
-                    await send(notification)
-            return
-        recorded = [n for f in due if (n := await self._record(f, now)) is not None]
-        await asyncio.gather(*(send(n) for n in recorded))
-
-    async def _record(self, follow_up: FollowUp, now: datetime) -> Notification | None:
-        outcome = await workflow.execute_local_activity_method(
-            FollowUpActivities.record_alliance_follow_up,
-            FollowUpOrder(self._alliance_id, follow_up.key, now),
-            start_to_close_timeout=LOCAL_TIMEOUT,
-            retry_policy=LOCAL_RETRY,
-        )
-        if outcome.status == "cancelled":
-            self._cancelled.add(follow_up.key)
-        return outcome.notification if outcome.status == "recorded" else None
-
-    def _should_continue_as_new(self, input: AllianceInput) -> bool:
-        info = workflow.info()
-        return (
-            info.is_continue_as_new_suggested()
-            or info.get_current_history_length() >= input.max_history
-        )
 
     def _upsert_search_attributes(self, view: AllianceView, now: datetime) -> None:
         since = stalled_since(view.facts, view.policy, now)
@@ -236,11 +116,3 @@ class AllianceWorkflow:
         workflow.upsert_search_attributes(updates)
         self._search_attributes = wanted
 
-
-async def send(notification: Notification) -> None:
-    await workflow.execute_activity_method(
-        FollowUpActivities.send_notification,
-        notification,
-        start_to_close_timeout=SEND_TIMEOUT,
-        retry_policy=SEND_RETRY,
-    )

@@ -1,0 +1,158 @@
+"""What the alliance and the commitment workflows share: notices, reloads, firing, waiting.
+
+Signals: `event(EventNotice)` from the relay (positions already seen are ignored).
+Updates: `refresh(RefreshRequest)` reloads the view now. Queries: `progress()`.
+A subclass names its two local activities (load the view, record a follow-up) and runs the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import datetime, timedelta
+from typing import Any, ClassVar, Generic, TypeVar
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from domain.follow_ups import FollowUp
+    from workflows.activities import FollowUpActivities
+    from workflows.alarm import OWN_FOLLOW_UPS, Alarm
+    from workflows.payloads import (
+        EVENT_SIGNAL,
+        EventNotice,
+        FollowUpOrder,
+        LoadRequest,
+        Notification,
+        RefreshRequest,
+    )
+    from workflows.view import time_until
+
+LOCAL_TIMEOUT, LOCAL_RETRY = (
+    timedelta(seconds=30),
+    RetryPolicy(maximum_interval=timedelta(minutes=1)),
+)
+# Record all due follow-ups first, then send their mails in parallel (was: one after the other).
+PARALLEL_SENDS = "parallel-sends-2026-11"
+SEND_TIMEOUT, SEND_RETRY = timedelta(minutes=1), RetryPolicy(maximum_interval=timedelta(minutes=10))
+
+V = TypeVar("V")
+
+
+class FollowUpProcess(Generic[V]):
+    """State and handlers of a workflow that keeps one aggregate's follow-ups."""
+
+    LOAD: ClassVar[Any]  # the local activity that loads the view (a FollowUpActivities method)
+    RECORD: ClassVar[Any]  # the local activity that re-checks and records one follow-up
+
+    def __init__(self) -> None:
+        self._entity_id = ""
+        self._view: V | None = None
+        self._seen = 0
+        self._dirty = False
+        self._ignored = 0
+        self._loads = 0
+        self._cancelled: set[str] = set()
+        self._generation = 1
+        self._steady = False
+        self._alarm = Alarm()
+
+    @workflow.signal(name=EVENT_SIGNAL)
+    def event(self, notice: EventNotice) -> None:
+        if notice.aggregate_id != self._entity_id and self._entity_id:
+            workflow.logger.warning("Hinweis für %s an %s verworfen", notice.aggregate_id, self._entity_id)
+            return
+        if notice.position <= self._seen:
+            self._ignored += 1
+            return
+        self._seen = notice.position
+        if self._steady and set(notice.event_types) <= OWN_FOLLOW_UPS:
+            return  # recorded by this workflow, which reloaded its view after recording
+        self._dirty = True
+
+    @workflow.update
+    async def refresh(self, request: RefreshRequest) -> int:
+        """Reloads the view now; answers how many loads there were (an operator's or the sweep's
+        request, e.g. after the policy file changed: the view carries the policy it was loaded with)."""
+        loads = self._loads
+        self._dirty = True
+        await workflow.wait_condition(lambda: self._loads > loads)
+        return self._loads
+
+    @refresh.validator
+    def _refresh_allowed(self, request: RefreshRequest) -> None:
+        if self._view is None:
+            raise ValueError("Der Ablauf hat seine Sicht noch nicht geladen.")
+
+    @workflow.query
+    def progress(self) -> dict[str, int]:
+        return {
+            "seen": self._seen,
+            "ignored": self._ignored,
+            "loads": self._loads,
+            "history_length": workflow.info().get_current_history_length(),
+            "generation": self._generation,
+        }
+
+    async def _load(self) -> V | None:
+        self._dirty = False
+        view: V | None = await workflow.execute_local_activity_method(
+            type(self).LOAD,
+            LoadRequest(self._entity_id, workflow.now()),
+            start_to_close_timeout=LOCAL_TIMEOUT,
+            retry_policy=LOCAL_RETRY,
+        )
+        if view != self._view:
+            # Changed facts or policy may make a cancelled follow-up due again; an unchanged view
+            # keeps it cancelled (no re-firing loop should the activity keep disagreeing).
+            self._cancelled.clear()
+        self._view = view
+        self._loads += 1
+        return view
+
+    async def _fire_all(self, due: list[FollowUp], now: datetime) -> None:
+        """Records each due follow-up (re-checked by the activity), then sends the mails at once."""
+        if not workflow.patched(PARALLEL_SENDS):
+            # Workflows started before the change record and send one after the other.
+            for follow_up in due:
+                notification = await self._record(follow_up, now)
+                if notification is not None:
+                    await send(notification)
+            return
+        recorded = [n for f in due if (n := await self._record(f, now)) is not None]
+        await asyncio.gather(*(send(n) for n in recorded))
+
+    async def _record(self, follow_up: FollowUp, now: datetime) -> Notification | None:
+        outcome = await workflow.execute_local_activity_method(
+            type(self).RECORD,
+            FollowUpOrder(self._entity_id, follow_up.key, now),
+            start_to_close_timeout=LOCAL_TIMEOUT,
+            retry_policy=LOCAL_RETRY,
+        )
+        if outcome.status == "cancelled":
+            self._cancelled.add(follow_up.key)
+        return outcome.notification if outcome.status == "recorded" else None
+
+    async def _wait(self, wake: datetime | None, now: datetime) -> None:
+        """Until new events arrive or the next follow-up falls due."""
+        if self._steady:
+            self._alarm.arm(wake, now)
+            await workflow.wait_condition(lambda: self._dirty or self._alarm.rang)
+            self._alarm.clear_if_rang()
+            return
+        with contextlib.suppress(TimeoutError):
+            await workflow.wait_condition(lambda: self._dirty, timeout=time_until(wake, now))
+
+    def _should_continue_as_new(self, max_history: int) -> bool:
+        info = workflow.info()
+        return info.is_continue_as_new_suggested() or info.get_current_history_length() >= max_history
+
+
+async def send(notification: Notification) -> None:
+    await workflow.execute_activity_method(
+        FollowUpActivities.send_notification,
+        notification,
+        start_to_close_timeout=SEND_TIMEOUT,
+        retry_policy=SEND_RETRY,
+    )
