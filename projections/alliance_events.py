@@ -53,3 +53,24 @@ class AllianceProjection(Projection):
     @abstractmethod
     def see(self, seen: Seen, db: Db) -> None:
         """Records what this read model needs of one event (or marks it for `finish`)."""
+
+
+class AppendOnlyProjection(AllianceProjection):
+    """A read model that only appends rows: `see` collects them, one INSERT per batch writes them."""
+
+    insert: str  # the INSERT statement of one row, tables named as `{table}`
+
+    def __init__(self, application: Any) -> None:
+        super().__init__(application)
+        self._rows: list[tuple[Any, ...]] = []
+
+    def begin(self, db: Db) -> None:
+        self._rows = []
+
+    def reset(self) -> None:
+        super().reset()
+        self._rows = []
+
+    def finish(self, db: Db) -> None:
+        db.executemany(self.insert, self._rows)
+        self._rows = []

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from domain.alliance import Alliance
 from domain.commitment import Commitment
 from domain.follow_ups import RULE_LABELS
-from projections.alliance_events import AllianceProjection, Seen
+from projections.alliance_events import AppendOnlyProjection, Seen
 from projections.sentences import describe
 from projections.store import Db, Schema
 from projections.values import iso
@@ -25,21 +23,12 @@ SCHEMA = Schema(
 )
 
 
-class InboxProjection(AllianceProjection):
+class InboxProjection(AppendOnlyProjection):
     name = "inbox"
     title = "Posteingang je Rolle"
     schema = SCHEMA
 
-    def __init__(self, application: Any) -> None:
-        super().__init__(application)
-        self._rows: list[tuple[Any, ...]] = []
-
-    def begin(self, db: Db) -> None:
-        self._rows = []
-
-    def reset(self) -> None:
-        super().reset()
-        self._rows = []
+    insert = "INSERT INTO {messages} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
     def see(self, seen: Seen, db: Db) -> None:
         e = seen.event
@@ -67,9 +56,3 @@ class InboxProjection(AllianceProjection):
                     text,
                 )
             )
-
-    def finish(self, db: Db) -> None:
-        db.executemany(
-            "INSERT INTO {messages} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self._rows
-        )
-        self._rows = []

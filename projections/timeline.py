@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from projections.alliance_events import AllianceProjection, Seen
+from projections.alliance_events import AppendOnlyProjection, Seen
 from projections.sentences import describe
 from projections.store import Db, Schema
 from projections.values import event_data_json, event_type, iso
@@ -19,21 +17,12 @@ SCHEMA = Schema(
 )
 
 
-class TimelineProjection(AllianceProjection):
+class TimelineProjection(AppendOnlyProjection):
     name = "timeline"
     title = "Prüfpfad je Bündnis"
     schema = SCHEMA
 
-    def __init__(self, application: Any) -> None:
-        super().__init__(application)
-        self._rows: list[tuple[Any, ...]] = []
-
-    def begin(self, db: Db) -> None:
-        self._rows = []
-
-    def reset(self) -> None:
-        super().reset()
-        self._rows = []
+    insert = "INSERT INTO {events} VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 
     def see(self, seen: Seen, db: Db) -> None:
         e = seen.event
@@ -49,7 +38,3 @@ class TimelineProjection(AllianceProjection):
                 describe(e, seen.alliance, seen.commitment),
             )
         )
-
-    def finish(self, db: Db) -> None:
-        db.executemany("INSERT INTO {events} VALUES (?, ?, ?, ?, ?, ?, ?, ?)", self._rows)
-        self._rows = []
