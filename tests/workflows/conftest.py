@@ -157,8 +157,10 @@ class Harness:
                 last = n.id
         return last
 
-    def alliance_follow_ups(self, alliance_id: uuid.UUID) -> list[FollowUpRecord]:
-        return list(self.app.get_alliance(alliance_id).follow_ups.values())
+    def alliance_follow_ups(self, alliance_id: uuid.UUID, rule: str | None = None) -> list[FollowUpRecord]:
+        """The follow-ups recorded on the alliance, of one rule when `rule` is given."""
+        sent = self.app.get_alliance(alliance_id).follow_ups.values()
+        return [f for f in sent if rule is None or f.rule == rule]
 
     def commitment_follow_ups(self, commitment_id: uuid.UUID) -> list[str]:
         return list(self.app.repository.get(commitment_id).follow_ups)

@@ -38,12 +38,10 @@ async def test_contact_follow_up_reminds_coordinator_once_on_its_date(harness: H
     ]
 
     await h.advance(timedelta(days=9))
-    assert [f for f in h.alliance_follow_ups(alliance_id) if f.rule == "contact_follow_up"] == []
+    assert h.alliance_follow_ups(alliance_id, "contact_follow_up") == []
 
     await h.advance(timedelta(days=2))
-    sent = await eventually(
-        lambda: [f for f in h.alliance_follow_ups(alliance_id) if f.rule == "contact_follow_up"]
-    )
+    sent = await eventually(lambda: h.alliance_follow_ups(alliance_id, "contact_follow_up"))
     assert len(sent) == 1
     assert sent[0].due_at <= sent[0].sent_at < sent[0].due_at + timedelta(minutes=1)
     assert sent[0].recipients == ("koordination",)
@@ -52,14 +50,8 @@ async def test_contact_follow_up_reminds_coordinator_once_on_its_date(harness: H
     assert "Stadtwerke" in mails[0].get_content()
 
     await h.advance(timedelta(days=20))
-    assert (
-        len([f for f in h.alliance_follow_ups(alliance_id) if f.rule == "contact_follow_up"]) == 1
-    )
+    assert len(h.alliance_follow_ups(alliance_id, "contact_follow_up")) == 1
     assert len(h.mailer.with_key("contact_follow_up")) == 1
-
-
-def rules(h: Harness, alliance_id: object, rule: str) -> list:
-    return [f for f in h.alliance_follow_ups(alliance_id) if f.rule == rule]
 
 
 async def test_contact_follow_up_is_cancelled_by_a_later_contact(harness: Harness) -> None:
@@ -84,7 +76,7 @@ async def test_contact_follow_up_is_cancelled_by_a_later_contact(harness: Harnes
     await h.settle(h.alliance_handle(alliance_id))
     await h.advance(timedelta(days=10))
 
-    assert rules(h, alliance_id, "contact_follow_up") == []
+    assert h.alliance_follow_ups(alliance_id, "contact_follow_up") == []
     assert h.mailer.with_key("contact_follow_up") == []
 
 
@@ -98,20 +90,20 @@ async def test_stalled_step_reminds_after_90_days_and_escalates_to_servicebuero_
     await h.settle(h.alliance_handle(alliance_id))
 
     await h.advance(timedelta(days=89))
-    assert rules(h, alliance_id, "step_stalled") == []
+    assert h.alliance_follow_ups(alliance_id, "step_stalled") == []
     await h.advance(timedelta(days=2))
-    stalled = await eventually(lambda: rules(h, alliance_id, "step_stalled"))
+    stalled = await eventually(lambda: h.alliance_follow_ups(alliance_id, "step_stalled"))
     assert [f.due_at for f in stalled] == [entered + timedelta(days=90)]
     assert stalled[0].due_at <= stalled[0].sent_at < stalled[0].due_at + timedelta(minutes=1)
-    assert rules(h, alliance_id, "step_stalled_escalation") == []
+    assert h.alliance_follow_ups(alliance_id, "step_stalled_escalation") == []
 
     await h.advance(timedelta(days=30))
-    escalated = await eventually(lambda: rules(h, alliance_id, "step_stalled_escalation"))
+    escalated = await eventually(lambda: h.alliance_follow_ups(alliance_id, "step_stalled_escalation"))
     assert [f.recipients for f in escalated] == [("servicebuero",)]
     assert escalated[0].due_at == entered + timedelta(days=120)
     mails = await eventually(lambda: h.mailer.with_key("step_stalled_escalation"))
     assert [m["To"] for m in mails] == ["servicebuero@buendnis.invalid"]
-    assert len(rules(h, alliance_id, "step_stalled")) == 1
+    assert len(h.alliance_follow_ups(alliance_id, "step_stalled")) == 1
 
 
 async def test_completing_the_step_cancels_its_stalled_reminder(harness: Harness) -> None:
@@ -126,9 +118,9 @@ async def test_completing_the_step_cancels_its_stalled_reminder(harness: Harness
     await h.settle(h.alliance_handle(alliance_id))
 
     await h.advance(timedelta(days=40))
-    assert rules(h, alliance_id, "step_stalled") == []
+    assert h.alliance_follow_ups(alliance_id, "step_stalled") == []
     await h.advance(timedelta(days=55))
-    assert [f.key.split(":")[2] for f in rules(h, alliance_id, "step_stalled")] == ["step2"]
+    assert [f.key.split(":")[2] for f in h.alliance_follow_ups(alliance_id, "step_stalled")] == ["step2"]
 
 
 async def test_coordinator_is_told_once_when_the_step_exit_criterion_holds(
@@ -144,12 +136,12 @@ async def test_coordinator_is_told_once_when_the_step_exit_criterion_holds(
         await h.relay_all()
     await h.settle(h.alliance_handle(alliance_id))
 
-    ready = await eventually(lambda: rules(h, alliance_id, "step_ready"))
+    ready = await eventually(lambda: h.alliance_follow_ups(alliance_id, "step_ready"))
     assert len(ready) == 1 and ready[0].recipients == ("koordination",)
     mails = await eventually(lambda: h.mailer.with_key("step_ready"))
     assert "Schritt 1" in mails[0].get_content()
     await h.advance(timedelta(days=3))
-    assert len(rules(h, alliance_id, "step_ready")) == 1
+    assert len(h.alliance_follow_ups(alliance_id, "step_ready")) == 1
 
 
 async def test_working_group_without_speaker_reminds_after_30_days_unless_one_is_appointed(
@@ -167,7 +159,7 @@ async def test_working_group_without_speaker_reminds_after_30_days_unless_one_is
     await h.settle(h.alliance_handle(alliance_id))
 
     await h.advance(timedelta(days=21))
-    reminded = await eventually(lambda: rules(h, alliance_id, "speaker_missing"))
+    reminded = await eventually(lambda: h.alliance_follow_ups(alliance_id, "speaker_missing"))
     assert [f.subject_id for f in reminded] == [str(lonely)]
     mails = await eventually(lambda: h.mailer.with_key("speaker_missing"))
     assert "Kinderbetreuung" in mails[0].get_content()
@@ -196,9 +188,9 @@ async def test_missing_minutes_remind_the_organiser_after_7_days_with_a_calendar
     await h.settle(h.alliance_handle(alliance_id))
 
     await h.advance(timedelta(days=6))
-    assert rules(h, alliance_id, "minutes_missing") == []
+    assert h.alliance_follow_ups(alliance_id, "minutes_missing") == []
     await h.advance(timedelta(days=2))
-    reminded = await eventually(lambda: rules(h, alliance_id, "minutes_missing"))
+    reminded = await eventually(lambda: h.alliance_follow_ups(alliance_id, "minutes_missing"))
     assert reminded[0].recipients == (f"organiser:{organiser}",)
     [mail] = await eventually(lambda: h.mailer.with_key("minutes_missing"))
     assert mail["To"] == "erika@rathaus.invalid"

@@ -57,7 +57,7 @@ async def test_worker_stopped_and_restarted_during_a_timer_loses_nothing(harness
     await advancing
 
     sent = await eventually(
-        lambda: [f for f in h.alliance_follow_ups(alliance_id) if f.rule == "contact_follow_up"]
+        lambda: h.alliance_follow_ups(alliance_id, "contact_follow_up")
     )
     assert len(sent) == 1
     assert len(await eventually(lambda: h.mailer.with_key("contact_follow_up"))) == 1
@@ -116,7 +116,7 @@ async def test_relay_stopped_mid_stream_and_restarted_sends_nothing_twice_that_a
         progress = await h.settle(h.alliance_handle(alliance_id))
         ignored += progress["ignored"]
         ready = await eventually(
-            lambda a=alliance_id: [f for f in h.alliance_follow_ups(a) if f.rule == "step_ready"]
+            lambda a=alliance_id: h.alliance_follow_ups(a, "step_ready")
         )
         assert len(ready) == 1
     assert ignored >= 1, "the repeated batch reached the workflows and was ignored there"
@@ -312,7 +312,7 @@ async def test_relay_on_postgresql_resumes_from_its_stored_position(
             pass
 
         ready = await eventually(
-            lambda: [f for f in h.alliance_follow_ups(alliance_id) if f.rule == "step_ready"]
+            lambda: h.alliance_follow_ups(alliance_id, "step_ready")
         )
         assert len(ready) == 1
         assert (await h.settle(h.alliance_handle(alliance_id)))["ignored"] == 0

@@ -48,7 +48,7 @@ async def test_sweep_has_a_workflow_with_an_old_policy_reload_and_follow_the_new
     assert view is not None and view.policy.stalled_days == 30
     await h.advance(timedelta(days=31))
     stalled = await eventually(
-        lambda: [f for f in h.alliance_follow_ups(alliance_id) if f.rule == "step_stalled"]
+        lambda: h.alliance_follow_ups(alliance_id, "step_stalled")
     )
     assert len(stalled) == 1
 
@@ -96,9 +96,9 @@ async def test_a_follow_up_the_activity_finds_not_yet_due_waits_for_its_new_time
     h.activities.policy = replace(h.policy, stalled_days=120)
 
     await h.advance(timedelta(days=100))
-    assert [f for f in h.alliance_follow_ups(alliance_id) if f.rule == "step_stalled"] == []
+    assert h.alliance_follow_ups(alliance_id, "step_stalled") == []
     await h.advance(timedelta(days=21))
     stalled = await eventually(
-        lambda: [f for f in h.alliance_follow_ups(alliance_id) if f.rule == "step_stalled"]
+        lambda: h.alliance_follow_ups(alliance_id, "step_stalled")
     )
     assert [f.due_at for f in stalled] == [entered + timedelta(days=120)]
