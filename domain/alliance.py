@@ -15,6 +15,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from domain.dates import check_dates, not_before
 from domain.errors import InvalidInput, NotFound, RuleViolation
 from domain.records import (
     ActionItem,
@@ -62,6 +63,7 @@ class Alliance(Aggregate):
         self.step = 1
         self.step_entered_at: datetime = self.created_on
         self.paused = False
+        self.paused_at: datetime | None = None
         self.dissolved = False
         self.legal_form: LegalForm | None = None
         self.actors: dict[str, Actor] = {}
@@ -133,7 +135,9 @@ class Alliance(Aggregate):
             raise RuleViolation(f"{what} {child_id} ist bereits erfasst.")
 
     def _emit(self, event_class: type[Event], by: str, at: datetime | None, **fields: Any) -> None:
-        self.trigger_event(event_class, timestamp=at, by=by, **fields)
+        check_dates(fields)
+        # Activities stamp workflow time, the API wall time: never let an aggregate's time run back.
+        self.trigger_event(event_class, timestamp=not_before(at, self.modified_on), by=by, **fields)
 
     # ---- step 1: contacts ----------------------------------------------------------------
 
@@ -634,6 +638,8 @@ class Alliance(Aggregate):
         def apply(self, a: Alliance) -> None:
             a.step = self.step
             a.step_entered_at = self.timestamp
+            if a.paused:  # reopened while dormant: the pause counts from here for the new step
+                a.paused_at = self.timestamp
 
     def reopen_step(self, *, step: int, reason: str, by: str, at: datetime | None = None) -> None:
         self._require_open()
@@ -650,13 +656,19 @@ class Alliance(Aggregate):
 
         def apply(self, a: Alliance) -> None:
             a.paused = True
+            a.paused_at = self.timestamp
 
     class Resumed(Event):
+        """Time spent dormant does not count as time in the step: its start moves by the pause."""
+
         reason: str | None
 
         def apply(self, a: Alliance) -> None:
             a.paused = False
-            a.step_entered_at = self.timestamp
+            paused_at: datetime | None = getattr(a, "paused_at", None)  # absent in older snapshots
+            if paused_at is not None and self.timestamp > paused_at:
+                a.step_entered_at = a.step_entered_at + (self.timestamp - paused_at)
+            a.paused_at = None
 
     class Dissolved(Event):
         reason: str

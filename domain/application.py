@@ -23,7 +23,8 @@ from eventsourcing.utils import EnvType
 
 from domain import values as v
 from domain.alliance import Alliance
-from domain.commitment import Commitment, ProgressReport
+from domain.commitment import Commitment, Period, ProgressReport
+from domain.dates import check_optional_date
 from domain.errors import ConcurrencyConflict, IdempotencyConflict, InvalidInput, NotFound, RuleViolation
 from domain.idempotency import CommandRecord, CommitmentIndex, index_id, record_id
 from domain.personal_data import InMemoryKeyRing, KeyRing, PersonalData, seal, unseal
@@ -68,7 +69,7 @@ class AllianceApplication(Application[UUID]):
         self.clock = clock
 
     def construct_transcoder(self) -> Transcoder:
-        return OrjsonTranscoder((*ENUM_TYPES, *RECORD_TYPES, ProgressReport))
+        return OrjsonTranscoder((*ENUM_TYPES, *RECORD_TYPES, ProgressReport, Period))
 
     # ---- the command runner ------------------------------------------------------------------
 
@@ -461,6 +462,7 @@ class AllianceApplication(Application[UUID]):
             alliance = self._alliance(alliance_id)
             alliance._require_open()
             alliance._actor(partner_id)
+            check_optional_date(due_on, "Das Fälligkeitsdatum")
             at = self.clock()
             commitment = Commitment._create(
                 Commitment.Pledged, id=uuid4(), timestamp=at, by=by, alliance_id=alliance_id,

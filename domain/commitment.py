@@ -17,6 +17,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from domain.dates import check_date, check_dates, check_optional_date, not_before
 from domain.errors import InvalidInput, RuleViolation
 from domain.values import CommitmentKind, CommitmentStatus, Recurrence
 
@@ -26,6 +27,15 @@ class ProgressReport:
     on: date
     text: str
     percent: int | None
+
+
+@dataclass(frozen=True)
+class Period:
+    """A closed period of a yearly commitment: what was due, and when it was fulfilled."""
+
+    period: int
+    due_on: date | None
+    fulfilled_on: date | None
 
 
 def next_year(d: date) -> date:
@@ -68,6 +78,12 @@ class Commitment(Aggregate):
         self.period = 1
         self.progress: list[ProgressReport] = []
         self.follow_ups: list[str] = []
+        self.periods: list[Period] = []
+
+    @property
+    def past_periods(self) -> list[Period]:
+        """The closed periods of a yearly commitment, oldest first (snapshots from before have none)."""
+        return list(getattr(self, "periods", []))
 
     @property
     def status(self) -> CommitmentStatus:
@@ -90,7 +106,9 @@ class Commitment(Aggregate):
             raise RuleViolation("Die Zusage ist bereits erfüllt.")
 
     def _emit(self, event_class: type[Event], by: str, at: datetime | None, **fields: Any) -> None:
-        self.trigger_event(event_class, timestamp=at, by=by, **fields)
+        check_dates(fields)
+        # Activities stamp workflow time, the API wall time: never let an aggregate's time run back.
+        self.trigger_event(event_class, timestamp=not_before(at, self.modified_on), by=by, **fields)
 
     class Confirmed(Event):
         def apply(self, c: Commitment) -> None:
@@ -123,6 +141,7 @@ class Commitment(Aggregate):
     def amend(self, *, description: str | None, amount: Decimal | None, due_on: date | None,
               reason: str, by: str, at: datetime | None = None) -> None:
         self._require_open()
+        check_optional_date(due_on, "Das Fälligkeitsdatum")
         if description is None and amount is None and due_on is None:
             raise InvalidInput("Eine Änderung braucht eine neue Beschreibung, einen Betrag oder ein Fälligkeitsdatum.")
         if (description in (None, self.description) and amount in (None, self.amount)
@@ -141,6 +160,7 @@ class Commitment(Aggregate):
     def report_progress(self, *, on: date, text: str, percent: int | None, by: str,
                         at: datetime | None = None) -> None:
         self._require_open()
+        check_date(on, "Das Datum des Berichts")
         if percent is not None and not 0 <= percent <= 100:
             raise InvalidInput("Der Fortschritt wird in Prozent von 0 bis 100 angegeben.")
         self._emit(self.ProgressReported, by, at, on=on, text=text, percent=percent)
@@ -160,6 +180,7 @@ class Commitment(Aggregate):
         due_on: date | None
 
         def apply(self, c: Commitment) -> None:
+            c.periods = [*c.past_periods, Period(c.period, c.due_on, c.fulfilled_on)]
             c.period = self.period
             c.due_on = self.due_on
             c.fulfilled_on = None
@@ -167,6 +188,7 @@ class Commitment(Aggregate):
 
     def fulfil(self, *, on: date, note: str | None, by: str, at: datetime | None = None) -> None:
         self._require_open()
+        check_date(on, "Das Erfüllungsdatum")
         self._emit(self.Fulfilled, by, at, on=on, note=note)
         if self.recurrence is Recurrence.YEARLY:
             due = next_year(self.due_on) if self.due_on else None
@@ -194,6 +216,7 @@ class Commitment(Aggregate):
         """Marks an open commitment overdue once its due date passed; otherwise changes nothing."""
         if not self.is_open or self.overdue_since is not None or self.due_on is None or on < self.due_on:
             return False
+        check_date(on, "Das Datum")
         self._emit(self.MarkedOverdue, by, at, on=on)
         return True
 

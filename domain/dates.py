@@ -54,6 +54,29 @@ def check_int64(value: int, what: str = "Die Zahl") -> int:
     return value
 
 
+DATE_LABELS = {
+    "on": "Das Datum",
+    "follow_up_on": "Das Nachfassdatum",
+    "due_on": "Das Fälligkeitsdatum",
+    "held_on": "Das Datum des Treffens",
+    "joined_on": "Das Beitrittsdatum",
+}
+
+
+def check_dates(fields: dict[str, object]) -> None:
+    """Every date among an event's fields lies in the accepted years (one guard for all commands)."""
+    for name, value in fields.items():
+        if isinstance(value, date) and not isinstance(value, datetime):
+            check_date(value, DATE_LABELS.get(name, f"Das Datum „{name}“"))
+
+
+def not_before(at: datetime | None, last: datetime | None) -> datetime:
+    """The moment to stamp an event with: `at` (now when None), but never before the aggregate's
+    last event, so the events of one aggregate are ordered in time as in position."""
+    moment = at or datetime.now(UTC)
+    return moment if last is None or moment >= last else last
+
+
 def add_days(d: date, days: int) -> date | None:
     """`d` plus `days`, or None when that leaves the calendar (old stored values stay readable)."""
     try:

@@ -4,14 +4,21 @@ Given the facts known of an alliance or a commitment and the time now, `plan_*` 
 follow-up whose reason still holds, with its due time and a deterministic key. A key names the
 reason and its anchor (the step entered at, the due date, the meeting), so a follow-up is sent once
 per reason, and a changed anchor (an amended due date, a re-entered step) arms a new one.
+
+When: a follow-up falls due on a day, at a working hour in Europe/Berlin, spread over the sending
+window by a stable offset from its alliance's id (so the fleet does not mail in one second, and
+nobody is reminded at night). `FollowUpPolicy.timing` 1 is the rule of workflows started before
+that change (07:00 UTC, anchors keep their time of day); their replays must not change.
 """
 
 from __future__ import annotations
 
 import calendar
+import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from domain.dates import BERLIN, add_days, berlin
 from domain.values import CommitmentStatus
 
 COORDINATOR = "koordination"
@@ -55,14 +62,28 @@ class FollowUpPolicy:
     cadence_escalation_months: int = 6
     speaker_missing_days: int = 30
     minutes_missing_days: int = 7
-    send_hour_utc: int = 7
+    send_hour_utc: int = 7  # timing 1 only
+    # Timing 2: the sending window in Europe/Berlin, e.g. 08:00 plus up to 180 minutes.
+    send_hour: int = 8
+    send_window_minutes: int = 180
+    # A reminder due longer ago than this when it could first be sent goes into a summary.
+    catch_up_days: int = 14
+    timing: int = 2
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise ValueError(f"Erinnerungsregel {name} muss eine ganze Zahl ≥ 0 sein, nicht {value!r}")
+            if value > 36_500:
+                raise ValueError(f"Erinnerungsregel {name} ist mit {value} unplausibel groß (höchstens 36500)")
         if not 0 <= self.send_hour_utc <= 23:
             raise ValueError("send_hour_utc muss zwischen 0 und 23 liegen")
+        # Working hours only: the whole window between 06:00 and 20:00 Berlin time.
+        if not 6 <= self.send_hour <= 19 or self.send_hour * 60 + self.send_window_minutes > 20 * 60:
+            raise ValueError("Erinnerungen gehen werktags-üblich zwischen 6 und 20 Uhr hinaus: "
+                             "send_hour 6–19 und send_hour + send_window_minutes bis 20 Uhr")
+        if self.timing not in (1, 2):
+            raise ValueError("timing ist 1 (vor Dezember 2026 gestartete Abläufe) oder 2")
         if self.cadence_escalation_months < self.cadence_reminder_months:
             raise ValueError("Die Eskalation der Bündnistreffen kann nicht vor der Erinnerung liegen")
 
@@ -133,8 +154,49 @@ def add_months(d: date, months: int) -> date:
     return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
-def _at(d: date, policy: FollowUpPolicy) -> datetime:
-    return datetime.combine(d, time(policy.send_hour_utc), tzinfo=UTC)
+def _months_later(d: date, months: int) -> date | None:
+    try:
+        return add_months(d, months)
+    except ValueError:  # beyond year 9999: a value stored before dates were bounded
+        return None
+
+
+def send_offset(alliance_id: str, policy: FollowUpPolicy) -> timedelta:
+    """The alliance's stable place in the sending window (the same every day, for every rule)."""
+    if policy.send_window_minutes == 0:
+        return timedelta(0)
+    digest = int(hashlib.sha256(alliance_id.encode()).hexdigest()[:8], 16)
+    return timedelta(minutes=digest % policy.send_window_minutes)
+
+
+def send_moment(d: date, alliance_id: str, policy: FollowUpPolicy) -> datetime:
+    """When a follow-up due on day `d` goes out (in UTC)."""
+    if policy.timing == 1:
+        return datetime.combine(d, time(policy.send_hour_utc), tzinfo=UTC)
+    local = datetime.combine(d, time(policy.send_hour), tzinfo=BERLIN) + send_offset(alliance_id, policy)
+    # Wall-clock arithmetic in the zone (both switches are at night, outside the window).
+    return local.astimezone(UTC)
+
+
+def _on_day_after(anchor: datetime, days: int, alliance_id: str, policy: FollowUpPolicy) -> datetime | None:
+    """`days` after a moment: timing 2 counts Berlin calendar days and sends in the window."""
+    if policy.timing == 1:
+        try:
+            return anchor + timedelta(days=days)
+        except OverflowError:
+            return None
+    day = add_days(berlin(anchor).date(), days)
+    return None if day is None else send_moment(day, alliance_id, policy)
+
+
+def _next_send_moment(now: datetime, alliance_id: str, policy: FollowUpPolicy) -> datetime:
+    """Now, if now is within today's working day after the alliance's moment; else the next one."""
+    if policy.timing == 1:
+        return now
+    today = berlin(now).date()
+    if berlin(now).hour >= 20:
+        today = today + timedelta(days=1)
+    return send_moment(today, alliance_id, policy)
 
 
 def plan_alliance(facts: AllianceFacts, now: datetime, policy: FollowUpPolicy) -> list[FollowUp]:
@@ -143,32 +205,40 @@ def plan_alliance(facts: AllianceFacts, now: datetime, policy: FollowUpPolicy) -
         return []
     a, p = facts.alliance_id, policy
     plans: list[FollowUp] = []
+
+    def plan(rule: str, key: str, due_at: datetime | None, recipients: tuple[str, ...], subject: str) -> None:
+        if due_at is not None:  # None: the anchor lies beyond the calendar (an unbounded old value)
+            plans.append(FollowUp(rule, key, due_at, recipients, subject))
+
+    def on(d: date | None) -> datetime | None:
+        return None if d is None else send_moment(d, a, p)
+
     for c in facts.open_contacts:
-        plans.append(FollowUp("contact_follow_up", f"contact_follow_up:{c.contact_id}:{c.follow_up_on}",
-                              _at(c.follow_up_on, p), (COORDINATOR,), c.contact_id))
+        plan("contact_follow_up", f"contact_follow_up:{c.contact_id}:{c.follow_up_on}",
+             on(c.follow_up_on), (COORDINATOR,), c.contact_id)
     if 1 <= facts.step <= 4:
         anchor = facts.step_entered_at
         days = p.stalled_days_step4 if facts.step == 4 else p.stalled_days
-        stalled_at = anchor + timedelta(days=days)
         tag = f"{a}:step{facts.step}:{anchor.isoformat()}"
-        plans.append(FollowUp("step_stalled", f"step_stalled:{tag}", stalled_at, (COORDINATOR,), a))
-        plans.append(FollowUp("step_stalled_escalation", f"step_stalled_escalation:{tag}",
-                              stalled_at + timedelta(days=p.stalled_escalation_days), (SERVICEBUERO,), a))
+        plan("step_stalled", f"step_stalled:{tag}", _on_day_after(anchor, days, a, p), (COORDINATOR,), a)
+        plan("step_stalled_escalation", f"step_stalled_escalation:{tag}",
+             _on_day_after(anchor, days + p.stalled_escalation_days, a, p), (SERVICEBUERO,), a)
         if facts.step_ready:
-            plans.append(FollowUp("step_ready", f"step_ready:{tag}", now, (COORDINATOR,), a))
+            plan("step_ready", f"step_ready:{tag}", _next_send_moment(now, a, p), (COORDINATOR,), a)
     if facts.step == 5:
-        last = facts.last_all_partner_meeting_on or facts.step_entered_at.date()
-        plans.append(FollowUp("meeting_cadence", f"meeting_cadence:{a}:{last}",
-                              _at(add_months(last, p.cadence_reminder_months), p), (COORDINATOR,), a))
-        plans.append(FollowUp("meeting_cadence_escalation", f"meeting_cadence_escalation:{a}:{last}",
-                              _at(add_months(last, p.cadence_escalation_months), p), (SERVICEBUERO,), a))
+        entered = facts.step_entered_at if p.timing == 1 else berlin(facts.step_entered_at)
+        last = facts.last_all_partner_meeting_on or entered.date()
+        plan("meeting_cadence", f"meeting_cadence:{a}:{last}",
+             on(_months_later(last, p.cadence_reminder_months)), (COORDINATOR,), a)
+        plan("meeting_cadence_escalation", f"meeting_cadence_escalation:{a}:{last}",
+             on(_months_later(last, p.cadence_escalation_months)), (SERVICEBUERO,), a)
     for group_id, formed_at in facts.groups_without_speaker:
-        plans.append(FollowUp("speaker_missing", f"speaker_missing:{group_id}",
-                              formed_at + timedelta(days=p.speaker_missing_days), (COORDINATOR,), group_id))
+        plan("speaker_missing", f"speaker_missing:{group_id}",
+             _on_day_after(formed_at, p.speaker_missing_days, a, p), (COORDINATOR,), group_id)
     for m in facts.meetings_without_minutes:
         to = organiser(m.organiser_id) if m.organiser_id else COORDINATOR
-        plans.append(FollowUp("minutes_missing", f"minutes_missing:{m.meeting_id}",
-                              _at(m.held_on + timedelta(days=p.minutes_missing_days), p), (to,), m.meeting_id))
+        plan("minutes_missing", f"minutes_missing:{m.meeting_id}",
+             on(add_days(m.held_on, p.minutes_missing_days)), (to,), m.meeting_id)
     plans.extend(_self_assessment(facts, now, p))
     return sorted((f for f in plans if f.key not in facts.sent), key=lambda f: (f.due_at, f.key))
 
@@ -180,13 +250,16 @@ def _self_assessment(facts: AllianceFacts, now: datetime, p: FollowUpPolicy) -> 
     founded = facts.founded_on
     years_passed = max(0, now.year - founded.year - ((now.month, now.day) < (founded.month, founded.day)))
     plans = []
-    for year in {max(1, years_passed), years_passed + 1}:
-        anniversary = add_months(founded, 12 * year)
+    for year in sorted({max(1, years_passed), years_passed + 1}):
+        anniversary = _months_later(founded, 12 * year)
+        if anniversary is None:
+            continue
         # An assessment from the month before the anniversary on counts for that year.
-        if any(d >= anniversary - timedelta(days=31) for d in facts.self_assessment_dates):
+        window_opens = add_days(anniversary, -31) or anniversary
+        if any(d >= window_opens for d in facts.self_assessment_dates):
             continue
         plans.append(FollowUp("self_assessment", f"self_assessment:{facts.alliance_id}:{year}",
-                              _at(anniversary, p), (COORDINATOR,), facts.alliance_id))
+                              send_moment(anniversary, facts.alliance_id, p), (COORDINATOR,), facts.alliance_id))
     return plans
 
 
@@ -196,22 +269,28 @@ def plan_commitment(facts: CommitmentFacts, now: datetime, policy: FollowUpPolic
                      CommitmentStatus.OVERDUE.value}
     if facts.status not in open_statuses or facts.due_on is None:
         return []
-    p, c, due = policy, facts.commitment_id, facts.due_on
+    p, c, due, a = policy, facts.commitment_id, facts.due_on, facts.alliance_id
     tag = f"{c}:{facts.period}:{due}"
-    plans = [
-        FollowUp("commitment_overdue", f"commitment_overdue:{tag}", _at(due, p), (COORDINATOR,), c),
-        FollowUp("commitment_overdue_escalation", f"commitment_overdue_escalation:{tag}",
-                 _at(due + timedelta(days=p.overdue_escalation_days), p), (SERVICEBUERO,), c),
-    ]
-    if facts.status != CommitmentStatus.OVERDUE.value and now < _at(due, p):
+    due_at = send_moment(due, a, p)
+    plans = [FollowUp("commitment_overdue", f"commitment_overdue:{tag}", due_at, (COORDINATOR,), c)]
+    escalate_on = add_days(due, p.overdue_escalation_days)
+    if escalate_on is not None:  # None only for a due date stored before dates were bounded
+        plans.append(FollowUp("commitment_overdue_escalation", f"commitment_overdue_escalation:{tag}",
+                              send_moment(escalate_on, a, p), (SERVICEBUERO,), c))
+    soon_on = add_days(due, -p.due_soon_days)
+    if facts.status != CommitmentStatus.OVERDUE.value and now < due_at and soon_on is not None:
         plans.insert(0, FollowUp("commitment_due_soon", f"commitment_due_soon:{tag}",
-                                 _at(due - timedelta(days=p.due_soon_days), p),
-                                 (partner(facts.partner_id), COORDINATOR), c))
+                                 send_moment(soon_on, a, p), (partner(facts.partner_id), COORDINATOR), c))
     return [f for f in plans if f.key not in facts.sent]
 
 
 def due_now(plans: list[FollowUp], now: datetime) -> list[FollowUp]:
     return [f for f in plans if f.due_at <= now]
+
+
+def is_stale(follow_up: FollowUp, now: datetime, policy: FollowUpPolicy) -> bool:
+    """Due longer ago than the catch-up window: summarised, not mailed on its own."""
+    return policy.timing >= 2 and now - follow_up.due_at > timedelta(days=policy.catch_up_days)
 
 
 def next_due_at(plans: list[FollowUp], now: datetime) -> datetime | None:

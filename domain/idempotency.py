@@ -13,6 +13,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from domain.dates import not_before
+
 _NAMESPACE = uuid5(NAMESPACE_URL, "buendnis:command")
 
 
@@ -54,8 +56,8 @@ class CommitmentIndex(Aggregate):
             index.commitment_ids.append(self.commitment_id)
 
     def add(self, commitment_id: UUID, partner_id: UUID, at: datetime | None) -> None:
-        self.trigger_event(self.CommitmentAdded, timestamp=at, commitment_id=commitment_id,
-                           partner_id=partner_id)
+        self.trigger_event(self.CommitmentAdded, timestamp=not_before(at, self.modified_on),
+                           commitment_id=commitment_id, partner_id=partner_id)
 
 
 def index_id(alliance_id: UUID) -> UUID:

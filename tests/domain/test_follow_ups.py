@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from domain.application import AllianceApplication
+from domain.dates import BERLIN
 from domain.facts import alliance_facts, commitment_facts
 from domain.follow_ups import (
     AllianceFacts,
@@ -24,6 +25,16 @@ from tests.builders import BY, alliance_in_step, new_alliance
 
 POLICY = FollowUpPolicy()
 T0 = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
+
+
+def opens(d: date) -> datetime:
+    """The sending window's start on day `d`: 08:00 in Berlin (as a UTC moment)."""
+    return datetime(d.year, d.month, d.day, 8, tzinfo=BERLIN).astimezone(UTC)
+
+
+def closes(d: date) -> datetime:
+    """The sending window's end on day `d`: 11:00 in Berlin."""
+    return datetime(d.year, d.month, d.day, 11, tzinfo=BERLIN).astimezone(UTC)
 
 
 def facts(**kwargs: object) -> AllianceFacts:
@@ -90,8 +101,9 @@ def test_a_later_conversation_cancels_the_contact_follow_up(memory_app: Alliance
 
 def test_working_group_without_speaker_reminds_after_30_days() -> None:
     f = facts(step=5, groups_without_speaker=(("g1", T0),))
-    assert "speaker_missing" not in rules_due(f, T0 + timedelta(days=29))
-    assert "speaker_missing" in rules_due(f, T0 + timedelta(days=30))
+    assert "speaker_missing" not in rules_due(f, closes(date(2026, 1, 30)))
+    assert "speaker_missing" not in rules_due(f, opens(date(2026, 1, 31)) - timedelta(seconds=1))
+    assert "speaker_missing" in rules_due(f, closes(date(2026, 1, 31)))
 
 
 def test_missing_minutes_go_to_the_meeting_organiser_7_days_after_the_meeting() -> None:
@@ -123,7 +135,8 @@ def test_a_dormant_alliance_gets_no_follow_ups() -> None:
 
 def test_next_due_at_is_the_earliest_upcoming_follow_up() -> None:
     f = facts(step=2, open_contacts=(OpenContact("c1", "x", date(2026, 1, 20)),))
-    assert next_due_at(plan_alliance(f, T0, POLICY), T0) == datetime(2026, 1, 20, 7, tzinfo=UTC)
+    wake = next_due_at(plan_alliance(f, T0, POLICY), T0)
+    assert wake is not None and opens(date(2026, 1, 20)) <= wake < closes(date(2026, 1, 20))
 
 
 def test_step_ready_tells_the_coordinator_once_the_criterion_holds(memory_app: AllianceApplication) -> None:
@@ -132,8 +145,16 @@ def test_step_ready_tells_the_coordinator_once_the_criterion_holds(memory_app: A
     assert not alliance_facts(memory_app.get_alliance(g.alliance_id), memory_app.policy).step_ready
     meet_step_1(g)
     f = alliance_facts(memory_app.get_alliance(g.alliance_id), memory_app.policy)
-    now = datetime.now(UTC)
-    assert rules_due(f, now)["step_ready"] == ("koordination",)
+    noon = datetime(2026, 3, 2, 12, tzinfo=BERLIN)
+    assert rules_due(f, noon)["step_ready"] == ("koordination",)
+
+
+def test_step_ready_found_at_night_waits_for_the_morning() -> None:
+    f = facts(step=1, step_ready=True)
+    late = datetime(2026, 3, 2, 22, 30, tzinfo=BERLIN)
+    assert "step_ready" not in rules_due(f, late)
+    [ready] = [p for p in plan_alliance(f, late, POLICY) if p.rule == "step_ready"]
+    assert opens(date(2026, 3, 3)) <= ready.due_at < closes(date(2026, 3, 3))
 
 
 COMMITMENT = CommitmentFacts(commitment_id="c1", alliance_id="a1", partner_id="p1", status="confirmed",
@@ -145,15 +166,17 @@ def commitment_rules(f: CommitmentFacts, now: datetime) -> dict[str, tuple[str, 
 
 
 def test_commitment_due_soon_reminds_partner_and_coordinator_14_days_before() -> None:
-    assert "commitment_due_soon" not in commitment_rules(COMMITMENT, datetime(2027, 2, 14, tzinfo=UTC))
-    assert commitment_rules(COMMITMENT, datetime(2027, 2, 15, 8, tzinfo=UTC))["commitment_due_soon"] == (
+    assert "commitment_due_soon" not in commitment_rules(COMMITMENT, closes(date(2027, 2, 14)))
+    assert commitment_rules(COMMITMENT, closes(date(2027, 2, 15)))["commitment_due_soon"] == (
         "partner:p1", "koordination")
 
 
 def test_commitment_overdue_at_due_date_then_escalates_to_servicebuero_after_30_days() -> None:
-    at_due = commitment_rules(COMMITMENT, datetime(2027, 3, 1, 8, tzinfo=UTC))
+    assert "commitment_overdue" not in commitment_rules(COMMITMENT, opens(date(2027, 3, 1)) - timedelta(seconds=1))
+    at_due = commitment_rules(COMMITMENT, closes(date(2027, 3, 1)))
     assert at_due["commitment_overdue"] == ("koordination",) and "commitment_overdue_escalation" not in at_due
-    assert commitment_rules(COMMITMENT, datetime(2027, 3, 31, 8, tzinfo=UTC))["commitment_overdue_escalation"] == (
+    assert "commitment_overdue_escalation" not in commitment_rules(COMMITMENT, closes(date(2027, 3, 30)))
+    assert commitment_rules(COMMITMENT, closes(date(2027, 3, 31)))["commitment_overdue_escalation"] == (
         "servicebuero",)
 
 
