@@ -700,17 +700,20 @@ class Alliance(Aggregate):
         subject_id: str | None
         recipients: list[str]
         due_at: datetime
+        # Fell due long before it could be sent (an outage, an imported history): summarised.
+        missed: bool = False
 
         def apply(self, a: Alliance) -> None:
             a.follow_ups[self.key] = FollowUpRecord(
-                self.key, self.rule, self.subject_id, tuple(self.recipients), self.due_at, self.timestamp
+                self.key, self.rule, self.subject_id, tuple(self.recipients), self.due_at, self.timestamp,
+                self.missed,
             )
 
     def record_follow_up(self, *, key: str, rule: str, subject_id: str | None, recipients: list[str],
-                         due_at: datetime, by: str, at: datetime | None = None) -> bool:
+                         due_at: datetime, by: str, at: datetime | None = None, missed: bool = False) -> bool:
         """Records a sent follow-up once; a repeated key changes nothing and answers False."""
         if key in self.follow_ups:
             return False
         self._emit(self.FollowUpRecorded, by, at, key=key, rule=rule, subject_id=subject_id,
-                   recipients=list(recipients), due_at=due_at)
+                   recipients=list(recipients), due_at=due_at, missed=missed)
         return True

@@ -439,12 +439,15 @@ class AllianceApplication(Application[UUID]):
                           command_id=command_id, reason=reason)
 
     def record_alliance_follow_up(self, alliance_id: UUID, *, key: str, rule: str, subject_id: str | None,
-                                  recipients: list[str], due_at: datetime, by: str = "system") -> bool:
-        """Records a sent follow-up once per key (the key makes retried activities harmless)."""
+                                  recipients: list[str], due_at: datetime, missed: bool = False,
+                                  by: str = "system") -> bool:
+        """Records a sent follow-up once per key (the key makes retried activities harmless);
+        `missed`: it fell due long before it could be sent and goes out in a summary."""
         return self._on_alliance(
             "record_alliance_follow_up", alliance_id,
             lambda a: a.record_follow_up(key=key, rule=rule, subject_id=subject_id, recipients=recipients,
-                                         due_at=due_at, by=by, at=self.clock()), command_id=None, key=key)
+                                         due_at=due_at, missed=missed, by=by, at=self.clock()),
+            command_id=None, key=key)
 
     # ---- commitments --------------------------------------------------------------------------------
 
@@ -560,11 +563,12 @@ class AllianceApplication(Application[UUID]):
                                    lambda c: c.mark_overdue(on=on, by=by, at=self.clock()), command_id=None, on=on)
 
     def record_commitment_follow_up(self, alliance_id: UUID, commitment_id: UUID, *, key: str, rule: str,
-                                    recipients: list[str], due_at: datetime, by: str = "system") -> bool:
+                                    recipients: list[str], due_at: datetime, missed: bool = False,
+                                    by: str = "system") -> bool:
         return self._on_commitment(
             "record_commitment_follow_up", alliance_id, commitment_id,
-            lambda c: c.record_follow_up(key=key, rule=rule, recipients=recipients, due_at=due_at, by=by,
-                                         at=self.clock()), command_id=None, key=key)
+            lambda c: c.record_follow_up(key=key, rule=rule, recipients=recipients, due_at=due_at, missed=missed,
+                                         by=by, at=self.clock()), command_id=None, key=key)
 
     # ---- queries straight from the stored events -----------------------------------------------------
 

@@ -225,13 +225,15 @@ class Commitment(Aggregate):
         rule: str
         recipients: list[str]
         due_at: datetime
+        missed: bool = False  # summarised instead of mailed on its own (see Alliance.FollowUpRecorded)
 
         def apply(self, c: Commitment) -> None:
             c.follow_ups.append(self.key)
 
     def record_follow_up(self, *, key: str, rule: str, recipients: list[str], due_at: datetime,
-                         by: str, at: datetime | None = None) -> bool:
+                         by: str, at: datetime | None = None, missed: bool = False) -> bool:
         if key in self.follow_ups:
             return False
-        self._emit(self.FollowUpRecorded, by, at, key=key, rule=rule, recipients=list(recipients), due_at=due_at)
+        self._emit(self.FollowUpRecorded, by, at, key=key, rule=rule, recipients=list(recipients), due_at=due_at,
+                   missed=missed)
         return True

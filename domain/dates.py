@@ -7,6 +7,7 @@ days) or break a read. People read times in Europe/Berlin; the store keeps UTC.
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -122,3 +123,27 @@ def parse_german_date(text: str, what: str = "Das Datum") -> date:
     except ValueError:
         raise InvalidInput(f"{what} ist kein gültiges Datum (TT.MM.JJJJ, z. B. 01.03.2026).") from None
     return check_date(value, what)
+
+
+def parse_start(text: str) -> datetime:
+    """`YYYY-MM-DD` (noon UTC) or `YYYY-MM-DDTHH:MM` (UTC): where a started clock begins."""
+    raw = text.strip()
+    try:
+        if "T" in raw:
+            moment = datetime.fromisoformat(raw)
+            moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+        else:
+            moment = datetime.combine(date.fromisoformat(raw), datetime.min.time().replace(hour=12), tzinfo=UTC)
+    except ValueError:
+        raise InvalidInput(f"„{text}“ ist kein Startzeitpunkt (JJJJ-MM-TT oder JJJJ-MM-TTTHH:MM, UTC).") from None
+    return check_moment(moment, "Der Startzeitpunkt")
+
+
+class StartedClock:
+    """A clock that starts at `start` and runs on with real time (a whole stack 'as if today were')."""
+
+    def __init__(self, start: datetime) -> None:
+        self._start, self._began = start, time.monotonic()
+
+    def __call__(self) -> datetime:
+        return self._start + timedelta(seconds=time.monotonic() - self._began)

@@ -7,7 +7,8 @@ per reason, and a changed anchor (an amended due date, a re-entered step) arms a
 
 When: a follow-up falls due on a day, at a working hour in Europe/Berlin, spread over the sending
 window by a stable offset from its alliance's id (so the fleet does not mail in one second, and
-nobody is reminded at night). `FollowUpPolicy.timing` 1 is the rule of workflows started before
+nobody is reminded at night). Only `step_ready` goes out at once: it answers what the coordinator
+has just recorded. `FollowUpPolicy.timing` 1 is the rule of workflows started before
 that change (07:00 UTC, anchors keep their time of day); their replays must not change.
 """
 
@@ -189,16 +190,6 @@ def _on_day_after(anchor: datetime, days: int, alliance_id: str, policy: FollowU
     return None if day is None else send_moment(day, alliance_id, policy)
 
 
-def _next_send_moment(now: datetime, alliance_id: str, policy: FollowUpPolicy) -> datetime:
-    """Now, if now is within today's working day after the alliance's moment; else the next one."""
-    if policy.timing == 1:
-        return now
-    today = berlin(now).date()
-    if berlin(now).hour >= 20:
-        today = today + timedelta(days=1)
-    return send_moment(today, alliance_id, policy)
-
-
 def plan_alliance(facts: AllianceFacts, now: datetime, policy: FollowUpPolicy) -> list[FollowUp]:
     """Every follow-up of the alliance whose reason holds and that was not sent yet, by due time."""
     if facts.status != "active":
@@ -224,7 +215,8 @@ def plan_alliance(facts: AllianceFacts, now: datetime, policy: FollowUpPolicy) -
         plan("step_stalled_escalation", f"step_stalled_escalation:{tag}",
              _on_day_after(anchor, days + p.stalled_escalation_days, a, p), (SERVICEBUERO,), a)
         if facts.step_ready:
-            plan("step_ready", f"step_ready:{tag}", _next_send_moment(now, a, p), (COORDINATOR,), a)
+            # Not a reminder but the answer to what the coordinator just recorded: at once.
+            plan("step_ready", f"step_ready:{tag}", now, (COORDINATOR,), a)
     if facts.step == 5:
         entered = facts.step_entered_at if p.timing == 1 else berlin(facts.step_entered_at)
         last = facts.last_all_partner_meeting_on or entered.date()

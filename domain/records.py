@@ -139,6 +139,7 @@ class FollowUpRecord:
     recipients: tuple[str, ...]
     due_at: datetime
     sent_at: datetime
+    missed: bool = False  # went out in a summary of missed reminders, not on its own
 
 
 RECORD_TYPES: tuple[type, ...] = (

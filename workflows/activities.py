@@ -7,6 +7,7 @@ so a retried activity records nothing twice.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from uuid import UUID
 
 import structlog
@@ -24,11 +25,13 @@ from domain.follow_ups import (
     plan_alliance,
     plan_commitment,
 )
+from domain.dates import berlin
 from workflows.clock import at
-from workflows.mail_content import mail_for
+from workflows.mail_content import mail_for, summary_for
 from workflows.notifications import (
     Mailer,
     compose,
+    compose_summary,
 )
 from workflows.payloads import (
     AllianceView,
@@ -37,6 +40,7 @@ from workflows.payloads import (
     FollowUpOutcome,
     LoadRequest,
     Notification,
+    Summary,
 )
 from workflows.view import compact
 
@@ -104,9 +108,8 @@ class FollowUpActivities:
             return FollowUpOutcome("cancelled")
         if order.key in alliance.follow_ups:
             return FollowUpOutcome("already")
-        plans = plan_alliance(
-            alliance_facts(alliance, self.application.policy), order.now, self.policy
-        )
+        policy = replace(self.policy, timing=order.timing)
+        plans = plan_alliance(alliance_facts(alliance, self.application.policy), order.now, policy)
         follow_up = next((f for f in due_now(plans, order.now) if f.key == order.key), None)
         if follow_up is None:
             log.info("follow_up_cancelled", alliance_id=order.aggregate_id, key=order.key)
@@ -119,9 +122,11 @@ class FollowUpActivities:
                 subject_id=follow_up.subject_id,
                 recipients=list(follow_up.recipients),
                 due_at=follow_up.due_at,
+                missed=order.missed,
             )
         log.info(
-            "follow_up_recorded", alliance_id=order.aggregate_id, key=order.key, recorded=recorded
+            "follow_up_recorded", alliance_id=order.aggregate_id, key=order.key, recorded=recorded,
+            missed=order.missed,
         )
         return FollowUpOutcome(
             "recorded" if recorded else "already",
@@ -135,7 +140,8 @@ class FollowUpActivities:
             return FollowUpOutcome("cancelled")
         if order.key in commitment.follow_ups:
             return FollowUpOutcome("already")
-        plans = plan_commitment(commitment_facts(commitment), order.now, self.policy)
+        policy = replace(self.policy, timing=order.timing)
+        plans = plan_commitment(commitment_facts(commitment), order.now, policy)
         follow_up = next((f for f in due_now(plans, order.now) if f.key == order.key), None)
         if follow_up is None:
             log.info("follow_up_cancelled", commitment_id=order.aggregate_id, key=order.key)
@@ -143,7 +149,7 @@ class FollowUpActivities:
         app, alliance_id = self.application, commitment.alliance_id
         with at(order.now):
             if follow_up.rule == "commitment_overdue":
-                app.mark_commitment_overdue(alliance_id, commitment.id, on=order.now.date())
+                app.mark_commitment_overdue(alliance_id, commitment.id, on=berlin(order.now).date())
             recorded = app.record_commitment_follow_up(
                 alliance_id,
                 commitment.id,
@@ -151,9 +157,11 @@ class FollowUpActivities:
                 rule=follow_up.rule,
                 recipients=list(follow_up.recipients),
                 due_at=follow_up.due_at,
+                missed=order.missed,
             )
         log.info(
-            "follow_up_recorded", commitment_id=order.aggregate_id, key=order.key, recorded=recorded
+            "follow_up_recorded", commitment_id=order.aggregate_id, key=order.key, recorded=recorded,
+            missed=order.missed,
         )
         notification = Notification(str(alliance_id), follow_up, commitment_id=order.aggregate_id)
         return FollowUpOutcome(
@@ -187,4 +195,22 @@ class FollowUpActivities:
             key=notification.follow_up.key,
             to=len(mail.to),
         )
+        return str(message["Message-ID"])
+
+    @activity.defn(name="send_summary")
+    def send_summary(self, summary: Summary) -> str:
+        """One mail to one recipient role listing the follow-ups missed while nothing could be sent."""
+        alliance = self._alliance(summary.alliance_id)
+        if alliance is None:
+            return ""
+        commitment = None
+        if summary.commitment_id is not None:
+            commitment = self._commitment(summary.commitment_id)
+        mail = summary_for(self.application, alliance, summary, commitment,
+                           sender=self.sender, domain=self.domain)
+        message = compose_summary(mail, summary, sender=self.sender, domain=self.domain,
+                                  sent_at=activity.info().current_attempt_scheduled_time)
+        self.mailer.send(message)
+        log.info("follow_up_summary_mailed", alliance_id=summary.alliance_id, recipient=summary.recipient,
+                 follow_ups=len(summary.follow_ups))
         return str(message["Message-ID"])

@@ -18,7 +18,7 @@ from temporalio.common import SearchAttributeUpdate
 with workflow.unsafe.imports_passed_through():
     from domain.follow_ups import due_now, next_due_at, plan_alliance
     from workflows.activities import FollowUpActivities
-    from workflows.alarm import RELOAD_BEFORE_CONTINUE, STEADY_TIMER
+    from workflows.alarm import RELOAD_BEFORE_CONTINUE
     from workflows.payloads import AllianceCarry, AllianceInput, AllianceView, Upcoming
     from workflows.process import FollowUpProcess
     from workflows.search_attributes import (
@@ -48,7 +48,7 @@ class AllianceWorkflow(FollowUpProcess[AllianceView]):
             self._view, self._seen = input.carry.view, input.carry.seen
             self._search_attributes = input.carry.search_attributes
             self._generation = input.carry.generation + 1
-        self._steady = workflow.patched(STEADY_TIMER)
+        self._begin()
         while True:
             if self._view is None or self._dirty:
                 view = await self._load()
@@ -63,7 +63,7 @@ class AllianceWorkflow(FollowUpProcess[AllianceView]):
                 self._upsert_search_attributes(self._view, now)
             if self._view.facts.status == "dissolved":
                 return "aufgelöst"
-            plans = plan_alliance(self._view.facts, now, self._view.policy)
+            plans = plan_alliance(self._view.facts, now, self._policy())
             due = [f for f in due_now(plans, now) if f.key not in self._cancelled]
             if due:
                 await self._fire_all(due, now)
@@ -94,7 +94,7 @@ class AllianceWorkflow(FollowUpProcess[AllianceView]):
         if self._view is None:
             return []
         now = workflow.now()
-        plans = plan_alliance(self._view.facts, now, self._view.policy)
+        plans = plan_alliance(self._view.facts, now, self._policy())
         return upcoming([f for f in plans if f.due_at > now or f.key not in self._cancelled])
 
     def _upsert_search_attributes(self, view: AllianceView, now: datetime) -> None:

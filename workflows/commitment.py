@@ -15,7 +15,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from domain.follow_ups import due_now, next_due_at, plan_commitment
     from workflows.activities import FollowUpActivities
-    from workflows.alarm import RELOAD_BEFORE_CONTINUE, STEADY_TIMER
+    from workflows.alarm import RELOAD_BEFORE_CONTINUE
     from workflows.payloads import CommitmentCarry, CommitmentInput, CommitmentView, Upcoming
     from workflows.process import FollowUpProcess
     from workflows.view import upcoming
@@ -36,7 +36,7 @@ class CommitmentWorkflow(FollowUpProcess[CommitmentView]):
         if input.carry is not None:
             self._view, self._seen = input.carry.view, input.carry.seen
             self._generation = input.carry.generation + 1
-        self._steady = workflow.patched(STEADY_TIMER)
+        self._begin()
         while True:
             if (self._view is None or self._dirty) and await self._load() is None:
                 workflow.logger.warning(
@@ -45,7 +45,7 @@ class CommitmentWorkflow(FollowUpProcess[CommitmentView]):
                 return "unbekannt"
             assert self._view is not None
             now = workflow.now()
-            plans = plan_commitment(self._view.facts, now, self._view.policy)
+            plans = plan_commitment(self._view.facts, now, self._policy())
             if self._view.facts.status in CLOSED:
                 return self._view.facts.status
             due = [f for f in due_now(plans, now) if f.key not in self._cancelled]
@@ -74,4 +74,4 @@ class CommitmentWorkflow(FollowUpProcess[CommitmentView]):
     def upcoming(self) -> list[Upcoming]:
         if self._view is None:
             return []
-        return upcoming(plan_commitment(self._view.facts, workflow.now(), self._view.policy))
+        return upcoming(plan_commitment(self._view.facts, workflow.now(), self._policy()))

@@ -16,7 +16,7 @@ from domain.facts import alliance_facts
 from domain.follow_ups import COORDINATOR, SERVICEBUERO
 from domain.steps import STEP_TITLES
 from workflows.notifications import MEETING_RULES, Mail, german_date
-from workflows.payloads import Notification
+from workflows.payloads import Notification, Summary
 
 
 def addresses(application: AllianceApplication, alliance: Alliance, role: str, *, sender: str,
@@ -75,3 +75,19 @@ def mail_for(application: AllianceApplication, alliance: Alliance, notification:
 def _last_all_partner_meeting(application: AllianceApplication, alliance: Alliance) -> datetime:
     on = alliance_facts(alliance, application.policy).last_all_partner_meeting_on
     return alliance.step_entered_at if on is None else datetime.combine(on, datetime.min.time())
+
+
+def summary_for(application: AllianceApplication, alliance: Alliance, summary: Summary,
+                commitment: Commitment | None, *, sender: str, domain: str) -> Mail:
+    """One mail listing the missed follow-ups of one workflow for one recipient role."""
+    to = tuple(dict.fromkeys(addresses(application, alliance, summary.recipient, sender=sender, domain=domain)))
+    items = []
+    for f in sorted(summary.follow_ups, key=lambda f: f.due_at):
+        single = mail_for(application, alliance, Notification(str(alliance.id), f,
+                                                              str(commitment.id) if commitment else None),
+                          commitment, sender=sender, domain=domain)
+        items.append({"label": f.label, "subject": single.context["subject"], "due_on": german_date(f.due_at)})
+    n = len(items)
+    what = "eine verpasste Erinnerung" if n == 1 else f"{n} verpasste Erinnerungen"
+    context: dict[str, object] = {"alliance": alliance.name, "items": items, "what": what}
+    return Mail(to, f"Zusammenfassung: {what} – {alliance.name}", context)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import smtplib
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
@@ -14,6 +14,7 @@ from typing import Any, Protocol
 import icalendar
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from domain import dates
 from domain.follow_ups import FollowUp
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -32,7 +33,8 @@ def message_id(key: str, domain: str) -> str:
 
 
 def german_date(d: date | datetime | None) -> str:
-    return "–" if d is None else f"{d:%d.%m.%Y}"
+    """TT.MM.JJJJ; a moment on its day in Europe/Berlin."""
+    return dates.german_date(d)
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ def render(template: str, context: dict[str, Any]) -> str:
     return _env.get_template(template).render(**context)
 
 
-def calendar_entry(key: str, domain: str, title: str, on: date, rule: str) -> bytes:
+def calendar_entry(key: str, domain: str, title: str, on: date, rule: str, made_at: datetime) -> bytes:
     """A VEVENT for the meeting concerned (minutes missing), a VTODO to plan one (cadence)."""
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Servicebuero Lokale Buendnisse fuer Familie//buendnis//DE")
@@ -77,7 +79,7 @@ def calendar_entry(key: str, domain: str, title: str, on: date, rule: str) -> by
         item.add("due", on)
     item.add("uid", uid)
     item.add("summary", title)
-    item.add("dtstamp", datetime.combine(on, datetime.min.time()))
+    item.add("dtstamp", made_at.astimezone(UTC))  # when the entry was made, in UTC as RFC 5545 wants
     cal.add_component(item)
     return bytes(cal.to_ical())
 
@@ -100,9 +102,28 @@ def compose(
     if mail.meeting is not None:
         title, on = mail.meeting
         message.add_attachment(
-            calendar_entry(follow_up.key, domain, title, on, follow_up.rule),
+            calendar_entry(follow_up.key, domain, title, on, follow_up.rule, sent_at),
             maintype="text",
             subtype="calendar",
             filename="termin.ics",
         )
+    return message
+
+
+def summary_id(recipient: str, keys: list[str]) -> str:
+    """The summary's own key: the same missed follow-ups for the same recipient, the same mail."""
+    return f"summary:{recipient}:" + hashlib.sha256("\n".join(sorted(keys)).encode()).hexdigest()[:24]
+
+
+def compose_summary(mail: Mail, summary: Any, *, sender: str, domain: str, sent_at: datetime) -> EmailMessage:
+    keys = [f.key for f in summary.follow_ups]
+    key = summary_id(summary.recipient, keys)
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = ", ".join(mail.to)
+    message["Subject"] = mail.subject
+    message["Message-ID"] = message_id(key, domain)
+    message["Date"] = format_datetime(sent_at)
+    message["X-Buendnis-Follow-Up"] = key
+    message.set_content(render("summary.txt.j2", mail.context))
     return message

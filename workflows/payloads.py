@@ -128,11 +128,14 @@ class LoadRequest:
 
 @dataclass(frozen=True)
 class FollowUpOrder:
-    """A follow-up the workflow found due at `now`; the activity re-checks it first."""
+    """A follow-up the workflow found due at `now`; the activity re-checks it first, with the
+    workflow's `timing` of the policy. `missed`: record it for a summary, not a mail of its own."""
 
     aggregate_id: str
     key: str
     now: datetime
+    timing: int = 2
+    missed: bool = False
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,16 @@ class Notification:
 
     alliance_id: str
     follow_up: FollowUp
+    commitment_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Missed follow-ups of one workflow for one recipient role, sent as one mail."""
+
+    alliance_id: str
+    recipient: str
+    follow_ups: tuple[FollowUp, ...]
     commitment_id: str | None = None
 
 

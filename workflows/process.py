@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -16,9 +17,9 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from domain.follow_ups import FollowUp
+    from domain.follow_ups import FollowUp, FollowUpPolicy, is_stale
     from workflows.activities import FollowUpActivities
-    from workflows.alarm import OWN_FOLLOW_UPS, Alarm
+    from workflows.alarm import OWN_FOLLOW_UPS, STEADY_TIMER, Alarm
     from workflows.payloads import (
         EVENT_SIGNAL,
         EventNotice,
@@ -26,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
         LoadRequest,
         Notification,
         RefreshRequest,
+        Summary,
     )
     from workflows.view import time_until
 
@@ -36,6 +38,8 @@ LOCAL_TIMEOUT, LOCAL_RETRY = (
 # Record all due follow-ups first, then send their mails in parallel (was: one after the other).
 PARALLEL_SENDS = "parallel-sends-2026-11"
 SEND_TIMEOUT, SEND_RETRY = timedelta(minutes=1), RetryPolicy(maximum_interval=timedelta(minutes=10))
+# Berlin working-hour timing, and reminders due long before they could be sent go into a summary.
+CALENDAR = "berlin-time-and-catch-up-2026-12"
 
 V = TypeVar("V")
 
@@ -56,7 +60,18 @@ class FollowUpProcess(Generic[V]):
         self._cancelled: set[str] = set()
         self._generation = 1
         self._steady = False
+        self._calendar = False
         self._alarm = Alarm()
+
+    def _begin(self) -> None:
+        """Decides once per run which versions of the workflow's behaviour apply (see the patches)."""
+        self._steady = workflow.patched(STEADY_TIMER)
+        self._calendar = workflow.patched(CALENDAR)
+
+    def _policy(self) -> FollowUpPolicy:
+        """The view's policy, with the timing this run started with (older runs replay 07:00 UTC)."""
+        policy: FollowUpPolicy = self._view.policy  # type: ignore[attr-defined]
+        return policy if self._calendar else replace(policy, timing=1)
 
     @workflow.signal(name=EVENT_SIGNAL)
     def event(self, notice: EventNotice) -> None:
@@ -120,13 +135,26 @@ class FollowUpProcess(Generic[V]):
                 if notification is not None:
                     await send(notification)
             return
-        recorded = [n for f in due if (n := await self._record(f, now)) is not None]
-        await asyncio.gather(*(send(n) for n in recorded))
+        if not self._calendar:
+            recorded = [n for f in due if (n := await self._record(f, now)) is not None]
+            await asyncio.gather(*(send(n) for n in recorded))
+            return
+        policy = self._policy()
+        stale = {f.key for f in due if is_stale(f, now, policy)}
+        recorded = [n for f in due if (n := await self._record(f, now, f.key in stale)) is not None]
+        current = [n for n in recorded if n.follow_up.key not in stale]
+        summaries = summarise([n for n in recorded if n.follow_up.key in stale])
+        await asyncio.gather(*(send(n) for n in current), *(send_summary(s) for s in summaries))
 
-    async def _record(self, follow_up: FollowUp, now: datetime) -> Notification | None:
+    async def _record(self, follow_up: FollowUp, now: datetime, missed: bool = False) -> Notification | None:
+        order = (
+            FollowUpOrder(self._entity_id, follow_up.key, now, self._policy().timing, missed)
+            if self._calendar
+            else FollowUpOrder(self._entity_id, follow_up.key, now, timing=1)
+        )
         outcome = await workflow.execute_local_activity_method(
             type(self).RECORD,
-            FollowUpOrder(self._entity_id, follow_up.key, now),
+            order,
             start_to_close_timeout=LOCAL_TIMEOUT,
             retry_policy=LOCAL_RETRY,
         )
@@ -147,6 +175,29 @@ class FollowUpProcess(Generic[V]):
     def _should_continue_as_new(self, max_history: int) -> bool:
         info = workflow.info()
         return info.is_continue_as_new_suggested() or info.get_current_history_length() >= max_history
+
+
+def summarise(missed: list[Notification]) -> list[Summary]:
+    """One summary per recipient role, listing each missed follow-up addressed to it."""
+    by_role: dict[str, list[FollowUp]] = {}
+    for n in missed:
+        for role in n.follow_up.recipients:
+            by_role.setdefault(role, []).append(n.follow_up)
+    first = missed[0] if missed else None
+    return [
+        Summary(first.alliance_id, role, tuple(items), first.commitment_id)
+        for role, items in by_role.items()
+        if first is not None
+    ]
+
+
+async def send_summary(summary: Summary) -> None:
+    await workflow.execute_activity_method(
+        FollowUpActivities.send_summary,
+        summary,
+        start_to_close_timeout=SEND_TIMEOUT,
+        retry_policy=SEND_RETRY,
+    )
 
 
 async def send(notification: Notification) -> None:

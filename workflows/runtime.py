@@ -49,6 +49,7 @@ def activity_functions(follow_ups: FollowUpActivities, extra: Sequence[Any] = ()
         follow_ups.record_alliance_follow_up,
         follow_ups.record_commitment_follow_up,
         follow_ups.send_notification,
+        follow_ups.send_summary,
         *extra,
     ]
 

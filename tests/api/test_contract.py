@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
-from typing import Any
 from uuid import UUID
 
 from tests.api.conftest import Api, is_problem
 from tests.api.walk import ok, register, step_one
-
-
-def eventually(fetch: Any, check: Any, timeout: float = 15.0) -> Any:
-    """Lists and the dashboard may lag by a few seconds (API.md): poll until `check` holds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = fetch()
-        if check(value) or time.monotonic() > deadline:
-            return value
-        time.sleep(0.1)
+from tests.waiting import poll
 
 
 def test_health_needs_no_token_and_reports_each_component(api: Api) -> None:
     with api.anonymous() as anon:
         # The projectors may still be setting up their tables right after start.
-        body = eventually(lambda: ok(anon.get("/health")), lambda b: b["status"] == "ok")
+        body = poll(lambda: ok(anon.get("/health")), lambda b: b["status"] == "ok")
     assert body["status"] == "ok", body
     assert body["components"]["event_store"]["state"] == "ok"
     assert "projector" in body["components"]
@@ -237,18 +226,18 @@ def test_lists_history_dashboard_and_audit_answer_as_written(api: Api) -> None:
     with api.client() as c:
         aid = register(c, "Bündnis Passau")
         step_one(c, aid)
-        listed = eventually(
+        listed = poll(
             lambda: ok(c.get("/api/v1/alliances", params={"state": "Bayern"})),
             lambda b: any(i["id"] == aid for i in b["items"]),
         )
         assert any(i["id"] == aid for i in listed["items"]) and "next" in listed
-        history = eventually(
+        history = poll(
             lambda: ok(c.get(f"/api/v1/alliances/{aid}/history"))["items"],
             lambda items: len(items) >= 12,
         )
         assert [h["position"] for h in history] == sorted(h["position"] for h in history)
         assert {"position", "at", "type", "by", "data"} <= set(history[0])
-        board = eventually(
+        board = poll(
             lambda: ok(c.get("/api/v1/dashboard")),
             lambda b: sum(b["alliances_per_step"].values()) >= 1,
         )

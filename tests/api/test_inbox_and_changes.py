@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from uuid import UUID
 
 from tests.api.conftest import Api, is_problem
 from tests.api.walk import ok, register, step_one
-
-
-def eventually(fetch: Any, check: Any, timeout: float = 15.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = fetch()
-        if check(value) or time.monotonic() > deadline:
-            return value
-        time.sleep(0.1)
+from tests.waiting import poll
 
 
 def test_inbox_shows_each_role_what_was_sent_to_it(api: Api) -> None:
@@ -37,11 +27,11 @@ def test_inbox_shows_each_role_what_was_sent_to_it(api: Api) -> None:
         due_at=due,
     )
     with api.client("koordination", alliance=aid) as coordinator:
-        items = eventually(lambda: ok(coordinator.get("/api/v1/inbox"))["items"], lambda i: len(i) >= 1)
+        items = poll(lambda: ok(coordinator.get("/api/v1/inbox"))["items"], lambda i: len(i) >= 1)
         assert [i["rule"] for i in items] == ["step_stalled"], api.app.state.ctx.queries.status()
         is_problem(coordinator.get("/api/v1/inbox", params={"alliance": str(UUID(int=1))}), 403)
     with api.client() as office:
-        items = eventually(
+        items = poll(
             lambda: ok(office.get("/api/v1/inbox", params={"alliance": aid}))["items"], lambda i: len(i) >= 1
         )
         assert [i["rule"] for i in items] == ["step_stalled_escalation"]
@@ -63,7 +53,7 @@ def test_commitment_changes_between_two_moments(api: Api) -> None:
         between = datetime.now(UTC)
         ok(c.post(f"/api/v1/alliances/{aid}/commitments/{cid}/confirm"))
         until = (datetime.now(UTC) + timedelta(seconds=1)).isoformat()
-        answer = eventually(
+        answer = poll(
             lambda: c.get(
                 f"/api/v1/alliances/{aid}/commitments-changes", params={"since": between.isoformat(), "until": until}
             ),

@@ -149,12 +149,10 @@ def test_step_ready_tells_the_coordinator_once_the_criterion_holds(memory_app: A
     assert rules_due(f, noon)["step_ready"] == ("koordination",)
 
 
-def test_step_ready_found_at_night_waits_for_the_morning() -> None:
+def test_step_ready_answers_at_once_even_late_as_the_coordinator_is_at_work_then() -> None:
     f = facts(step=1, step_ready=True)
     late = datetime(2026, 3, 2, 22, 30, tzinfo=BERLIN)
-    assert "step_ready" not in rules_due(f, late)
-    [ready] = [p for p in plan_alliance(f, late, POLICY) if p.rule == "step_ready"]
-    assert opens(date(2026, 3, 3)) <= ready.due_at < closes(date(2026, 3, 3))
+    assert rules_due(f, late)["step_ready"] == ("koordination",)
 
 
 COMMITMENT = CommitmentFacts(commitment_id="c1", alliance_id="a1", partner_id="p1", status="confirmed",

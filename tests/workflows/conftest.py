@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from temporalio.worker import Worker
 from domain.application import AllianceApplication
 from domain.follow_ups import FollowUpPolicy
 from domain.records import FollowUpRecord
+from tests import clock as test_clock
 from workers.bootstrap import build_application
 from workers.settings import Settings, load_settings
 from workflows.activities import FollowUpActivities
@@ -43,10 +44,17 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
+async def ts_env(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[WorkflowEnvironment]:
+    """The time-skipping server, its clock starting at the suite's today (BUENDNIS_TEST_TODAY)."""
+    server = test_clock.faked_server(BIN / "temporal-test-server", tmp_path_factory.mktemp("ts"))
     env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=str(BIN / "temporal-test-server"), data_converter=DATA_CONVERTER
+        test_server_existing_path=str(server), data_converter=DATA_CONVERTER
     )
+    if test_clock.START is not None:
+        started = await env.get_current_time()
+        assert abs(started - test_clock.START) < timedelta(minutes=10), (
+            f"der Testserver startete um {started}, nicht am {test_clock.START}"
+        )
     yield env
     await env.shutdown()
 
@@ -55,7 +63,7 @@ class SimClock:
     """The application's clock in tests: the test server's time, set before each command."""
 
     def __init__(self) -> None:
-        self.value = datetime.now(UTC)
+        self.value = test_clock.now()
 
     def __call__(self) -> datetime:
         return self.value
@@ -129,6 +137,31 @@ class Harness:
         await asyncio.sleep(0.1)
         return await self.now()
 
+    async def advance_to(self, moment: datetime, margin: timedelta = timedelta(seconds=30)) -> datetime:
+        """Skips time to `margin` after `moment`, so what falls due then runs in skipped time.
+
+        (A timer left to fire in real time just after a skipping sleep can leave the test server's
+        time locked for the next test; the margin avoids that.) A past moment is a test error."""
+        now = await self.now()
+        assert moment >= now, f"{moment} liegt schon zurück (jetzt {now})"
+        await self.env.sleep(moment + margin - now)
+        await asyncio.sleep(0.1)
+        return await self.now()
+
+    async def due_at(self, handle: WorkflowHandle[Any, Any], rule: str) -> datetime:
+        """When the workflow will send its next follow-up of `rule` (from its `upcoming` query)."""
+        upcoming = await handle.query("upcoming")
+        moments = [u.due_at if hasattr(u, "due_at") else datetime.fromisoformat(u["due_at"])
+                   for u in upcoming if (u.rule if hasattr(u, "rule") else u["rule"]) == rule]
+        assert moments, f"{handle.id} plant keine Erinnerung „{rule}“: {upcoming}"
+        return min(moments)
+
+    async def just_before(self, handle: WorkflowHandle[Any, Any], rule: str) -> datetime:
+        """Skips to one minute before `rule` falls due; answers its due moment."""
+        due = await self.due_at(handle, rule)
+        await self.advance_to(due - timedelta(minutes=1))
+        return due
+
     def alliance_handle(self, alliance_id: uuid.UUID) -> WorkflowHandle[Any, Any]:
         return self.env.client.get_workflow_handle(f"alliance-{alliance_id}")
 
@@ -179,15 +212,19 @@ class TrackedRelay(Relay):
         return read
 
 
-async def eventually(check: Callable[[], Any], *, timeout: float = 10.0) -> Any:
-    """Polls `check` until it returns something truthy (real time: only for work already due)."""
+async def eventually(check: Callable[[], Any], *, timeout: float = 10.0, what: str = "") -> Any:
+    """Polls `check` until it returns something truthy (real time: only for work already due);
+    fails the test when `timeout` seconds pass without that, naming the last result."""
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
         result = check()
         if isinstance(result, Awaitable):
             result = await result
-        if result or asyncio.get_running_loop().time() > deadline:
+        if result:
             return result
+        if asyncio.get_running_loop().time() > deadline:
+            detail = f": {what}" if what else ""
+            raise AssertionError(f"nach {timeout} s nicht eingetreten{detail} (zuletzt {result!r})")
         await asyncio.sleep(0.05)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from domain.dates import berlin
 from tests.workflows.conftest import Harness, eventually
 from workflows.alliance import AllianceWorkflow
 
@@ -37,10 +38,12 @@ async def test_contact_follow_up_reminds_coordinator_once_on_its_date(harness: H
         ("contact_follow_up", today + timedelta(days=10))
     ]
 
-    await h.advance(timedelta(days=9))
+    handle = h.alliance_handle(alliance_id)
+    due = await h.just_before(handle, "contact_follow_up")
+    assert berlin(due).date() == today + timedelta(days=10)
     assert h.alliance_follow_ups(alliance_id, "contact_follow_up") == []
 
-    await h.advance(timedelta(days=2))
+    await h.advance_to(due)
     sent = await eventually(lambda: h.alliance_follow_ups(alliance_id, "contact_follow_up"))
     assert len(sent) == 1
     assert sent[0].due_at <= sent[0].sent_at < sent[0].due_at + timedelta(minutes=1)
@@ -89,18 +92,22 @@ async def test_stalled_step_reminds_after_90_days_and_escalates_to_servicebuero_
     await h.relay_all()
     await h.settle(h.alliance_handle(alliance_id))
 
-    await h.advance(timedelta(days=89))
+    handle = h.alliance_handle(alliance_id)
+    due = await h.just_before(handle, "step_stalled")
+    assert berlin(due).date() == berlin(entered).date() + timedelta(days=90)
     assert h.alliance_follow_ups(alliance_id, "step_stalled") == []
-    await h.advance(timedelta(days=2))
+    await h.advance_to(due)
     stalled = await eventually(lambda: h.alliance_follow_ups(alliance_id, "step_stalled"))
-    assert [f.due_at for f in stalled] == [entered + timedelta(days=90)]
+    assert [f.due_at for f in stalled] == [due]
     assert stalled[0].due_at <= stalled[0].sent_at < stalled[0].due_at + timedelta(minutes=1)
     assert h.alliance_follow_ups(alliance_id, "step_stalled_escalation") == []
 
-    await h.advance(timedelta(days=30))
+    escalation = await h.just_before(handle, "step_stalled_escalation")
+    assert h.alliance_follow_ups(alliance_id, "step_stalled_escalation") == []
+    await h.advance_to(escalation)
     escalated = await eventually(lambda: h.alliance_follow_ups(alliance_id, "step_stalled_escalation"))
     assert [f.recipients for f in escalated] == [("servicebuero",)]
-    assert escalated[0].due_at == entered + timedelta(days=120)
+    assert berlin(escalated[0].due_at).date() == berlin(entered).date() + timedelta(days=120)
     mails = await eventually(lambda: h.mailer.with_key("step_stalled_escalation"))
     assert [m["To"] for m in mails] == ["servicebuero@buendnis.invalid"]
     assert len(h.alliance_follow_ups(alliance_id, "step_stalled")) == 1
@@ -158,7 +165,9 @@ async def test_working_group_without_speaker_reminds_after_30_days_unless_one_is
     await h.relay_all()
     await h.settle(h.alliance_handle(alliance_id))
 
-    await h.advance(timedelta(days=21))
+    due = await h.just_before(h.alliance_handle(alliance_id), "speaker_missing")
+    assert h.alliance_follow_ups(alliance_id, "speaker_missing") == []
+    await h.advance_to(due)
     reminded = await eventually(lambda: h.alliance_follow_ups(alliance_id, "speaker_missing"))
     assert [f.subject_id for f in reminded] == [str(lonely)]
     mails = await eventually(lambda: h.mailer.with_key("speaker_missing"))
@@ -187,9 +196,10 @@ async def test_missing_minutes_remind_the_organiser_after_7_days_with_a_calendar
     await h.relay_all()
     await h.settle(h.alliance_handle(alliance_id))
 
-    await h.advance(timedelta(days=6))
+    due = await h.just_before(h.alliance_handle(alliance_id), "minutes_missing")
+    assert berlin(due).date() == today + timedelta(days=7)
     assert h.alliance_follow_ups(alliance_id, "minutes_missing") == []
-    await h.advance(timedelta(days=2))
+    await h.advance_to(due)
     reminded = await eventually(lambda: h.alliance_follow_ups(alliance_id, "minutes_missing"))
     assert reminded[0].recipients == (f"organiser:{organiser}",)
     [mail] = await eventually(lambda: h.mailer.with_key("minutes_missing"))

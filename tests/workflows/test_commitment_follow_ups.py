@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from uuid import UUID
 
+from domain.commitment import next_year
+from domain.dates import berlin
 from tests.workflows.conftest import Harness, eventually
 
 BY = "koordination"
@@ -44,10 +46,11 @@ async def test_commitment_due_soon_reminds_partner_and_coordinator_14_days_befor
     harness: Harness,
 ) -> None:
     h = harness
-    _, commitment, _due = await pledge(h, 60)
-    await h.advance(timedelta(days=45))
+    _, commitment, due_on = await pledge(h, 60)
+    due = await h.just_before(h.commitment_handle(commitment), "commitment_due_soon")
+    assert berlin(due).date() == due_on - timedelta(days=14)
     assert sent(h, commitment, "commitment_due_soon") == []
-    await h.advance(timedelta(days=2))
+    await h.advance_to(due)
     assert len(await eventually(lambda: sent(h, commitment, "commitment_due_soon"))) == 1
     [mail] = await eventually(lambda: h.mailer.with_key("commitment_due_soon"))
     assert "paul@sparkasse.invalid" in mail["To"] and "koordination+" in mail["To"]
@@ -57,9 +60,10 @@ async def test_commitment_due_soon_reminds_partner_and_coordinator_14_days_befor
 async def test_unfulfilled_commitment_is_marked_overdue_at_its_due_date(harness: Harness) -> None:
     h = harness
     alliance_id, commitment, due = await pledge(h, 20)
-    await h.advance(timedelta(days=19))
+    moment = await h.just_before(h.commitment_handle(commitment), "commitment_overdue")
+    assert berlin(moment).date() == due
     assert h.app.get_commitment(alliance_id, commitment).status.value != "overdue"
-    await h.advance(timedelta(days=1))
+    await h.advance_to(moment)
     await eventually(lambda: sent(h, commitment, "commitment_overdue"))
     c = h.app.get_commitment(alliance_id, commitment)
     assert c.status.value == "overdue" and c.overdue_since == due
@@ -68,12 +72,14 @@ async def test_unfulfilled_commitment_is_marked_overdue_at_its_due_date(harness:
 
 async def test_overdue_commitment_escalates_to_servicebuero_after_30_days(harness: Harness) -> None:
     h = harness
-    _, commitment, _due = await pledge(h, 20)
-    await h.advance(timedelta(days=21))
+    _, commitment, due = await pledge(h, 20)
+    handle = h.commitment_handle(commitment)
+    await h.advance_to(await h.due_at(handle, "commitment_overdue"))
     await eventually(lambda: sent(h, commitment, "commitment_overdue"))
-    await h.advance(timedelta(days=28))
+    escalation = await h.just_before(handle, "commitment_overdue_escalation")
+    assert berlin(escalation).date() == due + timedelta(days=30)
     assert sent(h, commitment, "commitment_overdue_escalation") == []
-    await h.advance(timedelta(days=1))
+    await h.advance_to(escalation)
     assert len(await eventually(lambda: sent(h, commitment, "commitment_overdue_escalation"))) == 1
     [mail] = await eventually(lambda: h.mailer.with_key("commitment_overdue_escalation"))
     assert mail["To"] == "servicebuero@buendnis.invalid"
@@ -112,9 +118,10 @@ async def test_amended_due_date_rearms_the_reminders(harness: Harness) -> None:
     )
     await h.relay_all()
     await h.settle(h.commitment_handle(commitment))
-    await h.advance(timedelta(days=25))
+    moment = await h.just_before(h.commitment_handle(commitment), "commitment_overdue")
+    assert berlin(moment).date() == later
     assert sent(h, commitment, "commitment_overdue") == []
-    await h.advance(timedelta(days=36))
+    await h.advance_to(moment)
     keys = await eventually(lambda: sent(h, commitment, "commitment_overdue"))
     assert keys == [f"commitment_overdue:{commitment}:1:{later}"]
 
@@ -128,8 +135,10 @@ async def test_yearly_commitment_goes_on_with_its_next_period_after_fulfilment(
     h.app.fulfil_commitment(alliance_id, commitment, by="partner")
     await h.relay_all()
     await h.settle(h.commitment_handle(commitment))
-    await h.advance(timedelta(days=365 + 15))
+    next_due = next_year(due)
+    moment = await h.just_before(h.commitment_handle(commitment), "commitment_overdue")
+    assert berlin(moment).date() == next_due
+    await h.advance_to(moment)
     keys = await eventually(lambda: sent(h, commitment, "commitment_overdue"))
-    next_due = due.replace(year=due.year + 1)
     assert keys == [f"commitment_overdue:{commitment}:2:{next_due}"]
     assert h.app.get_commitment(alliance_id, commitment).period == 2

@@ -9,6 +9,7 @@ import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowUpdateFailedError
 
+from domain.dates import berlin
 from tests.workflows.conftest import Harness, RecordingMailer, eventually
 from workflows.alliance import AllianceWorkflow
 from workflows.fleet import EnsureRequest, FleetActivities
@@ -101,4 +102,4 @@ async def test_a_follow_up_the_activity_finds_not_yet_due_waits_for_its_new_time
     stalled = await eventually(
         lambda: h.alliance_follow_ups(alliance_id, "step_stalled")
     )
-    assert [f.due_at for f in stalled] == [entered + timedelta(days=120)]
+    assert [berlin(f.due_at).date() for f in stalled] == [berlin(entered).date() + timedelta(days=120)]
