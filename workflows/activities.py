@@ -17,6 +17,7 @@ from temporalio import activity
 from domain.alliance import Alliance
 from domain.application import AllianceApplication
 from domain.commitment import Commitment
+from domain.dates import berlin
 from domain.errors import NotFound
 from domain.facts import alliance_facts, commitment_facts
 from domain.follow_ups import (
@@ -25,7 +26,6 @@ from domain.follow_ups import (
     plan_alliance,
     plan_commitment,
 )
-from domain.dates import berlin
 from workflows.clock import at
 from workflows.mail_content import mail_for, summary_for
 from workflows.notifications import (
