@@ -23,9 +23,9 @@ from pathlib import Path
 from uuid import UUID
 
 from bench.common import Figure, percentile, write_results
+from config.settings import load_settings
 from domain.errors import RuleViolation
 from workers.bootstrap import build_application
-from workers.settings import load_settings
 
 CLIENTS = 32
 WARMUP = 300

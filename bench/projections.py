@@ -27,13 +27,13 @@ from pathlib import Path
 import orjson
 
 from bench.common import Figure, percentile, write_results
+from config.settings import Settings, load_settings
 from projections.engine import Projector
 from projections.queries import build_queries
 from projections.rebuild import rebuild, rebuild_many
 from projections.registry import build_projection, build_store
 from workers.bootstrap import build_application
 from workers.demo_generate import generate
-from workers.settings import Settings, load_settings
 
 READ_MODELS = ("overview", "detail", "timeline", "inbox")
 DENSE, DENSE_INTENSITY = 5, 40.0

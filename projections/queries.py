@@ -31,7 +31,7 @@ from projections.store import ProjectionStore, View
 from projections.values import iso, jsonable, loads
 
 if TYPE_CHECKING:
-    from workers.settings import Settings
+    from config.settings import Settings
 
 _TIMELINE_FIELDS = (
     "'position', position, 'at', at, 'type', type, 'by', by_whom, 'data', DATA, "

@@ -18,7 +18,7 @@ from projections.store import ProjectionStore
 from projections.timeline import TimelineProjection
 
 if TYPE_CHECKING:
-    from workers.settings import Settings
+    from config.settings import Settings
 
 PROJECTIONS: dict[str, type[Projection]] = {
     cls.name: cls

@@ -14,8 +14,8 @@ import uvicorn
 
 from api.app import create_app
 from api.context import Probe
+from config.settings import Settings
 from domain.application import AllianceApplication
-from workers.settings import Settings
 
 
 class _Server(uvicorn.Server):

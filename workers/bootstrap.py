@@ -6,10 +6,10 @@ from typing import Any
 
 import psycopg
 
+from config.settings import Settings
 from domain.application import AllianceApplication, Clock, utc_now
 from domain.personal_data import InMemoryKeyRing, KeyRing
 from storage.keyrings import PostgresKeyRing, SQLiteKeyRing
-from workers.settings import Settings
 
 
 def store_env(settings: Settings) -> dict[str, str]:

@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from config.settings import Settings, SettingsError, load_settings
 from workers import cli_api, cli_workflows
 from workers.cli_projections import audit_app, demo_generate, projections_app, projector
-from workers.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(help="buendnis – Lokale Bündnisse für Familie: Ereignisspeicher, Abläufe, Dashboards.",
                   no_args_is_help=True, add_completion=False)

@@ -15,8 +15,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from config.settings import Settings, SettingsError, load_settings
 from domain.errors import DomainError
-from workers.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
     from projections.queries import Queries

@@ -10,8 +10,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from config.settings import Settings, SettingsError, load_settings
 from domain.application import AllianceApplication
-from workers.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(
     help="Abläufe (Temporal): Relay-Stand, Entwicklungsserver, Mail-Sammler, Sweep.",

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from config.settings import Settings
 from domain.application import AllianceApplication
 from projections.audit import Anchor, AuditChainProjection, link
 from projections.engine import Projector
@@ -14,7 +15,6 @@ from projections.registry import checkpoint_file
 from projections.store import ProjectionStore
 from tests.projections.tamper import delete_event, flip_one_byte, swap_events
 from workers.demo import load_demo
-from workers.settings import Settings
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from eventsourcing.persistence import IntegrityError
 
+from config.settings import Settings
 from domain.application import AllianceApplication
 from domain.commitment import Commitment
 from domain.idempotency import CommandRecord, CommitmentIndex
@@ -19,7 +20,6 @@ from projections.overview import OverviewProjection
 from projections.store import ProjectionStore
 from tests.projections.conftest import snapshot
 from workers.demo import load_demo
-from workers.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
