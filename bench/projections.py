@@ -29,10 +29,9 @@ import orjson
 from bench.common import Figure, percentile, write_results
 from config.settings import Settings, load_settings
 from projections.engine import Projector
-from projections.queries import build_queries
 from projections.rebuild import rebuild, rebuild_many
-from projections.registry import build_projection, build_store
-from workers.bootstrap import build_application
+from projections.registry import build_projection
+from workers.bootstrap import build_application, build_queries, build_store
 from workers.demo_generate import generate
 
 READ_MODELS = ("overview", "detail", "timeline", "inbox")

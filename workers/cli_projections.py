@@ -43,7 +43,7 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 
 
 def _queries() -> Queries:
-    from projections.queries import build_queries
+    from workers.bootstrap import build_queries
 
     try:
         return build_queries(_settings())
@@ -114,8 +114,8 @@ def rebuild(
 ) -> None:
     """Baut Projektionen ab Position 0 in frische Tabellen neu auf und tauscht sie atomar aus."""
     from projections.rebuild import rebuild_many
-    from projections.registry import NAMES, build_projection, build_store, projection_class
-    from workers.bootstrap import build_application
+    from projections.registry import NAMES, build_projection, projection_class
+    from workers.bootstrap import build_application, build_store
 
     settings = _settings()
     try:
@@ -232,8 +232,8 @@ def audit_checkpoint() -> None:
     """Verkettet neue Ereignisse und schreibt sofort einen signierten Prüfpunkt."""
     from projections.audit import Anchor
     from projections.engine import Projector
-    from projections.registry import build_projection, build_store, checkpoint_file
-    from workers.bootstrap import build_application
+    from projections.registry import build_projection
+    from workers.bootstrap import build_application, build_store, checkpoint_file
 
     settings = _settings()
     application = build_application(settings)

@@ -20,7 +20,8 @@ from domain.application import AllianceApplication
 from projections.audit import Anchor
 from projections.engine import Projector
 from projections.errors import CheckpointCorrupt, ProjectionHalted
-from projections.registry import NAMES, build_projection, build_store, checkpoint_file
+from projections.registry import NAMES, build_projection
+from workers.bootstrap import build_store, checkpoint_file
 
 log = structlog.get_logger("projector")
 

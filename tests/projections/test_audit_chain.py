@@ -11,9 +11,9 @@ from domain.application import AllianceApplication
 from projections.audit import Anchor, AuditChainProjection, link
 from projections.engine import Projector
 from projections.queries import Queries
-from projections.registry import checkpoint_file
 from projections.store import ProjectionStore
 from tests.projections.tamper import delete_event, flip_one_byte, swap_events
+from workers.bootstrap import checkpoint_file
 from workers.demo import load_demo
 
 

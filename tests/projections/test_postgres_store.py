@@ -7,8 +7,9 @@ import threading
 import pytest
 
 from config.settings import load_settings
-from projections.registry import build_store, projection_class
+from projections.registry import projection_class
 from projections.store import View
+from workers.bootstrap import build_store
 
 POSTGRES_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 

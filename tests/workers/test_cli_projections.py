@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from config.settings import Settings
-from projections.queries import build_queries
+from workers.bootstrap import build_queries
 from workers.cli import app
 
 runner = CliRunner()

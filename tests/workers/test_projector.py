@@ -12,8 +12,7 @@ from eventsourcing.domain import Aggregate
 
 from config.settings import Settings
 from domain.application import AllianceApplication
-from projections.queries import build_queries
-from projections.registry import checkpoint_file
+from workers.bootstrap import build_queries, checkpoint_file
 from workers.demo import load_demo
 from workers.projector import Runner, serve
 
