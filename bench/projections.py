@@ -206,7 +206,7 @@ def measure_lag(settings: Settings, seconds: float = 20.0, rate: float = 50.0) -
 
 def measure_queries(settings: Settings, samples: int = 300) -> list[Figure]:
     queries = build_queries(settings)
-    with queries._view("overview").read() as db:
+    with queries.read("overview") as db:
         counts = {
             r["alliance_id"]: int(r["event_count"]) for r in db.all("SELECT alliance_id, event_count FROM {alliances}")
         }

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import base64
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -27,7 +28,7 @@ from projections.alliance_events import KNOWN_EVENTS
 from projections.checkpoints import CheckpointFile
 from projections.dashboard import STATUS_SQL, active_cutoff, dashboard
 from projections.registry import NAMES, projection_class
-from projections.store import ProjectionStore, View
+from projections.store import Db, ProjectionStore, View
 from projections.values import iso, jsonable, loads
 
 _TIMELINE_FIELDS = (
@@ -110,6 +111,12 @@ class Queries:
                 view = self.store.open(name, generation, projection_class(name).schema)
                 self._views[name] = view
             return view
+
+    @contextmanager
+    def read(self, name: str) -> Iterator[Db]:
+        """One read transaction on a read model's tables, for reports beyond these questions (exports)."""
+        with self._view(name).read() as db:
+            yield db
 
     # ---- the Servicebüro ---------------------------------------------------------------------
 
