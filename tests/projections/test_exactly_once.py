@@ -111,7 +111,7 @@ def test_a_batch_that_was_already_projected_is_refused_whole(
     second = Projector(app, store, OverviewProjection(app))
     view = second.view()
     notes = app.recorder.select_notifications(start=1, limit=50)
-    items = [second._item(n) for n in notes]
+    items = [second.item(n) for n in notes]
     with pytest.raises(IntegrityError), view.write() as db:
         second.projection.process(items, db)
         view.track(db, notes[-1].id)
