@@ -34,6 +34,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check domain config workflows projections api workers storage tests bench
 	$(BIN)/mypy --strict $$(for d in domain config workflows projections; do ls $$d/*.py >/dev/null 2>&1 && echo $$d; done)
+	$(BIN)/lint-imports --no-cache --no-logo
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis tests/artifacts *.egg-info
