@@ -32,8 +32,9 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 lint: $(STAMP)
-	$(BIN)/ruff check domain workflows projections api workers storage tests bench
-	$(BIN)/mypy --strict $$(for d in domain workflows projections; do ls $$d/*.py >/dev/null 2>&1 && echo $$d; done)
+	$(BIN)/ruff check domain config workflows projections api workers storage tests bench
+	$(BIN)/mypy --strict $$(for d in domain config workflows projections; do ls $$d/*.py >/dev/null 2>&1 && echo $$d; done)
+	$(BIN)/lint-imports --no-cache --no-logo
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis tests/artifacts *.egg-info

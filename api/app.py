@@ -12,9 +12,9 @@ from api.context import Context, Probe
 from api.limits import MAX_BODY, BodyLimit
 from api.problems import CatchAll, install_problem_handlers
 from api.read_cache import ReadCache
+from config.settings import Settings
 from domain.application import AllianceApplication, Clock, utc_now
 from domain.follow_ups import FollowUpPolicy
-from workers.settings import Settings
 
 STATIC = __file__.rsplit("/", 1)[0] + "/static"
 

@@ -23,9 +23,9 @@ from pathlib import Path
 from uuid import UUID
 
 from bench.common import Figure, percentile, write_results
+from config.settings import load_settings
 from domain.errors import RuleViolation
 from workers.bootstrap import build_application
-from workers.settings import load_settings
 
 CLIENTS = 32
 WARMUP = 300
@@ -125,7 +125,7 @@ def _project(settings: object, app: object) -> float | None:
     """Runs the projectors until they caught up with the store, and returns the read models'
     own dashboard p99 in ms (uncached, in-process); None when they are not present."""
     try:
-        from projections.queries import build_queries  # type: ignore[import-not-found]
+        from workers.bootstrap import build_queries
         from workers.projector import serve  # type: ignore[import-not-found]
     except ImportError:
         print("  read models absent: dashboard not measured", flush=True)

@@ -20,11 +20,11 @@ from pathlib import Path
 import psycopg
 
 from bench.common import Figure, percentile, write_results
+from config.settings import load_settings
 from domain.alliance import Alliance
 from domain.application import AllianceApplication
 from domain.values import Bundesland
 from workers.bootstrap import build_application
-from workers.settings import load_settings
 
 SAVES = 300
 ROUNDS = 3

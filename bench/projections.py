@@ -27,13 +27,12 @@ from pathlib import Path
 import orjson
 
 from bench.common import Figure, percentile, write_results
+from config.settings import Settings, load_settings
 from projections.engine import Projector
-from projections.queries import build_queries
 from projections.rebuild import rebuild, rebuild_many
-from projections.registry import build_projection, build_store
-from workers.bootstrap import build_application
+from projections.registry import build_projection
+from workers.bootstrap import build_application, build_queries, build_store
 from workers.demo_generate import generate
-from workers.settings import Settings, load_settings
 
 READ_MODELS = ("overview", "detail", "timeline", "inbox")
 DENSE, DENSE_INTENSITY = 5, 40.0
@@ -207,7 +206,7 @@ def measure_lag(settings: Settings, seconds: float = 20.0, rate: float = 50.0) -
 
 def measure_queries(settings: Settings, samples: int = 300) -> list[Figure]:
     queries = build_queries(settings)
-    with queries._view("overview").read() as db:
+    with queries.read("overview") as db:
         counts = {
             r["alliance_id"]: int(r["event_count"]) for r in db.all("SELECT alliance_id, event_count FROM {alliances}")
         }

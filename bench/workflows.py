@@ -87,8 +87,8 @@ class NullMailer:
 
 
 async def worker_process(sticky_seconds: float) -> None:
+    from config.settings import load_settings
     from workers.bootstrap import build_application
-    from workers.settings import load_settings
     from workflows.activities import FollowUpActivities
     from workflows.runtime import build_worker, connect
 
@@ -249,8 +249,8 @@ async def wait_all_answer(client: Client, workflow_ids: list[str]) -> float:
 
 
 async def run() -> list[Figure]:
+    from config.settings import load_settings
     from workers.bootstrap import build_application
-    from workers.settings import load_settings
     from workers.temporal_server import start_dev_server
     from workflows.relay import WorkflowOptions
     from workflows.relay_position import MemoryPositionStore

@@ -159,7 +159,7 @@ class Projector:
         )
         if not notifications:
             return 0
-        self.project([self._item(n) for n in notifications])
+        self.project([self.item(n) for n in notifications])
         return len(notifications)
 
     def project(self, items: list[Item]) -> None:
@@ -188,7 +188,8 @@ class Projector:
             if progress is not None:
                 progress(done)
 
-    def _item(self, notification: Notification) -> Item:
+    def item(self, notification: Notification) -> Item:
+        """The notification as this projection reads it; an event it cannot decode halts it."""
         if not self.projection.decodes:
             return Item(notification.id, notification, None)
         try:

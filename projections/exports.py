@@ -78,7 +78,7 @@ def commitments_table(queries: Queries, alliance_id: UUID | None = None) -> Tabl
     params: list[Any] = []
     if alliance_id is not None:
         sql, params = sql + " WHERE c.alliance_id = ?", [str(alliance_id)]
-    with queries._view("overview").read() as db:
+    with queries.read("overview") as db:
         found = db.all(sql + " ORDER BY a.name, c.pledged_at", params)
     labels = {s.value: s.label for s in CommitmentStatus}
     return headers, [
@@ -103,7 +103,7 @@ def survey_sheets(queries: Queries, alliance_id: UUID) -> dict[str, Table]:
     """The Bündnisumfrage of one alliance, section by section."""
     detail = queries.alliance(alliance_id)
     key = str(alliance_id)
-    with queries._view("overview").read() as db:
+    with queries.read("overview") as db:
         actors = db.all(
             "SELECT sector, in_team, signed_on FROM {actors} WHERE alliance_id = ?", (key,)
         )

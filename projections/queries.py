@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import base64
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
 import orjson
@@ -26,12 +27,9 @@ from projections import audit
 from projections.alliance_events import KNOWN_EVENTS
 from projections.checkpoints import CheckpointFile
 from projections.dashboard import STATUS_SQL, active_cutoff, dashboard
-from projections.registry import NAMES, build_store, checkpoint_file, projection_class
-from projections.store import ProjectionStore, View
+from projections.registry import NAMES, projection_class
+from projections.store import Db, ProjectionStore, View
 from projections.values import iso, jsonable, loads
-
-if TYPE_CHECKING:
-    from workers.settings import Settings
 
 _TIMELINE_FIELDS = (
     "'position', position, 'at', at, 'type', type, 'by', by_whom, 'data', DATA, "
@@ -113,6 +111,12 @@ class Queries:
                 view = self.store.open(name, generation, projection_class(name).schema)
                 self._views[name] = view
             return view
+
+    @contextmanager
+    def read(self, name: str) -> Iterator[Db]:
+        """One read transaction on a read model's tables, for reports beyond these questions (exports)."""
+        with self._view(name).read() as db:
+            yield db
 
     # ---- the Servicebüro ---------------------------------------------------------------------
 
@@ -399,24 +403,3 @@ class Queries:
         if self._owns[1]:
             self.application.close()
 
-
-def build_queries(
-    settings: Settings,
-    *,
-    application: AllianceApplication | None = None,
-    clock: Callable[[], datetime] = utc_now,
-) -> Queries:
-    """The read side for the configured deployment (the API builds one per process)."""
-    from workers.bootstrap import build_application
-
-    _, follow_up_policy = settings.policies()
-    app = application or build_application(settings)
-    return Queries(
-        build_store(settings),
-        app,
-        checkpoint_file(settings),
-        follow_up_policy=follow_up_policy,
-        clock=clock,
-        owns_store=True,
-        owns_application=application is None,
-    )

@@ -59,7 +59,7 @@ def rebuild_many(
             )
             if not notifications:
                 break
-            items = [projectors[0]._item(n) for n in notifications]
+            items = [projectors[0].item(n) for n in notifications]
             for projector in projectors:
                 position = projector.position()
                 todo = [i for i in items if i.position > position]

@@ -9,9 +9,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from config.settings import Settings, load_settings
 from domain.application import AllianceApplication
 from workers.bootstrap import build_application
-from workers.settings import Settings, load_settings
 
 POSTGRES_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 

@@ -14,8 +14,9 @@ import uvicorn
 
 from api.app import create_app
 from api.context import Probe
+from config.settings import Settings
 from domain.application import AllianceApplication
-from workers.settings import Settings
+from workers.bootstrap import build_queries
 
 
 class _Server(uvicorn.Server):
@@ -24,13 +25,6 @@ class _Server(uvicorn.Server):
     @contextlib.contextmanager
     def capture_signals(self) -> Generator[None, None, None]:
         yield
-
-
-def build_queries(settings: Settings, application: AllianceApplication) -> Any:
-    """The projections' read models over the same store, sharing this process's application."""
-    from projections.queries import build_queries as build
-
-    return build(settings, application=application)
 
 
 def reachable(address: str, timeout: float = 0.5) -> bool:
@@ -78,9 +72,9 @@ async def serve(
 ) -> None:
     if probes is None:
         probes = component_probes(settings, application)
-    app = create_app(
-        application, queries if queries is not None else build_queries(settings, application), settings, probes=probes
-    )
+    if queries is None:  # the read models over the same store, sharing this process's application
+        queries = build_queries(settings, application=application)
+    app = create_app(application, queries, settings, probes=probes)
     config = uvicorn.Config(
         app,
         host=settings.api_host,

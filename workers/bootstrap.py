@@ -1,15 +1,26 @@
-"""Builds the application for the configured store; every process's composition root calls this."""
+"""Builds what the settings choose: the application, its key ring, the read models' store, the queries.
+
+Every process's composition root calls these; the layers below receive what they build.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import psycopg
 
+from config.settings import Settings
 from domain.application import AllianceApplication, Clock, utc_now
+from domain.errors import InvalidInput
 from domain.personal_data import InMemoryKeyRing, KeyRing
+from projections.checkpoints import CheckpointFile
+from projections.postgres_store import PostgresProjectionStore
+from projections.queries import Queries
+from projections.sqlite_store import SQLiteProjectionStore
+from projections.store import ProjectionStore
 from storage.keyrings import PostgresKeyRing, SQLiteKeyRing
-from workers.settings import Settings
 
 
 def store_env(settings: Settings) -> dict[str, str]:
@@ -44,3 +55,33 @@ def build_application(settings: Settings, *, clock: Clock = utc_now, **extra_env
     step_policy, _ = settings.policies()
     return AllianceApplication(env={**store_env(settings), **extra_env}, policy=step_policy,
                                key_ring=build_key_ring(settings), clock=clock)
+
+
+def build_store(settings: Settings) -> ProjectionStore:
+    """SQLite files under var/projections/, or tables in the deployment's PostgreSQL schema."""
+    if settings.store == "postgres":
+        return PostgresProjectionStore(settings.postgres_dsn, settings.postgres_schema, settings.postgres_parts())
+    if settings.store == "memory":
+        raise InvalidInput("Lesemodelle brauchen einen dauerhaften Speicher: BUENDNIS_STORE=sqlite oder postgres.")
+    return SQLiteProjectionStore(settings.var_dir / "projections")
+
+
+def checkpoint_file(settings: Settings) -> CheckpointFile:
+    """The signed anchors of the audit chain, keyed by the deployment's secret."""
+    return CheckpointFile(settings.var_dir / "audit-checkpoints.jsonl", settings.secret())
+
+
+def build_queries(
+    settings: Settings, *, application: AllianceApplication | None = None, clock: Callable[[], datetime] = utc_now
+) -> Queries:
+    """The read side for the configured deployment (one per process); it closes what it built itself."""
+    _, follow_up_policy = settings.policies()
+    return Queries(
+        build_store(settings),
+        application or build_application(settings),
+        checkpoint_file(settings),
+        follow_up_policy=follow_up_policy,
+        clock=clock,
+        owns_store=True,
+        owns_application=application is None,
+    )

@@ -8,9 +8,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from config.settings import SettingsError, load_settings
 from workers import cli_api, cli_workflows
 from workers.cli_projections import audit_app, demo_generate, projections_app, projector
-from workers.settings import Settings, SettingsError, load_settings
+from workers.cli_settings import settings_or_exit
 
 app = typer.Typer(help="buendnis – Lokale Bündnisse für Familie: Ereignisspeicher, Abläufe, Dashboards.",
                   no_args_is_help=True, add_completion=False)
@@ -42,20 +43,12 @@ def _configure() -> None:
     configure_logging(settings.log_format, settings.log_level)
 
 
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except SettingsError as e:
-        console.print(f"[bold red]Fehler:[/] {e}")
-        raise typer.Exit(2) from None
-
-
 @store_app.command("init")
 def store_init() -> None:
     """Legt den Ereignisspeicher an (SQLite-Datei unter var/ oder PostgreSQL-Schema)."""
     from workers.bootstrap import build_application
 
-    settings = _settings()
+    settings = settings_or_exit()
     application = build_application(settings)
     where = settings.events_path if settings.store == "sqlite" else f"PostgreSQL-Schema {settings.postgres_schema}"
     console.print(f"Ereignisspeicher bereit: {where} "
@@ -71,7 +64,7 @@ def demo_load(
     from workers.bootstrap import build_application
     from workers.demo import load_demo
 
-    settings = _settings()
+    settings = settings_or_exit()
     application = build_application(settings)
     if application.recorder.max_notification_id() and not force:
         console.print("Der Speicher enthält bereits Ereignisse; Demodaten nicht geladen (--force lädt trotzdem).")
@@ -91,7 +84,7 @@ def up() -> None:
     from workers.up import run
 
     try:
-        asyncio.run(run(_settings(), console))
+        asyncio.run(run(settings_or_exit(), console))
     except KeyboardInterrupt:
         console.print("Abgebrochen.")
 

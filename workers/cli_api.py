@@ -23,7 +23,7 @@ def token(
     from datetime import timedelta
 
     from api.auth import issue_token
-    from workers.cli import _settings
+    from workers.cli_settings import settings_or_exit
 
     try:
         alliance_id = UUID(alliance) if alliance else None
@@ -33,7 +33,7 @@ def token(
         raise typer.Exit(2) from None
     try:
         text = issue_token(
-            _settings().secret(), role, alliance_id=alliance_id, partner_id=partner_id, ttl=timedelta(days=days)
+            settings_or_exit().secret(), role, alliance_id=alliance_id, partner_id=partner_id, ttl=timedelta(days=days)
         )
     except ValueError as e:
         console.print(f"[bold red]Fehler:[/] {e}")
@@ -45,9 +45,9 @@ def api() -> None:
     """Startet nur die HTTP-API (für den Betrieb mit getrennten Prozessen)."""
     from workers.api import serve
     from workers.bootstrap import build_application
-    from workers.cli import _settings
+    from workers.cli_settings import settings_or_exit
 
-    settings = _settings()
+    settings = settings_or_exit()
     application = build_application(settings)
 
     async def main() -> None:

@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from domain.errors import DomainError
-from workers.settings import Settings, SettingsError, load_settings
+from workers.cli_settings import settings_or_exit
 
 if TYPE_CHECKING:
     from projections.queries import Queries
@@ -29,24 +29,16 @@ console = Console(stderr=True)
 out = Console()
 
 
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except SettingsError as e:
-        console.print(f"[bold red]Fehler:[/] {e}")
-        raise typer.Exit(2) from None
-
-
 def _fail(message: str, code: int = 2) -> typer.Exit:
     console.print(f"[bold red]Fehler:[/] {message}")
     return typer.Exit(code)
 
 
 def _queries() -> Queries:
-    from projections.queries import build_queries
+    from workers.bootstrap import build_queries
 
     try:
-        return build_queries(_settings())
+        return build_queries(settings_or_exit())
     except DomainError as e:
         raise _fail(e.message) from None
 
@@ -67,7 +59,7 @@ def projector() -> None:
     from workers.logging import configure_logging
     from workers.projector import serve
 
-    settings = _settings()
+    settings = settings_or_exit()
     configure_logging(settings.log_format, settings.log_level)
     application = build_application(settings)
 
@@ -114,10 +106,10 @@ def rebuild(
 ) -> None:
     """Baut Projektionen ab Position 0 in frische Tabellen neu auf und tauscht sie atomar aus."""
     from projections.rebuild import rebuild_many
-    from projections.registry import NAMES, build_projection, build_store, projection_class
-    from workers.bootstrap import build_application
+    from projections.registry import NAMES, build_projection, projection_class
+    from workers.bootstrap import build_application, build_store
 
-    settings = _settings()
+    settings = settings_or_exit()
     try:
         names = [name] if name else [n for n in NAMES if projection_class(n).rebuildable]
         if not projection_class(names[0]).rebuildable:
@@ -232,10 +224,10 @@ def audit_checkpoint() -> None:
     """Verkettet neue Ereignisse und schreibt sofort einen signierten Prüfpunkt."""
     from projections.audit import Anchor
     from projections.engine import Projector
-    from projections.registry import build_projection, build_store, checkpoint_file
-    from workers.bootstrap import build_application
+    from projections.registry import build_projection
+    from workers.bootstrap import build_application, build_store, checkpoint_file
 
-    settings = _settings()
+    settings = settings_or_exit()
     application = build_application(settings)
     store = build_store(settings)
     projector_ = Projector(
@@ -271,7 +263,7 @@ def demo_generate(
     from workers.bootstrap import build_application
     from workers.demo_generate import generate
 
-    settings = _settings()
+    settings = settings_or_exit()
     # One writer, no concurrent commands: no need to copy aggregates out of the cache.
     application = build_application(settings, DEEPCOPY_FROM_AGGREGATE_CACHE="n")
     before = application.recorder.max_notification_id() or 0

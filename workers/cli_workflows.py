@@ -10,8 +10,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from config.settings import Settings, SettingsError
 from domain.application import AllianceApplication
-from workers.settings import Settings, SettingsError, load_settings
+from workers.cli_settings import settings_or_exit
 
 app = typer.Typer(
     help="Abläufe (Temporal): Relay-Stand, Entwicklungsserver, Mail-Sammler, Sweep.",
@@ -21,20 +22,12 @@ console = Console(stderr=True)
 Serve = Callable[[Settings, AllianceApplication, asyncio.Event], Awaitable[None]]
 
 
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except SettingsError as e:
-        console.print(f"[bold red]Fehler:[/] {e}")
-        raise typer.Exit(2) from None
-
-
 def _run(*serves: Serve) -> None:
     """Runs the `serve` functions side by side until SIGINT/SIGTERM."""
     from workers.bootstrap import build_application
     from workers.logging import configure_logging
 
-    settings = _settings()
+    settings = settings_or_exit()
     configure_logging(settings.log_format, settings.log_level)
     application = build_application(settings)
 
@@ -74,7 +67,7 @@ def status() -> None:
     from workers.bootstrap import build_application
     from workers.relay import status as relay_status
 
-    settings = _settings()
+    settings = settings_or_exit()
     application = build_application(settings)
     state = relay_status(settings, application)
     console.print(f"Relay-Position {state['position']:.0f} von {state['head']:.0f} Ereignissen; "
@@ -87,7 +80,7 @@ def temporal(ui: Annotated[bool, typer.Option(help="Mit Web-Oberfläche.")] = Tr
     """Startet den Temporal-Entwicklungsserver (var/temporal.db) bis Strg+C."""
     from workers.temporal_server import start_dev_server
 
-    settings = _settings()
+    settings = settings_or_exit()
 
     async def main() -> None:
         stop = asyncio.Event()
@@ -120,7 +113,7 @@ def sweep(
     from workflows.fleet import FleetSweepWorkflow, SweepInput
     from workflows.runtime import connect
 
-    settings = _settings()
+    settings = settings_or_exit()
 
     async def main() -> dict[str, int]:
         client = await connect(settings.temporal_address, settings.temporal_namespace)

@@ -17,8 +17,8 @@ from typing import Any
 import structlog
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from config.settings import Settings
 from domain.application import AllianceApplication
-from workers.settings import Settings
 
 log = structlog.get_logger(__name__)
 

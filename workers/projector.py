@@ -15,12 +15,13 @@ import time
 import structlog
 from eventsourcing.persistence import IntegrityError, PersistenceError
 
+from config.settings import Settings
 from domain.application import AllianceApplication
 from projections.audit import Anchor
 from projections.engine import Projector
 from projections.errors import CheckpointCorrupt, ProjectionHalted
-from projections.registry import NAMES, build_projection, build_store, checkpoint_file
-from workers.settings import Settings
+from projections.registry import NAMES, build_projection
+from workers.bootstrap import build_store, checkpoint_file
 
 log = structlog.get_logger("projector")
 

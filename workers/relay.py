@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import structlog
 
+from config.settings import Settings
 from domain.application import AllianceApplication
-from workers.settings import Settings
 from workers.worker import connect_when_ready
 from workflows.relay import Relay, WorkflowOptions
 from workflows.relay_position import (

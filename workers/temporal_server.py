@@ -19,7 +19,7 @@ from typing import Any
 
 import structlog
 
-from workers.settings import Settings, SettingsError
+from config.settings import Settings, SettingsError
 from workflows.search_attributes import CLI_FLAGS
 
 log = structlog.get_logger(__name__)

@@ -23,10 +23,10 @@ import structlog
 from rich.console import Console
 
 from api.auth import issue_token
+from config.settings import Settings
 from domain.application import AllianceApplication
 from workers.api import component_probes, optional_module
 from workers.bootstrap import build_application
-from workers.settings import Settings
 
 log = structlog.get_logger("up")
 Serve = Callable[[Settings, AllianceApplication, asyncio.Event], Coroutine[Any, Any, None]]

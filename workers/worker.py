@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 import structlog
 from temporalio.client import Client
 
+from config.settings import Settings
 from domain.application import AllianceApplication
-from workers.settings import Settings
 from workflows.activities import FollowUpActivities
 from workflows.fleet import FleetActivities, FleetSweepWorkflow, ensure_schedules
 from workflows.notifications import SmtpMailer

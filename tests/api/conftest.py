@@ -19,11 +19,10 @@ from pydantic import SecretStr
 
 from api.app import create_app
 from api.auth import issue_token
+from config.settings import Settings
 from domain.application import AllianceApplication
-from projections.queries import build_queries
-from workers.bootstrap import build_application
+from workers.bootstrap import build_application, build_queries
 from workers.projector import serve as serve_projectors
-from workers.settings import Settings
 
 SECRET = "test-secret-" + "x" * 40
 

@@ -7,9 +7,9 @@ from typing import Any
 import httpx
 
 from api.app import create_app
+from config.settings import Settings
 from tests.api.conftest import ServerThread, is_problem
 from workers.bootstrap import build_application
-from workers.settings import Settings
 
 
 class BrokenStore:

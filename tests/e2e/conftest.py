@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from config.settings import Settings, load_settings
 from tests.api.conftest import api, api_settings  # noqa: F401  (the served API, reused here)
-from workers.settings import Settings, load_settings
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [

@@ -9,13 +9,14 @@ from typing import Any
 
 import pytest
 
+from config.settings import Settings
 from domain.application import AllianceApplication
 from projections.engine import Projector
-from projections.queries import Queries, build_queries
-from projections.registry import NAMES, build_projection, build_store, projection_class
+from projections.queries import Queries
+from projections.registry import NAMES, build_projection, projection_class
 from projections.store import ProjectionStore
+from workers.bootstrap import build_queries, build_store
 from workers.demo import SimClock
-from workers.settings import Settings
 
 START = datetime(2021, 3, 1, 9, 0, tzinfo=UTC)
 

@@ -10,13 +10,12 @@ import os
 import signal
 import sys
 
+from config.settings import load_settings
 from projections.alliance_events import Seen
 from projections.engine import Projector
 from projections.overview import OverviewProjection
-from projections.registry import build_store
 from projections.store import Db
-from workers.bootstrap import build_application
-from workers.settings import load_settings
+from workers.bootstrap import build_application, build_store
 
 
 class CrashingOverview(OverviewProjection):

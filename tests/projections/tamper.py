@@ -9,7 +9,7 @@ from typing import Any
 
 import psycopg
 
-from workers.settings import Settings
+from config.settings import Settings
 
 
 @contextmanager

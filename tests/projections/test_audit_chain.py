@@ -6,15 +6,15 @@ from pathlib import Path
 
 import pytest
 
+from config.settings import Settings
 from domain.application import AllianceApplication
 from projections.audit import Anchor, AuditChainProjection, link
 from projections.engine import Projector
 from projections.queries import Queries
-from projections.registry import checkpoint_file
 from projections.store import ProjectionStore
 from tests.projections.tamper import delete_event, flip_one_byte, swap_events
+from workers.bootstrap import checkpoint_file
 from workers.demo import load_demo
-from workers.settings import Settings
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from eventsourcing.persistence import IntegrityError
 
+from config.settings import Settings
 from domain.application import AllianceApplication
 from domain.commitment import Commitment
 from domain.idempotency import CommandRecord, CommitmentIndex
@@ -19,7 +20,6 @@ from projections.overview import OverviewProjection
 from projections.store import ProjectionStore
 from tests.projections.conftest import snapshot
 from workers.demo import load_demo
-from workers.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -111,7 +111,7 @@ def test_a_batch_that_was_already_projected_is_refused_whole(
     second = Projector(app, store, OverviewProjection(app))
     view = second.view()
     notes = app.recorder.select_notifications(start=1, limit=50)
-    items = [second._item(n) for n in notes]
+    items = [second.item(n) for n in notes]
     with pytest.raises(IntegrityError), view.write() as db:
         second.projection.process(items, db)
         view.track(db, notes[-1].id)

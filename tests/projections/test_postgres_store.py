@@ -6,9 +6,10 @@ import threading
 
 import pytest
 
-from projections.registry import build_store, projection_class
+from config.settings import load_settings
+from projections.registry import projection_class
 from projections.store import View
-from workers.settings import load_settings
+from workers.bootstrap import build_store
 
 POSTGRES_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 

@@ -6,10 +6,10 @@ import asyncio
 
 import httpx
 
+from config.settings import Settings
 from tests.api.conftest import free_port
 from workers.api import serve
 from workers.bootstrap import build_application
-from workers.settings import Settings
 
 
 async def test_api_serves_until_stopped_and_health_reports_an_unreachable_temporal(settings: Settings) -> None:

@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from config.settings import load_settings
 from workers.bootstrap import build_application
-from workers.settings import load_settings
 
 BUENDNIS = Path(sys.executable).with_name("buendnis")
 

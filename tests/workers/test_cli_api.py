@@ -9,7 +9,7 @@ from pathlib import Path
 from uuid import uuid4
 
 from api.auth import decode_token
-from workers.settings import load_settings
+from config.settings import load_settings
 
 BUENDNIS = Path(sys.executable).with_name("buendnis")
 

@@ -10,9 +10,9 @@ import structlog
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from projections.queries import build_queries
+from config.settings import Settings
+from workers.bootstrap import build_queries
 from workers.cli import app
-from workers.settings import Settings
 
 runner = CliRunner()
 

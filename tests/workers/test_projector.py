@@ -10,12 +10,11 @@ import pytest
 import structlog
 from eventsourcing.domain import Aggregate
 
+from config.settings import Settings
 from domain.application import AllianceApplication
-from projections.queries import build_queries
-from projections.registry import checkpoint_file
+from workers.bootstrap import build_queries, checkpoint_file
 from workers.demo import load_demo
 from workers.projector import Runner, serve
-from workers.settings import Settings
 
 
 @pytest.fixture(autouse=True)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from config.settings import SettingsError, load_settings
 from workers.bootstrap import store_env
-from workers.settings import SettingsError, load_settings
 
 
 def test_defaults_are_the_embedded_sqlite_store_under_var() -> None:

@@ -22,12 +22,12 @@ from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from config.settings import Settings, load_settings
 from domain.application import AllianceApplication
 from domain.follow_ups import FollowUpPolicy
 from domain.records import FollowUpRecord
 from tests import clock as test_clock
 from workers.bootstrap import build_application
-from workers.settings import Settings, load_settings
 from workflows.activities import FollowUpActivities
 from workflows.clock import following_workflow_time
 from workflows.relay import Relay, WorkflowOptions

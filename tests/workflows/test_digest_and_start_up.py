@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from config.settings import Settings, SettingsError, load_settings
 from domain.alliance import Alliance
 from domain.commitment import Commitment
 from domain.follow_ups import FollowUpPolicy
 from workers import worker
 from workers.bootstrap import build_application
-from workers.settings import Settings, SettingsError, load_settings
 from workflows.digest import build_digest
 from workflows.notifications import render
 

@@ -15,10 +15,10 @@ from eventsourcing.persistence import Notification
 from temporalio.api.enums.v1 import EventType
 from temporalio.testing import WorkflowEnvironment
 
+from config.settings import load_settings
 from tests.conftest import POSTGRES_DSN
 from tests.workflows.conftest import Harness, eventually, open_harness
 from workers.relay import position_store
-from workers.settings import load_settings
 from workflows.relay import route
 from workflows.relay_position import MemoryPositionStore
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 import pytest
 from temporalio.client import Client
 
+from config.settings import Settings, load_settings
 from domain.application import AllianceApplication
 from tests.workflows.conftest import eventually, free_port
 from workers import mail_sink, relay, worker
 from workers.bootstrap import build_application
-from workers.settings import Settings, load_settings
 from workers.temporal_server import start_dev_server
 from workflows.alliance import AllianceWorkflow
 from workflows.fleet import DIGEST_SCHEDULE, SWEEP_SCHEDULE, FleetSweepWorkflow, SweepInput

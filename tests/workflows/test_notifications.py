@@ -6,10 +6,10 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
+from config.settings import load_settings
 from domain.follow_ups import FollowUp
 from tests.workflows.conftest import free_port
 from workers import mail_sink
-from workers.settings import load_settings
 from workflows.notifications import Mail, SmtpMailer, compose
 
 CADENCE = FollowUp(

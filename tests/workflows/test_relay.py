@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from config.settings import Settings
 from domain.application import AllianceApplication
 from workers.relay import position_store
 from workers.relay import status as relay_status
-from workers.settings import Settings
 from workflows.relay import coalesce
 
 BY = "koordination"
