@@ -70,7 +70,7 @@ class FollowUpProcess(Generic[V]):
 
     def _policy(self) -> FollowUpPolicy:
         """The view's policy, with the timing this run started with (older runs replay 07:00 UTC)."""
-        policy: FollowUpPolicy = self._view.policy  # type: ignore[attr-defined]
+        policy: FollowUpPolicy = self._view.policy  # type: ignore[union-attr]
         return policy if self._calendar else replace(policy, timing=1)
 
     @workflow.signal(name=EVENT_SIGNAL)
