@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench lint clean venv chromium
+.PHONY: run test bench lint clean venv chromium faketime
 
 # A new top-level package (e.g. api/) needs the editable install refreshed, hence the __init__ files.
 $(STAMP): requirements.lock pyproject.toml $(wildcard */__init__.py)
@@ -25,7 +25,12 @@ chromium:
 	@test -x /usr/bin/chromium || { echo "Installiere chromium (Debian-Paket) für die Browsertests …"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
-test: $(STAMP) chromium
+# BUENDNIS_TEST_TODAY starts the time-skipping Temporal server inside libfaketime; install it when missing.
+faketime:
+	@ls /usr/lib/*/faketime/libfaketimeMT.so.1 >/dev/null 2>&1 || { echo "Installiere faketime (Debian-Paket) für BUENDNIS_TEST_TODAY …"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq faketime; }
+
+test: $(STAMP) chromium faketime
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

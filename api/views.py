@@ -137,6 +137,8 @@ def commitment_view(c: Commitment) -> dict[str, Any]:
         "recurrence": c.recurrence.value if c.recurrence else None,
         "period": c.period,
         "fulfilled_on": _num(c.fulfilled_on),
+        "periods": [{"period": p.period, "due_on": _num(p.due_on), "fulfilled_on": _num(p.fulfilled_on)}
+                    for p in c.past_periods],
         "version": c.version,
         "progress": [{"on": p.on.isoformat(), "text": p.text, "percent": p.percent} for p in c.progress],
     }

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import secrets
 import tomllib
+from collections.abc import Callable
 from dataclasses import fields
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
@@ -12,8 +14,16 @@ from urllib.parse import unquote, urlsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.dates import StartedClock, parse_start
+from domain.errors import InvalidInput
 from domain.follow_ups import FollowUpPolicy
 from domain.steps import StepPolicy
+
+_STARTED: dict[datetime, StartedClock] = {}
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class SettingsError(Exception):
@@ -41,6 +51,28 @@ class Settings(BaseSettings):
     log_format: Literal["json", "console", "auto"] = "auto"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     policy_file: Path | None = None
+    # Runs the whole stack as if it were this moment (tests, demos): YYYY-MM-DD (noon UTC) or
+    # YYYY-MM-DDTHH:MM (UTC); the clock starts there and runs on. Unset: the real time.
+    test_today: str | None = None
+
+    @field_validator("test_today")
+    @classmethod
+    def _test_today(cls, value: str | None) -> str | None:
+        if value is not None and value.strip():
+            try:
+                parse_start(value)
+            except InvalidInput as e:
+                raise ValueError(e.message) from None
+        return value or None
+
+    def clock(self) -> Callable[[], datetime]:
+        """The one clock of this process: real time, or started at `test_today` (one per process)."""
+        if self.test_today is None:
+            return utc_now
+        start = parse_start(self.test_today)
+        if start not in _STARTED:
+            _STARTED[start] = StartedClock(start)
+        return _STARTED[start]
 
     @field_validator("postgres_dsn")
     @classmethod

@@ -24,7 +24,7 @@ from eventsourcing.utils import EnvType
 from domain import values as v
 from domain.alliance import Alliance
 from domain.commitment import Commitment, Period, ProgressReport
-from domain.dates import check_optional_date
+from domain.dates import berlin, check_optional_date
 from domain.errors import ConcurrencyConflict, IdempotencyConflict, InvalidInput, NotFound, RuleViolation
 from domain.idempotency import CommandRecord, CommitmentIndex, index_id, record_id
 from domain.personal_data import InMemoryKeyRing, KeyRing, PersonalData, seal, unseal
@@ -532,8 +532,9 @@ class AllianceApplication(Application[UUID]):
 
         def act(c: Commitment) -> v.CommitmentStatus:
             at = self.clock()
-            c.fulfil(on=on or at.date(), note=text, by=by, at=at)
-            return v.CommitmentStatus.FULFILLED
+            c.fulfil(on=on or berlin(at).date(), note=text, by=by, at=at)
+            # A yearly commitment stands in its next period now: answer that, not "fulfilled".
+            return c.status
 
         return self._on_commitment("fulfil_commitment", alliance_id, commitment_id, act, command_id=command_id,
                                    on=on, note=note)

@@ -20,7 +20,7 @@ from domain.dates import StartedClock, berlin, parse_start
 VARIABLE = "BUENDNIS_TEST_TODAY"
 _raw = os.environ.get(VARIABLE, "").strip()
 START: datetime | None = parse_start(_raw) if _raw else None
-LIBFAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1")
+LIBFAKETIME = next(iter(sorted(Path("/usr/lib").glob("*/faketime/libfaketimeMT.so.1"))), None)
 
 
 def clock() -> Callable[[], datetime]:
@@ -43,7 +43,7 @@ def faked_server(binary: Path, folder: Path) -> Path:
     """A launcher that starts `binary` with its clock at the suite's today (the binary as is when unset)."""
     if START is None:
         return binary
-    library = LIBFAKETIME if LIBFAKETIME.exists() else None
+    library = LIBFAKETIME
     if library is None:
         found = shutil.which("faketime")
         raise RuntimeError(

@@ -74,7 +74,7 @@ async def serve(
         probes = component_probes(settings, application)
     if queries is None:  # the read models over the same store, sharing this process's application
         queries = build_queries(settings, application=application)
-    app = create_app(application, queries, settings, probes=probes)
+    app = create_app(application, queries, settings, probes=probes, clock=application.clock)
     config = uvicorn.Config(
         app,
         host=settings.api_host,

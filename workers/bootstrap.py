@@ -12,7 +12,7 @@ from typing import Any
 import psycopg
 
 from config.settings import Settings
-from domain.application import AllianceApplication, Clock, utc_now
+from domain.application import AllianceApplication, Clock
 from domain.errors import InvalidInput
 from domain.personal_data import InMemoryKeyRing, KeyRing
 from projections.checkpoints import CheckpointFile
@@ -50,11 +50,11 @@ def build_key_ring(settings: Settings) -> KeyRing:
     return InMemoryKeyRing()
 
 
-def build_application(settings: Settings, *, clock: Clock = utc_now, **extra_env: Any) -> AllianceApplication:
+def build_application(settings: Settings, *, clock: Clock | None = None, **extra_env: Any) -> AllianceApplication:
     ensure_schema(settings)
     step_policy, _ = settings.policies()
     return AllianceApplication(env={**store_env(settings), **extra_env}, policy=step_policy,
-                               key_ring=build_key_ring(settings), clock=clock)
+                               key_ring=build_key_ring(settings), clock=clock or settings.clock())
 
 
 def build_store(settings: Settings) -> ProjectionStore:
@@ -72,7 +72,8 @@ def checkpoint_file(settings: Settings) -> CheckpointFile:
 
 
 def build_queries(
-    settings: Settings, *, application: AllianceApplication | None = None, clock: Callable[[], datetime] = utc_now
+    settings: Settings, *, application: AllianceApplication | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> Queries:
     """The read side for the configured deployment (one per process); it closes what it built itself."""
     _, follow_up_policy = settings.policies()
@@ -81,7 +82,7 @@ def build_queries(
         application or build_application(settings),
         checkpoint_file(settings),
         follow_up_policy=follow_up_policy,
-        clock=clock,
+        clock=clock or settings.clock(),
         owns_store=True,
         owns_application=application is None,
     )

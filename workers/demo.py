@@ -10,7 +10,7 @@ import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
@@ -227,7 +227,7 @@ def _steer(app: AllianceApplication, aid: UUID, actors: list[UUID], clock: SimCl
 
 def load_demo(app: AllianceApplication, now: datetime | None = None, seed: int = 1992) -> list[UUID]:
     """The dozen demo alliances; returns their ids."""
-    now = now or datetime.now(UTC)
+    now = now or app.clock()
     rng = random.Random(seed)
     ids = []
     for town, state, step, years, dormant in DEMO_ALLIANCES:

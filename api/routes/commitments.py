@@ -20,6 +20,10 @@ from api.schemas import (
 from api.views import commitment_view
 
 AsOf = Annotated[str | None, Query(max_length=64, description="Datum oder Zeitpunkt mit Zone")]
+def _iso(d: Any) -> str | None:
+    return None if d is None else str(d.isoformat())
+
+
 router = APIRouter(prefix="/api/v1/alliances/{alliance_id}/commitments", tags=["Zusagen"])
 
 
@@ -82,7 +86,10 @@ async def fulfil(
         on=body.on if body else None,
         note=body.note if body else None,
     )
-    return {"status": str(status)}
+    # A yearly commitment goes on with its next period: say which, and when it is due.
+    commitment = c.app.get_commitment(alliance_id, commitment_id)
+    return {"status": str(status), "period": commitment.period, "due_on": _iso(commitment.due_on),
+            "fulfilled_periods": [p.period for p in commitment.past_periods if p.fulfilled_on]}
 
 
 @router.post("/{commitment_id}/withdraw", summary="Zusage zurückziehen")
