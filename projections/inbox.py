@@ -48,7 +48,8 @@ class InboxProjection(AppendOnlyProjection):
                     seen.alliance_id,
                     commitment_id,
                     e.rule,
-                    RULE_LABELS.get(e.rule, e.rule),
+                    RULE_LABELS.get(e.rule, e.rule) + (" (in einer Zusammenfassung)" if getattr(e, "missed", False)
+                                                       else ""),
                     subject,
                     e.key,
                     iso(e.due_at),

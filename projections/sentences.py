@@ -8,6 +8,7 @@ from uuid import UUID
 
 from domain.alliance import Alliance
 from domain.commitment import Commitment
+from domain.dates import german_date
 from domain.follow_ups import RULE_LABELS
 from domain.steps import STEP_TITLES
 from domain.values import Dimension
@@ -16,7 +17,8 @@ Describe = Callable[[Any, Any, Any], str]
 
 
 def _d(day: Any) -> str:
-    return f"{day:%d.%m.%Y}" if day is not None else "ohne Datum"
+    """TT.MM.JJJJ; a moment on its day in Europe/Berlin."""
+    return german_date(day) if day is not None else "ohne Datum"
 
 
 def _name(alliance: Any, actor_id: UUID | None) -> str:
@@ -177,7 +179,7 @@ SENTENCES: dict[type, Describe] = {
     A.Dissolved: lambda e, a, c: f"Das Bündnis wurde aufgelöst.{_why(e.reason, 'Grund')}",
     A.FollowUpRecorded: lambda e, a, c: (
         f"Erinnerung „{RULE_LABELS.get(e.rule, e.rule)}“ an {_recipients(e.recipients, a)} "
-        "gesendet."
+        + _sent(e)
     ),
     C.Pledged: lambda e, a, c: (
         f"{_name(a, e.partner_id)} sagt zu: „{e.description}“ ({e.kind.label}"
@@ -219,9 +221,15 @@ SENTENCES: dict[type, Describe] = {
     ),
     C.FollowUpRecorded: lambda e, a, c: (
         f"Erinnerung „{RULE_LABELS.get(e.rule, e.rule)}“ zu {_commitment(c, a)} an "
-        f"{_recipients(e.recipients, a)} gesendet."
+        f"{_recipients(e.recipients, a)} " + _sent(e)
     ),
 }
+
+
+def _sent(e: Any) -> str:
+    if getattr(e, "missed", False):
+        return f"nachträglich in einer Zusammenfassung gesendet (fällig war sie am {_d(e.due_at)})."
+    return "gesendet."
 
 
 def describe(event: Any, alliance: Any, commitment: Any) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from domain.dates import MAX_INT64
 from domain.follow_ups import AllianceFacts, CommitmentFacts, FollowUp, FollowUpPolicy
 
 EVENT_SIGNAL = "event"
@@ -36,11 +37,11 @@ class EventNotice:
         if (
             not isinstance(self.position, int)
             or isinstance(self.position, bool)
-            or self.position < 0
+            or not 0 <= self.position <= MAX_INT64
         ):
-            raise ValueError(f"position muss eine ganze Zahl ≥ 0 sein, nicht {self.position!r}")
+            raise ValueError(f"position muss eine ganze Zahl von 0 bis 2^63-1 sein, nicht {self.position!r}")
         _require_id(self.aggregate_id, "aggregate_id")
-        if not isinstance(self.count, int) or self.count < 1:
+        if not isinstance(self.count, int) or not 1 <= self.count <= MAX_INT64:
             raise ValueError("count muss ≥ 1 sein")
         if len(self.event_types) > MAX_TYPES or not all(
             isinstance(t, str) and 0 < len(t) <= 80 for t in self.event_types

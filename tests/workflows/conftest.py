@@ -35,6 +35,7 @@ from workflows.relay_position import MemoryPositionStore, PositionStore
 from workflows.runtime import DATA_CONVERTER, build_worker
 
 BIN = Path(sys.executable).parent
+SKIP_TIMEOUT = 60.0
 
 
 def free_port() -> int:
@@ -132,8 +133,19 @@ class Harness:
             total += read
         return total
 
+    async def skip(self, delta: timedelta) -> None:
+        """The test server skips `delta`; fails (instead of hanging) when it cannot within a minute,
+        i.e. when something keeps its time locked (an activity retrying without end)."""
+        try:
+            await asyncio.wait_for(self.env.sleep(delta), SKIP_TIMEOUT)
+        except TimeoutError:
+            raise AssertionError(
+                f"der Testserver konnte {delta} nicht in {SKIP_TIMEOUT} s überspringen "
+                "(eine Aktivität oder ein Workflow-Task hält die Zeit an)"
+            ) from None
+
     async def advance(self, delta: timedelta) -> datetime:
-        await self.env.sleep(delta)
+        await self.skip(delta)
         await asyncio.sleep(0.1)
         return await self.now()
 
@@ -144,7 +156,7 @@ class Harness:
         time locked for the next test; the margin avoids that.) A past moment is a test error."""
         now = await self.now()
         assert moment >= now, f"{moment} liegt schon zurück (jetzt {now})"
-        await self.env.sleep(moment + margin - now)
+        await self.skip(moment + margin - now)
         await asyncio.sleep(0.1)
         return await self.now()
 

@@ -80,6 +80,28 @@ async def commitment_overdue(h: Harness, tag: str) -> None:
     await save(h.commitment_handle(commitment), f"commitment_yearly_{tag}")
 
 
+async def alliance_catching_up(h: Harness, tag: str) -> None:
+    """Contact follow-ups due long before the workflow started: recorded as missed, one summary."""
+    today = (await h.now()).date()
+    alliance_id = h.app.register_alliance(
+        name="Bündnis Nachholen", municipality="Archiv", state="Sachsen", by=BY
+    )
+    for name, days in (("Stadtwerke", 60), ("Volkshochschule", 45), ("Familienzentrum", 3)):
+        actor = h.app.add_actor(alliance_id, name=name, sector="verband", by=BY)
+        h.app.record_contact(
+            alliance_id,
+            actor_id=actor,
+            on=today - timedelta(days=days + 20),
+            outcome="interested",
+            follow_up_on=today - timedelta(days=days),
+            by=BY,
+        )
+    await h.relay_all()
+    await h.settle(h.alliance_handle(alliance_id))
+    await h.advance(timedelta(days=3))
+    await save(h.alliance_handle(alliance_id), f"alliance_catch_up_{tag}")
+
+
 async def alliance_in_step_5_continued_as_new(h: Harness, tag: str) -> None:
     """Meetings in step 5 over two years; the recorded run starts from a carried view."""
     h.max_history = 120
@@ -128,6 +150,7 @@ async def main(tag: str) -> None:
             for scenario in (
                 alliance_in_step_1,
                 commitment_overdue,
+                alliance_catching_up,
                 alliance_in_step_5_continued_as_new,
             ):
                 async with open_harness(env, Path(tmp) / scenario.__name__) as h:

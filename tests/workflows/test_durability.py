@@ -143,6 +143,9 @@ async def test_malformed_signal_is_dropped_without_failing_a_workflow_task(
     await handle.signal(
         "event", {"position": 999, "aggregate_id": str(alliance_id), "event_types": ["x"] * 500}
     )
+    await handle.signal(  # beyond 64 bits: would end any later position comparison for good
+        "event", {"position": 2**64, "aggregate_id": str(alliance_id), "event_types": ["x"]}
+    )
     h.app.add_actor(alliance_id, name="Bibliothek", sector="sonstige", by=BY)
     await h.relay_all()
     after = await h.settle(handle)
