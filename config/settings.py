@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.dates import StartedClock, parse_start
@@ -54,6 +54,42 @@ class Settings(BaseSettings):
     # Runs the whole stack as if it were this moment (tests, demos): YYYY-MM-DD (noon UTC) or
     # YYYY-MM-DDTHH:MM (UTC); the clock starts there and runs on. Unset: the real time.
     test_today: str | None = None
+    # Temporal beyond the embedded dev server: TLS (a cluster), mTLS (client certificate), or an
+    # API key (Temporal Cloud; implies TLS).
+    temporal_tls: bool = False
+    temporal_tls_ca_file: Path | None = None
+    temporal_tls_cert_file: Path | None = None
+    temporal_tls_key_file: Path | None = None
+    temporal_tls_server_name: str | None = None
+    temporal_api_key: SecretStr | None = None
+    # Outgoing mail through a real relay: STARTTLS on 587 or implicit TLS on 465, with a login.
+    smtp_security: Literal["none", "starttls", "tls"] = "none"
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_ca_file: Path | None = None  # a private CA of the relay; else the system's CAs
+
+    @field_validator("temporal_tls_ca_file", "temporal_tls_cert_file", "temporal_tls_key_file", "smtp_ca_file")
+    @classmethod
+    def _tls_file_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"die Datei {value} gibt es nicht")
+        return value
+
+    @model_validator(mode="after")
+    def _connections(self) -> Settings:
+        if (self.temporal_tls_cert_file is None) != (self.temporal_tls_key_file is None):
+            raise ValueError("BUENDNIS_TEMPORAL_TLS_CERT_FILE und _KEY_FILE gehören zusammen (mTLS)")
+        if (self.smtp_user is None) != (self.smtp_password is None):
+            raise ValueError("BUENDNIS_SMTP_USER und BUENDNIS_SMTP_PASSWORD gehören zusammen")
+        if self.smtp_user is not None and self.smtp_security == "none":
+            raise ValueError("ein SMTP-Login ohne Verschlüsselung wird nicht gesendet: "
+                             "BUENDNIS_SMTP_SECURITY=starttls oder tls")
+        return self
+
+    @property
+    def temporal_uses_tls(self) -> bool:
+        return bool(self.temporal_tls or self.temporal_api_key or self.temporal_tls_ca_file
+                    or self.temporal_tls_cert_file)
 
     @field_validator("test_today")
     @classmethod

@@ -21,6 +21,7 @@ from projections.queries import Queries
 from projections.sqlite_store import SQLiteProjectionStore
 from projections.store import ProjectionStore
 from storage.keyrings import PostgresKeyRing, SQLiteKeyRing
+from workflows.notifications import SmtpMailer
 
 
 def store_env(settings: Settings) -> dict[str, str]:
@@ -86,3 +87,11 @@ def build_queries(
         owns_store=True,
         owns_application=application is None,
     )
+
+
+def build_mailer(settings: Settings) -> SmtpMailer:
+    """The SMTP connection the settings describe (the local sink by default)."""
+    password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+    return SmtpMailer(settings.smtp_host, settings.smtp_port, security=settings.smtp_security,
+                      user=settings.smtp_user, password=password,
+                      ca_file=str(settings.smtp_ca_file) if settings.smtp_ca_file else None)

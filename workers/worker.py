@@ -11,10 +11,11 @@ from temporalio.client import Client
 
 from config.settings import Settings
 from domain.application import AllianceApplication
+from workers.bootstrap import build_mailer
+from workers.temporal_client import connect_client
 from workflows.activities import FollowUpActivities
 from workflows.fleet import FleetActivities, FleetSweepWorkflow, ensure_schedules
-from workflows.notifications import SmtpMailer
-from workflows.runtime import build_worker, connect
+from workflows.runtime import build_worker
 from workflows.search_attributes import ensure_registered
 
 log = structlog.get_logger(__name__)
@@ -25,7 +26,7 @@ async def connect_when_ready(settings: Settings, stop: asyncio.Event) -> Client 
     delay = 0.5
     while not stop.is_set():
         try:
-            return await connect(settings.temporal_address, settings.temporal_namespace)
+            return await connect_client(settings)
         except Exception as e:
             log.warning(
                 "temporal_unreachable",
@@ -45,7 +46,7 @@ async def serve(settings: Settings, application: AllianceApplication, stop: asyn
     client = await connect_when_ready(settings, stop)
     if client is None:
         return
-    mailer = SmtpMailer(settings.smtp_host, settings.smtp_port)
+    mailer = build_mailer(settings)
     follow_ups = FollowUpActivities(
         application, follow_up_policy, mailer, sender=settings.mail_from
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import smtplib
+import ssl
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
@@ -52,11 +53,28 @@ class Mailer(Protocol):
 
 
 class SmtpMailer:
-    def __init__(self, host: str, port: int) -> None:
-        self.host, self.port = host, port
+    """Sends through an SMTP server: the local sink (plain), or a relay with STARTTLS or implicit
+    TLS and a login; certificates are verified against the system's CAs."""
+
+    def __init__(self, host: str, port: int, *, security: str = "none", user: str | None = None,
+                 password: str | None = None, ca_file: str | None = None) -> None:
+        if security not in ("none", "starttls", "tls"):
+            raise ValueError(f"SMTP-Sicherheit {security!r}: none, starttls oder tls")
+        self.host, self.port, self.security = host, port, security
+        self.user, self.password, self.ca_file = user, password, ca_file
 
     def send(self, message: EmailMessage) -> None:
-        with smtplib.SMTP(self.host, self.port, timeout=10) as smtp:
+        context = ssl.create_default_context(cafile=self.ca_file)
+        smtp: smtplib.SMTP = (
+            smtplib.SMTP_SSL(self.host, self.port, timeout=10, context=context)
+            if self.security == "tls"
+            else smtplib.SMTP(self.host, self.port, timeout=10)
+        )
+        with smtp:
+            if self.security == "starttls":
+                smtp.starttls(context=context)
+            if self.user is not None and self.password is not None:
+                smtp.login(self.user, self.password)
             smtp.send_message(message)
 
 
