@@ -51,3 +51,19 @@ def test_every_command_the_docs_name_exists(words: tuple[str, ...]) -> None:
         if done.returncode == 0:
             return
     raise AssertionError(f"`buendnis {' '.join(words)} --help` endet mit {done.returncode}: {done.stderr[-500:]}")
+
+
+def test_the_docs_point_only_to_files_in_the_repository() -> None:
+    """A reader of the project can open every file the docs name: nothing outside it."""
+    outside = []
+    for doc in DOCS:
+        for match in re.finditer(r"`(\.\./[^`]+|[A-Za-z_./-]+\.(?:md|py|toml|txt|json))`", doc.read_text()):
+            name = match.group(1)
+            if name.startswith("../") or "shared/" in name:
+                outside.append(f"{doc.name}: {name}")
+                continue
+            if name.startswith("/"):  # a URL path of the running server, e.g. /openapi.json
+                continue
+            if "/" in name and not any((base / name).exists() for base in (ROOT, doc.parent)):
+                outside.append(f"{doc.name}: {name}")
+    assert outside == []
