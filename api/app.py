@@ -50,7 +50,10 @@ def create_app(
         mail_dir=settings.var_dir / "mail",
         inline_writes=settings.store == "sqlite",
     )
-    app.state.ctx.fleet_cache = ReadCache(lambda: application.recorder.max_notification_id() or 0)
+    # Keyed on the read models' positions, not the store's head: what they answer changes only
+    # when a projector moves, and it may move long after the last write.
+    head = queries.positions if queries is not None else lambda: application.recorder.max_notification_id() or 0
+    app.state.ctx.fleet_cache = ReadCache(head)
     install_problem_handlers(app)
     for module in (health, alliances, commitments, reads, calendar, pages):
         app.include_router(module.router)

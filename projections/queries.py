@@ -378,6 +378,11 @@ class Queries:
     def verify_audit(self) -> dict[str, Any]:
         return audit.verify(self.application, self._view("audit"), self.checkpoints)
 
+    def positions(self) -> tuple[int, ...]:
+        """Where each read model stands: what a cache of their answers is keyed on (an answer computed
+        while a projector was behind is stale as soon as it moves on, even with no new write)."""
+        return tuple(self._view(name).position() for name in NAMES)
+
     def status(self) -> dict[str, dict[str, Any]]:
         head = self.application.recorder.max_notification_id() or 0
         halts = self.store.halts()
