@@ -17,8 +17,9 @@ $(STAMP): requirements.lock pyproject.toml $(wildcard */__init__.py)
 
 venv: $(STAMP)
 
+# Plain HTTP on this machine: the sign-in cookie goes without `Secure` (never set it in production).
 run: $(STAMP)
-	$(BIN)/buendnis up
+	BUENDNIS_DEVELOPMENT=true $(BIN)/buendnis up
 
 # Browser tests drive Debian's chromium (never a downloaded browser); install it when missing.
 chromium:

@@ -7,11 +7,15 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from swagger_ui_bundle import swagger_ui_path
 
 from api.context import Context, Probe
 from api.limits import MAX_BODY, BodyLimit
 from api.problems import CatchAll, install_problem_handlers
+from api.rate_limits import rate_limiter
 from api.read_cache import ReadCache
+from api.security import SecurityHeaders
+from api.tokens import InMemoryTokenStore, TokenState, TokenStore
 from config.settings import Settings
 from domain.application import AllianceApplication, Clock, utc_now
 from domain.follow_ups import FollowUpPolicy
@@ -28,16 +32,17 @@ def create_app(
     probes: Mapping[str, Probe] | None = None,
     clock: Clock = utc_now,
     max_body: int = MAX_BODY,
+    tokens: TokenStore | None = None,
 ) -> FastAPI:
     """The API and pages over `application` (writes, one alliance) and `queries` (read models)."""
-    from api.routes import alliances, calendar, commitments, health, pages, reads
+    from api.routes import alliances, calendar, commitments, docs, feeds, health, pages, reads
 
     app = FastAPI(
         title="buendnis – Lokale Bündnisse für Familie",
         version="1",
         description="Aufbau und Steuerung Lokaler Bündnisse für Familie. Fehler als RFC 9457 "
         "Problem Details mit deutschem `detail`.",
-        docs_url="/docs",
+        docs_url=None,  # api/routes/docs.py: Swagger UI from the swagger-ui-bundle package, no CDN
         redoc_url=None,
     )
     app.state.ctx = Context(
@@ -49,15 +54,22 @@ def create_app(
         probes=dict(probes or {}),
         mail_dir=settings.var_dir / "mail",
         inline_writes=settings.store == "sqlite",
+        # The revocation state every API process shares (workers/bootstrap.py builds it); memory
+        # only for a test app on its own.
+        tokens=TokenState(tokens if tokens is not None else InMemoryTokenStore()),
+        development=settings.development,
+        limiter=rate_limiter(settings.rate_limit),
     )
     # Keyed on the read models' positions, not the store's head: what they answer changes only
     # when a projector moves, and it may move long after the last write.
     head = queries.positions if queries is not None else lambda: application.recorder.max_notification_id() or 0
     app.state.ctx.fleet_cache = ReadCache(head)
     install_problem_handlers(app)
-    for module in (health, alliances, commitments, reads, calendar, pages):
+    for module in (health, alliances, commitments, reads, calendar, feeds, pages, docs):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/docs/assets", StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui")
     app.add_middleware(BodyLimit, limit=max_body)
-    app.add_middleware(CatchAll)  # outermost of ours: also catches what the body guard lets through
+    app.add_middleware(CatchAll)  # also catches what the body guard lets through
+    app.add_middleware(SecurityHeaders)  # outermost: every answer, the catch-all's too
     return app

@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo
 import anyio.to_thread
 from fastapi import Request
 
-from api.auth import COOKIE, Principal, bearer, decode_token
+from api.auth import API, COOKIE, SESSION, Principal, bearer, decode_token
 from api.problems import Problem
+from api.tokens import InMemoryTokenStore, TokenState
 from domain.application import AllianceApplication, Clock
 from domain.errors import NotFound
 from domain.follow_ups import FollowUpPolicy
@@ -36,6 +37,9 @@ class Context:
     mail_dir: Path | None = None  # where the local mail sink stores each mail as a file
     fleet_cache: Any = None  # ReadCache of the dashboard (API.md lets it lag a few seconds)
     unexpected_errors: int = 0  # answers of the catch-all handler; tests show no input reaches it
+    tokens: TokenState = field(default_factory=lambda: TokenState(InMemoryTokenStore()))
+    development: bool = False  # plain-HTTP development: the session cookie without `Secure`
+    limiter: Any = None  # api/rate_limits.py: requests per token (or address) and window
 
     async def execute(self, call: Callable[[], T]) -> T:
         """Runs an application command. SQLite takes one writer at a time and a command takes
@@ -78,15 +82,28 @@ async def api_principal(request: Request) -> Principal:
             code="unauthorized",
             headers={"WWW-Authenticate": 'Bearer realm="buendnis"'},
         )
-    return decode_token(context(request).secret, token)
+    ctx = context(request)
+    principal = decode_token(ctx.secret, token, state=ctx.tokens)
+    if ctx.limiter is not None:
+        ctx.limiter.hit(f"token:{principal.subject}:{principal.jti}")
+    return principal
 
 
 def page_principal(request: Request) -> Principal | None:
-    """The caller of a page: the bearer header or the sign-in cookie; None when signed out."""
-    token = bearer(request.headers.get("authorization")) or request.cookies.get(COOKIE)
-    if not token:
-        return None
-    return decode_token(context(request).secret, token)
+    """The caller of a page: an API token in the bearer header, or the session of the sign-in
+    cookie; None when signed out."""
+    ctx = context(request)
+    header = bearer(request.headers.get("authorization"))
+    if header:
+        principal = decode_token(ctx.secret, header, state=ctx.tokens, kinds=(API,))
+    else:
+        cookie = request.cookies.get(COOKIE)
+        if not cookie:
+            return None
+        principal = decode_token(ctx.secret, cookie, state=ctx.tokens, kinds=(SESSION,))
+    if ctx.limiter is not None:
+        ctx.limiter.hit(f"token:{principal.subject}:{principal.parent or principal.jti}")
+    return principal
 
 
 def idempotency_key(request: Request, principal: Principal) -> str | None:

@@ -7,8 +7,10 @@ from typing import Any
 from uuid import UUID
 
 from api import charts
+from api.auth import Principal
 from api.context import Context
 from api.views import alliance_detail, commitment_view, follow_ups
+from api.visibility import alliance_view, commitments_view, follow_ups_view, history_view, own_commitment_ids
 from domain.alliance import Alliance
 from domain.errors import NotFound
 from domain.steps import STEP_TITLES
@@ -17,6 +19,7 @@ from domain.values import AllianceStatus, Bundesland, Dimension, Sector
 SECTOR_LABELS = {s.value: s.label for s in Sector}
 STATUS_LABELS = {s.value: s.label for s in AllianceStatus}
 DIMENSIONS = [(d.value, d.label) for d in Dimension]
+PAGE_TIMELINE = 500
 
 
 def _number(value: Any) -> float:
@@ -127,31 +130,37 @@ def _recipient(role: str, names: dict[str, str]) -> str:
     return f"{who} (Partner)" if kind == "partner" else f"{who} (Organisation des Treffens)"
 
 
-def alliance_page(ctx: Context, alliance_id: UUID, as_of: datetime | None) -> dict[str, Any]:
+def alliance_page(ctx: Context, alliance_id: UUID, as_of: datetime | None, who: Principal) -> dict[str, Any]:
+    """The alliance page as `who` may see it (api/visibility.py: a partner sees the public view)."""
     app = ctx.application
     alliance = app.get_alliance(alliance_id) if as_of is None else app.alliance_as_of(alliance_id, as_of)
     commitments = app.commitments(alliance_id, as_of)
-    detail = alliance_detail(alliance, app.policy)
-    names = {a["id"]: a["name"] for a in detail["actors"]}
+    own = own_commitment_ids(who, commitments)
+    full = alliance_detail(alliance, app.policy)
+    detail = alliance_view(who, full)
+    names = {a["id"]: a["name"] for a in full["actors"]}  # names of the partners its own items name
     by_sector: dict[str, list[dict[str, Any]]] = {}
     for actor in detail["actors"]:
         by_sector.setdefault(actor["sector_label"], []).append(actor)
     current, previous, current_on, previous_on = _assessments(alliance)
     moment = as_of or ctx.clock()
-    plans = [{**f, "to": ", ".join(_recipient(r, names) for r in f["recipients"])}
-             for f in follow_ups(app, alliance, commitments, moment, ctx.follow_up_policy)]
+    planned = follow_ups_view(who, follow_ups(app, alliance, commitments, moment, ctx.follow_up_policy), own)
+    plans = [{**f, "to": ", ".join(_recipient(r, names) for r in f["recipients"])} for f in planned]
     timeline = None
     if ctx.queries is not None:
         try:
-            timeline = ctx.queries.timeline(alliance_id, until=as_of)
+            # The newest entries; the whole history pages through GET …/history.
+            rows = ctx.queries.timeline(alliance_id, until=as_of)[-PAGE_TIMELINE:]
+            timeline = history_view(who, rows, own)
         except NotFound:
             timeline = []  # not yet in the read model (it may lag a few seconds)
     return {
         "a": detail,
         "names": names,
         "by_sector": sorted(by_sector.items()),
-        "missing": [SECTOR_LABELS[s] for s in detail["missing_sectors"]],
-        "commitments": [commitment_view(c) for c in commitments],
+        "missing": [SECTOR_LABELS[s] for s in detail.get("missing_sectors", [])],
+        "commitments": commitments_view(who, [commitment_view(c) for c in commitments]),
+        "full": who.role != "partner",
         "scheduled": [f for f in plans if f["status"] == "scheduled"],
         "sent": [f for f in plans if f["status"] == "sent"],
         "progress": charts.progress(alliance.step),

@@ -36,6 +36,7 @@ TITLES = {
     413: "Anfrage zu groß",
     415: "Falsches Format",
     422: "Ungültige Eingabe",
+    429: "Zu viele Anfragen",
     500: "Interner Fehler",
     503: "Nicht verfügbar",
 }

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
+import os
 import secrets
 import tomllib
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import fields
 from datetime import UTC, datetime
@@ -30,6 +33,64 @@ class SettingsError(Exception):
     """A setting has a bad value; the message names it and says what is allowed."""
 
 
+# A secret needs at least 32 random bytes: 43 characters of `secrets.token_urlsafe(32)`, 64 hex
+# digits, ... Placeholders and repeated characters are refused however long they are.
+MIN_SECRET_CHARS = 43
+MIN_SECRET_BITS = 160  # estimated from the characters' spread; a random 43-character secret has ~200
+PLACEHOLDERS = ("change", "example", "secret", "passw", "placeholder", "geheim")
+MAKE_ONE = "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+
+
+def weak_secret(value: str) -> str | None:
+    """Why `value` is no secret to sign tokens or checkpoints with; None when it is one."""
+    if len(value) < MIN_SECRET_CHARS:
+        return f"zu kurz: mindestens {MIN_SECRET_CHARS} zufällige Zeichen (32 Bytes), z. B. von {MAKE_ONE}"
+    lowered = value.lower()
+    if any(word in lowered for word in PLACEHOLDERS):
+        return f"ein Platzhalter, kein Geheimnis; ein zufälliges erzeugt {MAKE_ONE}"
+    counts = Counter(value)
+    bits = sum(n * math.log2(len(value) / n) for n in counts.values())
+    if len(counts) < 10 or bits < MIN_SECRET_BITS:
+        return f"nicht zufällig genug (etwa {bits:.0f} Bit); ein zufälliges erzeugt {MAKE_ONE}"
+    return None
+
+
+def private_dir(path: Path) -> Path:
+    """A directory only this user may enter (var/ holds the secrets and the data): 0700."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)
+    return path
+
+
+def write_secret_file(path: Path, text: str) -> bool:
+    """Creates `path` with mode 0600 and `text`, atomically: never readable by others, not even for
+    a moment, and never overwriting (False when it exists already)."""
+    private_dir(path.parent)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    return True
+
+
+def read_secret_file(path: Path, make: Callable[[], str]) -> str:
+    """The secret kept in `path`, made by `make` the first time; a weak one is refused."""
+    if not path.exists():
+        write_secret_file(path, make())
+    if path.stat().st_mode & 0o077:
+        raise SettingsError(f"Die Geheimnisdatei {path} ist für andere lesbar; bitte `chmod 600 {path}`.")
+    text = path.read_text().strip()
+    reason = weak_secret(text)
+    if reason:
+        raise SettingsError(f"Die Geheimnisdatei {path} taugt nicht: {reason}.")
+    return text
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BUENDNIS_", extra="ignore", frozen=True)
 
@@ -46,6 +107,12 @@ class Settings(BaseSettings):
     smtp_port: int = Field(default=8025, ge=1, le=65535)
     mail_from: str = "servicebuero@buendnis.invalid"
     token_secret: SecretStr | None = None
+    # Signs the audit chain's checkpoints; kept apart from the token secret (made under var/ if unset).
+    audit_key: SecretStr | None = None
+    # Plain-HTTP development (`make run`): the sign-in cookie is sent without `Secure`. Never in production.
+    development: bool = False
+    # Requests per token (or, signed out, per address) and window, e.g. `600/minute`; 0 turns it off.
+    rate_limit: str = Field(default="600/minute", pattern=r"^(0|\d{1,6}/(second|minute|hour))$")
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8000, ge=1, le=65535)
     log_format: Literal["json", "console", "auto"] = "auto"
@@ -118,11 +185,12 @@ class Settings(BaseSettings):
             raise ValueError("erwartet postgresql://USER[:PASSWORT]@HOST[:PORT]/DATENBANK")
         return value
 
-    @field_validator("token_secret")
+    @field_validator("token_secret", "audit_key")
     @classmethod
     def _secret(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and len(value.get_secret_value()) < 32:
-            raise ValueError("muss mindestens 32 Zeichen lang sein")
+        reason = weak_secret(value.get_secret_value()) if value is not None else None
+        if reason:
+            raise ValueError(reason)
         return value
 
     @field_validator("policy_file")
@@ -147,15 +215,28 @@ class Settings(BaseSettings):
         }
 
     def secret(self) -> str:
-        """The token secret; in the embedded default one is made once and kept under var/."""
+        """The token secret; in the embedded default one is made once and kept under var/ (0600)."""
+        if self.token_secret is not None:
+            value = self.token_secret.get_secret_value()
+            reason = weak_secret(value)
+            if reason:
+                raise SettingsError(f"Ungültige Einstellung: BUENDNIS_TOKEN_SECRET: {reason}")
+            return value
+        return read_secret_file(self.var_dir / "token-secret", lambda: secrets.token_urlsafe(48))
+
+    def legacy_token_secret(self) -> str | None:
+        """The token secret if one exists already (checkpoints written before the audit key had its
+        own file were signed with a key derived from it); never makes one."""
         if self.token_secret is not None:
             return self.token_secret.get_secret_value()
         path = self.var_dir / "token-secret"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
-        return path.read_text().strip()
+        return path.read_text().strip() if path.exists() else None
+
+    def audit_secret(self) -> str:
+        """The audit checkpoints' own key: the setting, or made once under var/audit-key (0600)."""
+        if self.audit_key is not None:
+            return self.audit_key.get_secret_value()
+        return read_secret_file(self.var_dir / "audit-key", lambda: secrets.token_urlsafe(48))
 
     def policies(self) -> tuple[StepPolicy, FollowUpPolicy]:
         """Step and follow-up thresholds: the defaults of DOMAIN.md, overridden by the policy file."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -148,13 +149,28 @@ class Bundesland(Coded):
 
 
 MAX_TEXT = 2000
+# Characters that make a text lie about itself where it is shown (a terminal, a mail header, a
+# calendar, a page): C0 controls but newline and tab, DEL, and the bidi overrides and isolates.
+HOSTILE = re.compile("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+def inert(text: str, *, one_line: bool = False) -> str:
+    """`text` without hostile characters (for output made from text stored before they were
+    refused); `one_line` also turns line breaks into spaces (a mail header)."""
+    text = HOSTILE.sub("", text.replace("\r\n", "\n"))
+    return " ".join(text.split()) if one_line else text
 
 
 def require_text(value: object, what: str, max_len: int = MAX_TEXT) -> str:
-    """A stripped, non-empty text of at most `max_len` characters."""
+    """A stripped, non-empty text of at most `max_len` characters, free of hostile characters."""
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput(f"{what} darf nicht leer sein.")
-    text = value.strip()
+    text = value.strip().replace("\r\n", "\n")
+    bad = HOSTILE.search(text)
+    if bad:
+        raise InvalidInput(
+            f"{what} enthält ein unzulässiges Steuer- oder Richtungszeichen (U+{ord(bad.group()):04X})."
+        )
     if len(text) > max_len:
         raise InvalidInput(f"{what} ist zu lang (höchstens {max_len} Zeichen).")
     return text

@@ -1,9 +1,15 @@
 """Signed, append-only checkpoints of the audit chain's head, kept outside the event store.
 
 Each line is one JSON object: the chained position, the head hash and count at that position, the
-previous line's signature, and an HMAC-SHA256 over all of it with a key derived from the
-deployment's secret. Whoever can rewrite the event store but does not hold the secret cannot write
-a matching line, and removing or reordering lines breaks the `prev` links.
+previous line's signature, and an HMAC-SHA256 over all of it with a key derived from the audit
+key (its own secret, not the token secret: whoever can mint tokens cannot sign checkpoints).
+Whoever can rewrite the event store but does not hold the key cannot write a matching line, and
+removing or reordering lines breaks the `prev` links.
+
+Migration: checkpoints written before the audit key had its own file were signed with a key
+derived from the token secret. They stay verifiable with `legacy_secret`, but only as the file's
+first lines: once a line is signed with the audit key, its `prev` seals them, and an old-key line
+after it is refused.
 """
 
 from __future__ import annotations
@@ -43,9 +49,10 @@ def _sign(key: bytes, body: dict[str, Any]) -> str:
 
 
 class CheckpointFile:
-    def __init__(self, path: Path, secret: str) -> None:
+    def __init__(self, path: Path, secret: str, *, legacy_secret: str | None = None) -> None:
         self.path = path
         self._key = _key(secret)
+        self._legacy = _key(legacy_secret) if legacy_secret and legacy_secret != secret else None
 
     def entries(self) -> list[Checkpoint]:
         """Every checkpoint, checked; a damaged file raises CheckpointCorrupt naming the line."""
@@ -53,6 +60,7 @@ class CheckpointFile:
             return []
         result: list[Checkpoint] = []
         previous = ""
+        sealed = False  # a line signed with the audit key itself has been seen
         for number, line in enumerate(self.path.read_bytes().splitlines(), start=1):
             if not line.strip():
                 continue
@@ -70,7 +78,12 @@ class CheckpointFile:
                 )
             except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
                 raise CheckpointCorrupt(f"{where}: kein lesbarer Prüfpunkt.") from None
-            if not hmac.compare_digest(_sign(self._key, body), entry.mac):
+            signed = _sign(self._key, body)
+            if hmac.compare_digest(signed, entry.mac):
+                sealed = True
+            elif self._legacy is not None and not sealed and hmac.compare_digest(_sign(self._legacy, body), entry.mac):
+                pass  # a line from before the audit key had its own file, not yet sealed by a newer one
+            else:
                 raise CheckpointCorrupt(
                     f"{where}: die Signatur stimmt nicht – die Zeile wurde verändert "
                     "oder mit einem anderen Schlüssel geschrieben."

@@ -341,9 +341,17 @@ class Queries:
         return items
 
     def inbox(
-        self, *, role: str, alliance_id: UUID | None = None, partner_id: UUID | None = None
+        self,
+        *,
+        role: str,
+        alliance_id: UUID | None = None,
+        partner_id: UUID | None = None,
+        before: tuple[int, str] | None = None,
+        limit: int | None = None,
     ) -> list[dict[str, Any]]:
-        """Follow-ups sent to a role, newest first (a partner sees those to its organisation)."""
+        """Follow-ups sent to a role, newest first (a partner sees those to its organisation).
+
+        `before` (position and recipient of the last row seen) and `limit` page through them."""
         if role not in ROLES:
             raise InvalidInput(f"Unbekannte Rolle „{role}“. Erlaubt: {', '.join(ROLES)}.")
         if role == "partner":
@@ -354,8 +362,14 @@ class Queries:
             sql, params = "SELECT * FROM {messages} WHERE role = ?", [role]
         if alliance_id is not None:
             sql, params = sql + " AND alliance_id = ?", [*params, str(alliance_id)]
+        if before is not None:
+            sql += " AND (position < ? OR (position = ? AND recipient > ?))"
+            params += [before[0], before[0], before[1]]
+        sql += " ORDER BY position DESC, recipient"
+        if limit is not None:
+            sql, params = sql + " LIMIT ?", [*params, limit]
         with self._view("inbox").read() as db:
-            rows = db.rows(sql + " ORDER BY position DESC", params)
+            rows = db.rows(sql, params)
         return [
             {
                 "position": r["position"],

@@ -236,3 +236,30 @@ def describe(event: Any, alliance: Any, commitment: Any) -> str:
     """The event as a sentence with who did it; `alliance`, `commitment`: state after it."""
     sentence = SENTENCES[type(event)](event, alliance, commitment)
     return f"{sentence} ({_who(event.by)})"
+
+
+# What a partner reads of the alliance's public facts: the same sentences without the free text
+# (justifications, reasons) that may name people or say more than the fact.
+_PUBLIC: dict[str, Callable[[dict[str, Any]], str]] = {
+    "Alliance.StepCompleted": lambda d: (
+        f"Schritt {d['step']} „{STEP_TITLES.get(d['step'], '')}“ wurde abgeschlossen; das Bündnis "
+        f"ist nun in Schritt {d['step'] + 1}."
+    ),
+    "Alliance.StepReopened": lambda d: (
+        f"Schritt {d['step']} „{STEP_TITLES.get(d['step'], '')}“ wurde wieder geöffnet."
+    ),
+    "Alliance.Paused": lambda d: "Das Bündnis ruht.",
+    "Alliance.Resumed": lambda d: "Das Bündnis arbeitet wieder.",
+    "Alliance.Dissolved": lambda d: "Das Bündnis wurde aufgelöst.",
+}
+
+
+def public_sentence(event_type: str, data: dict[str, Any], stored: str | None) -> str | None:
+    """A public fact of the alliance told for its partners (no reasons, no one's free text)."""
+    tell = _PUBLIC.get(event_type)
+    if tell is not None:
+        try:
+            return tell(data)
+        except (KeyError, TypeError):
+            return None
+    return stored

@@ -16,7 +16,7 @@ from api.app import create_app
 from api.context import Probe
 from config.settings import Settings
 from domain.application import AllianceApplication
-from workers.bootstrap import build_queries
+from workers.bootstrap import build_queries, build_token_store
 
 
 class _Server(uvicorn.Server):
@@ -74,7 +74,8 @@ async def serve(
         probes = component_probes(settings, application)
     if queries is None:  # the read models over the same store, sharing this process's application
         queries = build_queries(settings, application=application)
-    app = create_app(application, queries, settings, probes=probes, clock=application.clock)
+    app = create_app(application, queries, settings, probes=probes, clock=application.clock,
+                     tokens=build_token_store(settings))
     config = uvicorn.Config(
         app,
         host=settings.api_host,

@@ -11,7 +11,8 @@ from typing import Any
 
 import psycopg
 
-from config.settings import Settings
+from api.tokens import InMemoryTokenStore, TokenStore
+from config.settings import Settings, private_dir
 from domain.application import AllianceApplication, Clock
 from domain.errors import InvalidInput
 from domain.personal_data import InMemoryKeyRing, KeyRing
@@ -21,6 +22,7 @@ from projections.queries import Queries
 from projections.sqlite_store import SQLiteProjectionStore
 from projections.store import ProjectionStore
 from storage.keyrings import PostgresKeyRing, SQLiteKeyRing
+from storage.tokens import PostgresTokenStore, SQLiteTokenStore
 from workflows.notifications import SmtpMailer
 
 
@@ -29,6 +31,7 @@ def store_env(settings: Settings) -> dict[str, str]:
     if settings.store == "memory":
         return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
     if settings.store == "sqlite":
+        private_dir(settings.var_dir)
         settings.events_path.parent.mkdir(parents=True, exist_ok=True)
         return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(settings.events_path),
                 "SQLITE_LOCK_TIMEOUT": "10"}
@@ -68,8 +71,20 @@ def build_store(settings: Settings) -> ProjectionStore:
 
 
 def checkpoint_file(settings: Settings) -> CheckpointFile:
-    """The signed anchors of the audit chain, keyed by the deployment's secret."""
-    return CheckpointFile(settings.var_dir / "audit-checkpoints.jsonl", settings.secret())
+    """The signed anchors of the audit chain, keyed by the audit key (not the token secret); lines
+    signed before it had its own file stay verifiable with the token secret (projections/checkpoints.py)."""
+    return CheckpointFile(settings.var_dir / "audit-checkpoints.jsonl", settings.audit_secret(),
+                          legacy_secret=settings.legacy_token_secret())
+
+
+def build_token_store(settings: Settings) -> TokenStore:
+    """Token revocation and calendar feeds, shared by every API process and the CLI."""
+    if settings.store == "postgres":
+        ensure_schema(settings)
+        return PostgresTokenStore(settings.postgres_dsn, settings.postgres_schema)
+    if settings.store == "memory":
+        return InMemoryTokenStore()
+    return SQLiteTokenStore(private_dir(settings.var_dir) / "tokens.db")
 
 
 def build_queries(

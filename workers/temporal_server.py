@@ -19,7 +19,7 @@ from typing import Any
 
 import structlog
 
-from config.settings import Settings, SettingsError
+from config.settings import Settings, SettingsError, private_dir
 from workflows.search_attributes import CLI_FLAGS
 
 log = structlog.get_logger(__name__)
@@ -102,7 +102,7 @@ class DevServer:
         if await reachable(address):
             log.info("temporal_already_running", address=address)
             return self
-        self.settings.var_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.settings.var_dir)
         args = dev_server_args(self.settings, ui=self.ui, extra=self.extra_args)
         self.process = await asyncio.create_subprocess_exec(
             *args,

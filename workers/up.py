@@ -16,17 +16,20 @@ import threading
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import structlog
 from rich.console import Console
 
-from api.auth import issue_token
-from config.settings import Settings
+from api.auth import decode_token, issue_token
+from api.problems import Problem
+from api.tokens import TokenState
+from config.settings import Settings, write_secret_file
 from domain.application import AllianceApplication
 from workers.api import component_probes, optional_module
-from workers.bootstrap import build_application
+from workers.bootstrap import build_application, build_token_store
 
 log = structlog.get_logger("up")
 Serve = Callable[[Settings, AllianceApplication, asyncio.Event], Coroutine[Any, Any, None]]
@@ -201,9 +204,25 @@ async def _shut_down(stack: Stack, console: Console, patience: float = 15) -> li
     return stuck
 
 
+def servicebuero_token_file(settings: Settings) -> Path:
+    """The first Servicebüro token, in a file only this user can read (0600), never on the screen
+    or in a log: made on the first start, made anew when the one kept there no longer works."""
+    path = settings.var_dir / "servicebuero-token"
+    state = TokenState(build_token_store(settings))
+    if path.exists():
+        try:
+            decode_token(settings.secret(), path.read_text().strip(), state=state)
+            return path
+        except Problem:
+            path.unlink()
+    token = issue_token(settings.secret(), "servicebuero", version=state.version("servicebuero"))
+    write_secret_file(path, token + "\n")
+    return path
+
+
 def _banner(console: Console, settings: Settings, stack: Stack) -> None:
     host = settings.api_host
-    token = issue_token(settings.secret(), "servicebuero")
+    token_file = servicebuero_token_file(settings)
     console.print(
         f"\n[bold]buendnis läuft.[/]\n  Dashboard:       http://{host}:{settings.api_port}/"
         f"\n  API (OpenAPI):   http://{host}:{settings.api_port}/docs"
@@ -219,7 +238,8 @@ def _banner(console: Console, settings: Settings, stack: Stack) -> None:
     if stack.absent:
         console.print(f"  Noch nicht Teil dieser Installation: {', '.join(stack.absent)}")
     console.print(
-        "\nZugangsschlüssel des Servicebüros (auf der Anmeldeseite einfügen oder als „Authorization: Bearer …“ senden):"
+        "\nZugangsschlüssel des Servicebüros (nur für Sie lesbar; auf der Anmeldeseite einfügen oder als "
+        "„Authorization: Bearer …“ senden):"
     )
-    print(token, flush=True)
+    print(f"  {token_file.resolve()}", flush=True)
     console.print("\nStrg-C beendet alle Dienste.")

@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from domain import dates
 from domain.follow_ups import FollowUp
+from domain.values import inert
 
 TEMPLATES = Path(__file__).parent / "templates"
 _env = Environment(
@@ -108,7 +109,7 @@ def compose(
     message = EmailMessage()
     message["From"] = sender
     message["To"] = ", ".join(mail.to)
-    message["Subject"] = mail.subject
+    message["Subject"] = inert(mail.subject, one_line=True)  # a header: one line, no controls
     message["Message-ID"] = message_id(follow_up.key, domain)
     message["Date"] = format_datetime(sent_at)
     message["X-Buendnis-Follow-Up"] = follow_up.key
@@ -139,7 +140,7 @@ def compose_summary(mail: Mail, summary: Any, *, sender: str, domain: str, sent_
     message = EmailMessage()
     message["From"] = sender
     message["To"] = ", ".join(mail.to)
-    message["Subject"] = mail.subject
+    message["Subject"] = inert(mail.subject, one_line=True)  # a header: one line, no controls
     message["Message-ID"] = message_id(key, domain)
     message["Date"] = format_datetime(sent_at)
     message["X-Buendnis-Follow-Up"] = key

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Header, Path, Response
 
-from api.routes.common import CallerDep
+from api.access import CoordinationDep, OfficeDep
 from api.schemas import (
     AddActor,
     AddProject,
@@ -35,7 +35,7 @@ def created(response: Response, location: str, body: dict[str, Any]) -> dict[str
 
 
 @router.post("", status_code=201, summary="Bündnis erfassen")
-async def register_alliance(body: RegisterAlliance, response: Response, c: CallerDep) -> dict[str, Any]:
+async def register_alliance(body: RegisterAlliance, response: Response, c: OfficeDep) -> dict[str, Any]:
     c.principal.require_servicebuero()
     aid = await c.run(
         c.app.register_alliance,
@@ -47,14 +47,14 @@ async def register_alliance(body: RegisterAlliance, response: Response, c: Calle
 
 
 @router.post("/{alliance_id}/actors", status_code=201, summary="Akteur erfassen")
-async def add_actor(alliance_id: UUID, body: AddActor, c: CallerDep) -> dict[str, Any]:
+async def add_actor(alliance_id: UUID, body: AddActor, c: CoordinationDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
     actor_id = await c.run(c.app.add_actor, alliance_id=alliance_id, name=body.name, sector=body.sector.value)
     return {"id": str(actor_id)}
 
 
 @router.post("/{alliance_id}/contacts", status_code=201, summary="Einzelgespräch erfassen")
-async def record_contact(alliance_id: UUID, body: RecordContact, c: CallerDep) -> dict[str, Any]:
+async def record_contact(alliance_id: UUID, body: RecordContact, c: CoordinationDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
     contact_id = await c.run(
         c.app.record_contact,
@@ -70,20 +70,20 @@ async def record_contact(alliance_id: UUID, body: RecordContact, c: CallerDep) -
 
 
 @router.post("/{alliance_id}/team-members", status_code=201, summary="Akteur ins Bündnisteam aufnehmen")
-async def add_team_member(alliance_id: UUID, body: AddTeamMember, c: CallerDep) -> dict[str, Any]:
+async def add_team_member(alliance_id: UUID, body: AddTeamMember, c: CoordinationDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
     await c.run(c.app.add_team_member, body.actor_id, alliance_id=alliance_id, actor_id=body.actor_id)
     return {"actor_id": str(body.actor_id)}
 
 
 @router.post("/{alliance_id}/goals", status_code=201, summary="Ziel oder Thema festhalten")
-async def record_goal(alliance_id: UUID, body: RecordGoal, c: CallerDep) -> dict[str, Any]:
+async def record_goal(alliance_id: UUID, body: RecordGoal, c: CoordinationDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
     return {"id": str(await c.run(c.app.record_goal, alliance_id=alliance_id, text=body.text))}
 
 
 @router.post("/{alliance_id}/meetings", status_code=201, summary="Treffen planen")
-async def schedule_meeting(alliance_id: UUID, body: ScheduleMeeting, c: CallerDep) -> dict[str, Any]:
+async def schedule_meeting(alliance_id: UUID, body: ScheduleMeeting, c: CoordinationDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
     meeting_id = await c.run(
         c.app.schedule_meeting,
@@ -98,7 +98,7 @@ async def schedule_meeting(alliance_id: UUID, body: ScheduleMeeting, c: CallerDe
 
 
 @router.post("/{alliance_id}/meetings/{meeting_id}/held", summary="Treffen als durchgeführt erfassen")
-async def hold_meeting(alliance_id: UUID, meeting_id: UUID, body: HoldMeeting, c: CallerDep) -> dict[str, Any]:
+async def hold_meeting(alliance_id: UUID, meeting_id: UUID, body: HoldMeeting, c: CoordinationDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
     await c.run(
         c.app.hold_meeting,
@@ -113,7 +113,7 @@ async def hold_meeting(alliance_id: UUID, meeting_id: UUID, body: HoldMeeting, c
 
 
 @router.post("/{alliance_id}/action-plan", status_code=201, summary="Projekt in den Aktionsplan aufnehmen")
-async def add_project(alliance_id: UUID, body: AddProject, c: CallerDep) -> dict[str, Any]:
+async def add_project(alliance_id: UUID, body: AddProject, c: CoordinationDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
     project_id = await c.run(
         c.app.add_project,
@@ -128,7 +128,7 @@ async def add_project(alliance_id: UUID, body: AddProject, c: CallerDep) -> dict
 
 
 @router.post("/{alliance_id}/founding", summary="Gründung erfassen")
-async def record_founding(alliance_id: UUID, body: RecordFounding, c: CallerDep) -> dict[str, Any]:
+async def record_founding(alliance_id: UUID, body: RecordFounding, c: CoordinationDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
     await c.run(
         c.app.record_founding,
@@ -143,7 +143,7 @@ async def record_founding(alliance_id: UUID, body: RecordFounding, c: CallerDep)
 
 
 @router.post("/{alliance_id}/federal-initiative", summary="Beitritt zur Bundesinitiative erfassen")
-async def join_federal_initiative(alliance_id: UUID, body: JoinInitiative, c: CallerDep) -> dict[str, Any]:
+async def join_federal_initiative(alliance_id: UUID, body: JoinInitiative, c: CoordinationDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
     await c.run(c.app.join_federal_initiative, alliance_id=alliance_id, joined_on=body.joined_on)
     return {"joined_on": body.joined_on.isoformat()}
@@ -151,7 +151,7 @@ async def join_federal_initiative(alliance_id: UUID, body: JoinInitiative, c: Ca
 
 @router.post("/{alliance_id}/steps/{n}/complete", summary="Schritt abschließen")
 async def complete_step(
-    alliance_id: UUID, n: Step, c: CallerDep, body: CompleteStep | None = None, if_match: IfMatch = None
+    alliance_id: UUID, n: Step, c: CoordinationDep, body: CompleteStep | None = None, if_match: IfMatch = None
 ) -> dict[str, Any]:
     """`If-Match: <version>` (the detail's `version`) refuses with 409 when someone changed it since."""
     c.principal.require_coordination(alliance_id)
@@ -166,7 +166,7 @@ async def complete_step(
 
 
 @router.post("/{alliance_id}/working-groups", status_code=201, summary="Arbeitsgruppe bilden")
-async def form_working_group(alliance_id: UUID, body: FormWorkingGroup, c: CallerDep) -> dict[str, Any]:
+async def form_working_group(alliance_id: UUID, body: FormWorkingGroup, c: CoordinationDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
     group_id = await c.run(
         c.app.form_working_group,
@@ -184,7 +184,7 @@ async def form_working_group(alliance_id: UUID, body: FormWorkingGroup, c: Calle
     status_code=201,
     summary="Selbsteinschätzung (sechs Dimensionen)",
 )
-async def record_self_assessment(alliance_id: UUID, body: RecordSelfAssessment, c: CallerDep) -> dict[str, Any]:
+async def record_self_assessment(alliance_id: UUID, body: RecordSelfAssessment, c: CoordinationDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
     await c.run(
         c.app.record_self_assessment,

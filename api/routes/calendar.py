@@ -1,4 +1,5 @@
-"""An iCalendar feed per alliance (meetings and follow-ups) under a tokened URL."""
+"""An iCalendar feed per alliance (meetings and follow-ups) under a URL with a stored feed secret
+(api/routes/feeds.py makes and revokes them); what it lists is what the feed's role may see."""
 
 from __future__ import annotations
 
@@ -10,18 +11,17 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request, Response
 from icalendar import Calendar, Event
 
-from api.auth import CALENDAR, ROLES, decode_token, issue_token
+from api.auth import Principal, unauthorized
 from api.context import context
 from api.views import follow_ups
+from api.visibility import follow_ups_view, own_commitment_ids
+from domain.values import inert
 
 router = APIRouter(tags=["Kalender"])
-CALENDAR_TTL = timedelta(days=366)
 
 
-def calendar_url(secret: str, alliance_id: UUID) -> str:
-    """The feed's address with a read-only token for this one alliance."""
-    token = issue_token(secret, CALENDAR, alliance_id=alliance_id, ttl=CALENDAR_TTL)
-    return f"/calendar/{alliance_id}.ics?token={token}"
+def calendar_url(alliance_id: UUID, secret: str) -> str:
+    return f"/calendar/{alliance_id}.ics?token={secret}"
 
 
 @router.get(
@@ -31,37 +31,41 @@ def calendar_url(secret: str, alliance_id: UUID) -> str:
 )
 def feed(request: Request, alliance_id: UUID, token: Annotated[str, Query(max_length=2000)]) -> Response:
     ctx = context(request)
-    principal = decode_token(ctx.secret, token, roles=(*ROLES, CALENDAR))
-    principal.require_alliance(alliance_id)
+    stored = ctx.tokens.feed(token)
+    if stored is None or stored.alliance_id != alliance_id:
+        raise unauthorized("Diese Kalenderadresse gilt nicht (mehr); bitte eine neue erzeugen.")
+    principal = Principal(stored.role, stored.alliance_id, stored.partner_id, subject=stored.subject)
     app = ctx.application
     alliance = app.get_alliance(alliance_id)
+    commitments = app.commitments(alliance_id)
     cal = Calendar()
     cal.add("prodid", "-//buendnis//Lokale Bündnisse für Familie//DE")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"Lokales Bündnis {alliance.name}")
+    cal.add("x-wr-calname", inert(f"Lokales Bündnis {alliance.name}"))
     stamp = ctx.clock()
     for m in alliance.meetings.values():
         event = Event()
         event.add("uid", f"meeting-{m.id}@buendnis")
-        event.add("summary", f"{m.kind.label}: {m.title}")
+        event.add("summary", inert(f"{m.kind.label}: {m.title}"))
         event.add("dtstart", m.held_on or m.on)
         event.add("dtend", (m.held_on or m.on) + timedelta(days=1))
         event.add("dtstamp", stamp)
         event.add("status", "CONFIRMED")
         cal.add_component(event)
-    for f in follow_ups(app, alliance, app.commitments(alliance_id), stamp, ctx.follow_up_policy):
+    planned = follow_ups(app, alliance, commitments, stamp, ctx.follow_up_policy)
+    for f in follow_ups_view(principal, planned, own_commitment_ids(principal, commitments)):
         event = Event()
         event.add("uid", f"follow-up-{hashlib.sha256(f['key'].encode()).hexdigest()[:32]}@buendnis")
         event.add(
             "summary",
-            f"Erinnerung: {f['label']}" + (" (versandt)" if f["status"] == "sent" else ""),
+            inert(f"Erinnerung: {f['label']}" + (" (versandt)" if f["status"] == "sent" else "")),
         )
         moment = f["due_at"]
         start = datetime.fromisoformat(moment)
         event.add("dtstart", start)
         event.add("dtend", start + timedelta(minutes=30))
         event.add("dtstamp", stamp)
-        event.add("description", "An: " + ", ".join(f["recipients"]))
+        event.add("description", inert("An: " + ", ".join(f["recipients"])))
         cal.add_component(event)
     return Response(
         cal.to_ical(),

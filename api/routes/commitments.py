@@ -8,8 +8,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
 
+from api.access import MemberDep, OwnerDep
 from api.context import instant
-from api.routes.common import Caller, CallerDep
+from api.paging import Cursor, page
+from api.routes.common import Caller
 from api.schemas import (
     AmendCommitment,
     FulfilCommitment,
@@ -18,6 +20,7 @@ from api.schemas import (
     WithdrawCommitment,
 )
 from api.views import commitment_view
+from api.visibility import commitments_view
 
 AsOf = Annotated[str | None, Query(max_length=64, description="Datum oder Zeitpunkt mit Zone")]
 def _iso(d: Any) -> str | None:
@@ -36,7 +39,7 @@ async def _own(c: Caller, alliance_id: UUID, commitment_id: UUID) -> None:
 
 
 @router.post("", status_code=201, summary="Zusage erfassen")
-async def pledge(alliance_id: UUID, body: PledgeCommitment, response: Response, c: CallerDep) -> dict[str, Any]:
+async def pledge(alliance_id: UUID, body: PledgeCommitment, response: Response, c: MemberDep) -> dict[str, Any]:
     c.principal.require_partner(alliance_id, body.partner_id)
     cid = await c.run(
         c.app.pledge_commitment,
@@ -54,21 +57,28 @@ async def pledge(alliance_id: UUID, body: PledgeCommitment, response: Response, 
 
 
 @router.get("", summary="Zusagen, wie sie zu einem Stichtag standen")
-def list_commitments(alliance_id: UUID, c: CallerDep, as_of: AsOf = None) -> dict[str, Any]:
+def list_commitments(
+    alliance_id: UUID,
+    c: MemberDep,
+    as_of: AsOf = None,
+    cursor: Cursor = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 500,
+) -> dict[str, Any]:
+    """A partner reads only its own organisation's commitments."""
     c.principal.require_alliance(alliance_id)
     moment = instant(as_of, "as_of")
-    items = [commitment_view(x) for x in c.app.commitments(alliance_id, moment)]
-    return {"items": items, "as_of": moment.isoformat() if moment else None}
+    items = commitments_view(c.principal, [commitment_view(x) for x in c.app.commitments(alliance_id, moment)])
+    return {**page(items, cursor, limit), "as_of": moment.isoformat() if moment else None}
 
 
 @router.get("/{commitment_id}", summary="Eine Zusage")
-def get_commitment(alliance_id: UUID, commitment_id: UUID, c: CallerDep) -> dict[str, Any]:
+def get_commitment(alliance_id: UUID, commitment_id: UUID, c: OwnerDep) -> dict[str, Any]:
     c.principal.require_alliance(alliance_id)
     return commitment_view(c.app.get_commitment(alliance_id, commitment_id))
 
 
 @router.post("/{commitment_id}/confirm", summary="Zusage bestätigen")
-async def confirm(alliance_id: UUID, commitment_id: UUID, c: CallerDep, body: Nothing | None = None) -> dict[str, Any]:
+async def confirm(alliance_id: UUID, commitment_id: UUID, c: OwnerDep, body: Nothing | None = None) -> dict[str, Any]:
     await _own(c, alliance_id, commitment_id)
     status = await c.run(c.app.confirm_commitment, alliance_id=alliance_id, commitment_id=commitment_id)
     return {"status": str(status)}
@@ -76,7 +86,7 @@ async def confirm(alliance_id: UUID, commitment_id: UUID, c: CallerDep, body: No
 
 @router.post("/{commitment_id}/fulfil", summary="Zusage als erfüllt erfassen")
 async def fulfil(
-    alliance_id: UUID, commitment_id: UUID, c: CallerDep, body: FulfilCommitment | None = None
+    alliance_id: UUID, commitment_id: UUID, c: OwnerDep, body: FulfilCommitment | None = None
 ) -> dict[str, Any]:
     await _own(c, alliance_id, commitment_id)
     status = await c.run(
@@ -93,7 +103,7 @@ async def fulfil(
 
 
 @router.post("/{commitment_id}/withdraw", summary="Zusage zurückziehen")
-async def withdraw(alliance_id: UUID, commitment_id: UUID, body: WithdrawCommitment, c: CallerDep) -> dict[str, Any]:
+async def withdraw(alliance_id: UUID, commitment_id: UUID, body: WithdrawCommitment, c: OwnerDep) -> dict[str, Any]:
     await _own(c, alliance_id, commitment_id)
     status = await c.run(
         c.app.withdraw_commitment,
@@ -105,7 +115,7 @@ async def withdraw(alliance_id: UUID, commitment_id: UUID, body: WithdrawCommitm
 
 
 @router.post("/{commitment_id}/amend", summary="Zusage ändern")
-async def amend(alliance_id: UUID, commitment_id: UUID, body: AmendCommitment, c: CallerDep) -> dict[str, Any]:
+async def amend(alliance_id: UUID, commitment_id: UUID, body: AmendCommitment, c: OwnerDep) -> dict[str, Any]:
     await _own(c, alliance_id, commitment_id)
     status = await c.run(
         c.app.amend_commitment,

@@ -1,4 +1,5 @@
-"""`GET /health`: each component's state; one not in this deployment is said so."""
+"""`GET /health`: the overall status for anyone (a load balancer); each component's state, its
+positions and addresses only for the Servicebüro's token (they tell an attacker where to go)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,23 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, Request, Response
 
+from api.auth import bearer, decode_token
 from api.context import context
+from api.problems import Problem
 
 router = APIRouter(tags=["Betrieb"])
 
 
-@router.get("/health", summary="Zustand der Komponenten (ohne Anmeldung)")
+def _office(request: Request) -> bool:
+    ctx = context(request)
+    try:
+        token = bearer(request.headers.get("authorization"))
+        return token is not None and decode_token(ctx.secret, token, state=ctx.tokens).role == "servicebuero"
+    except Problem:
+        return False
+
+
+@router.get("/health", summary="Zustand (ohne Anmeldung); Einzelheiten mit dem Schlüssel des Servicebüros")
 def health(request: Request) -> Response:
     ctx = context(request)
     components: dict[str, dict[str, Any]] = {}
@@ -41,8 +53,11 @@ def health(request: Request) -> Response:
     store_ok = components["event_store"]["state"] == "ok"
     degraded = any(c.get("state") not in ("ok", "absent") for c in components.values())
     status = "error" if not store_ok else ("degraded" if degraded else "ok")
+    body: dict[str, Any] = {"status": status}
+    if _office(request):
+        body["components"] = components
     return Response(
-        orjson.dumps({"status": status, "components": components}),
+        orjson.dumps(body),
         media_type="application/json",
         status_code=200 if store_ok else 503,
     )

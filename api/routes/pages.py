@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import parse_qs, quote
@@ -13,12 +13,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from api.auth import COOKIE, Principal, decode_token
+from api.auth import API, COOKIE, SESSION, SESSION_RENEW, SESSION_TTL, Principal, decode_token, session_token
 from api.context import context, instant, page_principal
 from api.mailbox import stored_mails
 from api.page_models import SECTOR_LABELS, alliance_page, dashboard_page
 from api.problems import Problem
 from api.routes.calendar import calendar_url
+from api.security import CSRF_COOKIE, CSRF_FIELD, csrf_field, csrf_ok, new_csrf_cookie, same_origin
+from api.views import parse_uuid
 from domain.errors import DomainError
 from domain.values import AllianceStatus, Bundesland
 
@@ -43,20 +45,84 @@ def _datum(value: Any) -> str:
     return moment.strftime("%d.%m.%Y" if len(str(value)) == 10 else "%d.%m.%Y %H:%M")
 
 
+# What /anmelden?hinweis= may say: codes, never text from the address (no one can make the page
+# show a message of their choosing).
+NOTICES = {
+    "abgemeldet": "Sie sind abgemeldet.",
+    "abgelaufen": "Ihre Anmeldung ist abgelaufen; bitte melden Sie sich neu an.",
+    "widerrufen": "Dieser Zugang wurde widerrufen; bitte einen neuen Zugangsschlüssel erbitten.",
+    "ungueltig": "Der Zugangsschlüssel ist ungültig; bitte melden Sie sich neu an.",
+}
+
+
+def _notice_code(problem: Problem) -> str:
+    for code, word in (("abgelaufen", "abgelaufen"), ("widerrufen", "widerrufen")):
+        if word in problem.detail:
+            return code
+    return "ungueltig"
+
+
 def _render(request: Request, name: str, http_status: int = 200, **data: Any) -> HTMLResponse:
-    return templates.TemplateResponse(request, name, data, status_code=http_status)
+    """A page; every page carries the CSRF value its forms send back (and sets the cookie once)."""
+    ctx = context(request)
+    cookie = request.cookies.get(CSRF_COOKIE)
+    fresh = cookie is None or len(cookie) > 100
+    if fresh:
+        cookie = new_csrf_cookie()
+    data.setdefault("csrf", csrf_field(ctx.secret, cookie or ""))
+    response = templates.TemplateResponse(request, name, data, status_code=http_status)
+    if fresh:
+        response.set_cookie(CSRF_COOKIE, cookie or "", httponly=True, samesite="strict", path="/",
+                            secure=not ctx.development)
+    who = data.get("who")
+    if isinstance(who, Principal) and who.kind == SESSION:
+        _renew(request, response, who)
+    return response
+
+
+def _renew(request: Request, response: Response, who: Principal) -> None:
+    """A session in use is renewed (12 hours from now, never past its API token): sliding."""
+    ctx = context(request)
+    now = datetime.now(UTC)
+    if who.issued_at is not None and now - who.issued_at < SESSION_RENEW:
+        return
+    try:
+        renewed = session_token(ctx.secret, who, now)
+    except Problem:
+        return  # its API token is about to expire: the session ends with it
+    _set_session(response, renewed, ctx.development)
+
+
+def _set_session(response: Response, token: str, development: bool) -> None:
+    response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/", secure=not development,
+                        max_age=int(SESSION_TTL.total_seconds()))
 
 
 def _error(request: Request, status: int, detail: str, who: Principal | None = None) -> HTMLResponse:
     return _render(request, "error.html", status, title="Fehler", status_code=status, detail=detail, who=who)
 
 
+def _form_refused(request: Request, form: dict[str, list[str]]) -> HTMLResponse | None:
+    """Every form POST: from a page of this site (Origin) and with this browser's CSRF value."""
+    ctx = context(request)
+    if not same_origin(request) or not csrf_ok(request, ctx.secret, (form.get(CSRF_FIELD) or [None])[0]):
+        return _error(request, 403, "Das Formular kam nicht von dieser Seite oder ist veraltet; "
+                                    "bitte die Seite neu laden und noch einmal senden.")
+    return None
+
+
+async def _form(request: Request) -> dict[str, list[str]]:
+    return parse_qs((await request.body()).decode("utf-8", "replace"), max_num_fields=20)
+
+
 def _signed_in(request: Request) -> Principal | Response:
     try:
         who = page_principal(request)
     except Problem as p:
-        response = RedirectResponse(f"/anmelden?hinweis={quote(p.detail)}", status_code=303)
-        response.delete_cookie(COOKIE)
+        if p.status == 429:
+            raise
+        response = RedirectResponse(f"/anmelden?hinweis={_notice_code(p)}", status_code=303)
+        response.delete_cookie(COOKIE, path="/")
         return response
     if who is None:
         return RedirectResponse(f"/anmelden?weiter={quote(str(request.url.path))}", status_code=303)
@@ -95,7 +161,7 @@ def alliance(request: Request, alliance_id: str, stand: Filter = None) -> Respon
     try:
         who.require_alliance(aid)
         as_of = instant(stand, "Stand") if stand else None
-        data = alliance_page(ctx, aid, as_of)
+        data = alliance_page(ctx, aid, as_of, who)
     except Problem as p:
         return _error(request, p.status, p.detail, who)
     except DomainError as e:
@@ -107,7 +173,6 @@ def alliance(request: Request, alliance_id: str, stand: Filter = None) -> Respon
         title=data["a"]["name"],
         who=who,
         stand=stand or "",
-        calendar=calendar_url(ctx.secret, aid),
         **data,
     )
 
@@ -124,31 +189,73 @@ def mailbox(request: Request) -> Response:
 
 
 @router.get("/anmelden", response_class=HTMLResponse)
-def sign_in_form(
-    request: Request, weiter: Filter = None, hinweis: Annotated[str | None, Query(max_length=300)] = None
-) -> HTMLResponse:
-    return _render(request, "signin.html", title="Anmelden", weiter=_local(weiter), hinweis=hinweis, who=None)
+def sign_in_form(request: Request, weiter: Filter = None, hinweis: Filter = None) -> HTMLResponse:
+    notice = NOTICES.get(hinweis or "")
+    return _render(request, "signin.html", title="Anmelden", weiter=_local(weiter), hinweis=notice, who=None)
 
 
 @router.post("/anmelden", response_class=HTMLResponse)
 async def sign_in(request: Request) -> Response:
-    form = parse_qs((await request.body()).decode("utf-8", "replace"))
+    """A valid API token becomes a page session of at most 12 hours in an HttpOnly cookie."""
+    ctx = context(request)
+    form = await _form(request)
+    refused = _form_refused(request, form)
+    if refused is not None:
+        return refused
+    if ctx.limiter is not None:
+        ctx.limiter.hit(f"sign-in:{request.client.host if request.client else '-'}", cost=10)
     token = (form.get("token") or [""])[0].strip()
     target = _local((form.get("weiter") or ["/"])[0])
     try:
-        decode_token(context(request).secret, token)
+        who = decode_token(ctx.secret, token, state=ctx.tokens, kinds=(API,))
     except Problem as p:
         return _render(request, "signin.html", 401, title="Anmelden", weiter=target, hinweis=p.detail, who=None)
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/", secure=request.url.scheme == "https")
+    _set_session(response, session_token(ctx.secret, who), ctx.development)
     return response
 
 
 @router.post("/abmelden")
-def sign_out() -> Response:
-    response = RedirectResponse("/anmelden?hinweis=Sie+sind+abgemeldet.", status_code=303)
+async def sign_out(request: Request) -> Response:
+    """Ends the session for good: its id is revoked, so a copied cookie is worthless too."""
+    ctx = context(request)
+    refused = _form_refused(request, await _form(request))
+    if refused is not None:
+        return refused
+    try:
+        who = page_principal(request)
+    except Problem:
+        who = None
+    if who is not None and who.kind == SESSION and who.expires_at is not None:
+        ctx.tokens.revoke_token(who.jti, who.expires_at)
+    response = RedirectResponse("/anmelden?hinweis=abgemeldet", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
+
+
+@router.post("/alliances/{alliance_id}/kalender", response_class=HTMLResponse)
+async def new_calendar_feed(request: Request, alliance_id: str) -> Response:
+    """Makes a calendar address for the signed-in person and shows it once (only its hash is kept)."""
+    who = _signed_in(request)
+    if isinstance(who, Response):
+        return who
+    refused = _form_refused(request, await _form(request))
+    if refused is not None:
+        return refused
+    aid = parse_uuid(alliance_id)
+    if aid is None:
+        return _error(request, 404, "Diese Adresse gibt es nicht.", who)
+    try:
+        who.require_alliance(aid)
+        alliance = context(request).application.get_alliance(aid)
+    except Problem as p:
+        return _error(request, p.status, p.detail, who)
+    except DomainError as e:
+        return _error(request, 404 if e.code == "not_found" else 422, e.message, who)
+    feed, secret = context(request).tokens.create_feed(who.subject, who.role, aid, who.partner_id)
+    url = str(request.base_url).rstrip("/") + calendar_url(aid, secret)
+    return _render(request, "calendar_feed.html", title="Kalenderadresse", who=who, a=alliance, url=url,
+                   feed=feed)
 
 
 def _local(target: str | None) -> str:

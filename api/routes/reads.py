@@ -8,21 +8,22 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
+from api.access import MemberDep, OfficeDep
 from api.context import instant
+from api.paging import MAX_PAGE, Cursor, offset, page
 from api.problems import Problem
 from api.routes.common import CallerDep
 from api.views import alliance_detail, follow_ups
+from api.visibility import alliance_view, follow_ups_view, history_view, own_commitment_ids
 from domain.errors import NotFound
 from domain.values import Bundesland
 
 router = APIRouter(prefix="/api/v1", tags=["Lesen"])
 Moment = Annotated[str | None, Query(max_length=64)]
 Status = Literal["active", "dormant", "dissolved"]
-
-
 @router.get("/alliances", summary="Bündnisse (seitenweise)")
 def list_alliances(
-    c: CallerDep,
+    c: OfficeDep,
     step: Annotated[int | None, Query(ge=1, le=5)] = None,
     state: Bundesland | None = None,
     status: Status | None = None,
@@ -45,34 +46,53 @@ def list_alliances(
 
 
 @router.get("/alliances/{alliance_id}", summary="Ein Bündnis mit Schritt und offenen Kriterien")
-def get_alliance(alliance_id: UUID, c: CallerDep) -> dict[str, Any]:
+def get_alliance(alliance_id: UUID, c: MemberDep) -> dict[str, Any]:
     c.principal.require_alliance(alliance_id)
-    return alliance_detail(c.app.get_alliance(alliance_id), c.app.policy)
+    return alliance_view(c.principal, alliance_detail(c.app.get_alliance(alliance_id), c.app.policy))
 
 
 @router.get("/alliances/{alliance_id}/follow-ups", summary="Geplante und versandte Erinnerungen")
-def list_follow_ups(alliance_id: UUID, c: CallerDep) -> dict[str, Any]:
+def list_follow_ups(
+    alliance_id: UUID, c: MemberDep, cursor: Cursor = None, limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 200
+) -> dict[str, Any]:
     c.principal.require_alliance(alliance_id)
     alliance = c.app.get_alliance(alliance_id)
     commitments = c.app.commitments(alliance_id)
     items = follow_ups(c.app, alliance, commitments, c.ctx.clock(), c.ctx.follow_up_policy)
-    return {"items": items}
+    items = follow_ups_view(c.principal, items, own_commitment_ids(c.principal, commitments))
+    return page(items, cursor, limit)
 
 
 @router.get("/alliances/{alliance_id}/history", summary="Prüfpfad, älteste Einträge zuerst")
-def history(alliance_id: UUID, c: CallerDep, until: Moment = None, since: Moment = None) -> dict[str, Any]:
+def history(
+    alliance_id: UUID,
+    c: MemberDep,
+    until: Moment = None,
+    since: Moment = None,
+    cursor: Cursor = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = MAX_PAGE,
+) -> dict[str, Any]:
+    """The Servicebüro reads the raw events (`data`); the Koordination the German sentences; a
+    partner the sentences about its own commitments and the alliance's public facts."""
     c.principal.require_alliance(alliance_id)
     queries = c.ctx.require_queries()
     c.app.get_alliance(alliance_id)  # 404 for an unknown alliance, not an empty list
+    after = offset(cursor) if cursor else None
     try:
-        items = queries.timeline(alliance_id, until=instant(until, "until"), since=instant(since, "since"))
+        rows = queries.timeline(
+            alliance_id, until=instant(until, "until"), since=instant(since, "since"), after=after, limit=limit
+        )
     except NotFound:
-        items = []  # the alliance exists (checked above); its history has not reached the read model yet
-    return {"items": items}
+        rows = []  # the alliance exists (checked above); its history has not reached the read model yet
+    own = own_commitment_ids(c.principal, c.app.commitments(alliance_id)) if c.principal.role == "partner" else set()
+    return {
+        "items": history_view(c.principal, rows, own),
+        "next": str(rows[-1]["position"]) if len(rows) == limit else None,
+    }
 
 
 @router.get("/alliances/{alliance_id}/commitments-changes", summary="Was sich an den Zusagen geändert hat")
-def commitments_changes(alliance_id: UUID, c: CallerDep, since: Moment = None, until: Moment = None) -> dict[str, Any]:
+def commitments_changes(alliance_id: UUID, c: MemberDep, since: Moment = None, until: Moment = None) -> dict[str, Any]:
     """Added, changed and withdrawn commitments between two dates, with the events in between."""
     c.principal.require_alliance(alliance_id)
     begin, end = instant(since, "since"), instant(until, "until")
@@ -91,11 +111,23 @@ def commitments_changes(alliance_id: UUID, c: CallerDep, since: Moment = None, u
             code="read_models_behind",
             headers={"Retry-After": "2"},
         ) from None
+    if c.principal.role != "servicebuero":
+        own = own_commitment_ids(c.principal, c.app.commitments(alliance_id))
+        result["events"] = history_view(c.principal, result["events"], own)
+        if c.principal.role == "partner":
+            for key in ("added", "changed"):
+                result[key] = [x for x in result[key] if x["id"] in own]
+            result["unchanged"] = None  # a count over others' commitments is not the partner's
     return result
 
 
 @router.get("/inbox", summary="Versandte Erinnerungen an die eigene Rolle, neueste zuerst")
-def inbox(c: CallerDep, alliance: UUID | None = None) -> dict[str, Any]:
+def inbox(
+    c: CallerDep,
+    alliance: UUID | None = None,
+    cursor: Cursor = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
+) -> dict[str, Any]:
     """The Servicebüro sees what went to the Servicebüro (optionally of one alliance), the
     Koordination what went to its alliance's coordination, a partner what went to its organisation."""
     p = c.principal
@@ -103,18 +135,27 @@ def inbox(c: CallerDep, alliance: UUID | None = None) -> dict[str, Any]:
         if alliance is not None and alliance != p.alliance_id:
             raise Problem(403, "Dieser Zugang gilt nicht für dieses Bündnis.", code="forbidden")
         alliance = p.alliance_id
-    items = c.ctx.require_queries().inbox(role=p.role, alliance_id=alliance, partner_id=p.partner_id)
-    return {"items": items}
+    before = None
+    if cursor:
+        position, _, recipient = cursor.partition("/")
+        if not position.isdigit() or len(position) > 18:
+            raise Problem(400, "Der Cursor ist ungültig; bitte die Liste von vorn laden.", code="bad_cursor")
+        before = (int(position), recipient)
+    items = c.ctx.require_queries().inbox(
+        role=p.role, alliance_id=alliance, partner_id=p.partner_id, before=before, limit=limit
+    )
+    last = items[-1] if len(items) == limit else None
+    return {"items": items, "next": f"{last['position']}/{last['recipient']}" if last else None}
 
 
 @router.get("/dashboard", summary="Übersicht des Servicebüros")
-def dashboard(c: CallerDep, state: Bundesland | None = None, status: Status | None = None) -> dict[str, Any]:
+def dashboard(c: OfficeDep, state: Bundesland | None = None, status: Status | None = None) -> dict[str, Any]:
     c.principal.require_servicebuero()
     return c.ctx.dashboard(state.value if state else None, status)
 
 
 @router.get("/audit/verify", summary="Integrität des Prüfpfads prüfen")
-def verify_audit(c: CallerDep) -> dict[str, Any]:
+def verify_audit(c: OfficeDep) -> dict[str, Any]:
     c.principal.require_servicebuero()
     result: dict[str, Any] = c.ctx.require_queries().verify_audit()
     return result

@@ -10,6 +10,7 @@ import jwt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from api.auth import issue_token
 from tests.api.conftest import SECRET, Api, is_problem
 from tests.api.walk import ok, register, step_one
 
@@ -211,16 +212,7 @@ def test_missing_bad_and_expired_tokens_are_401(api: Api) -> None:
             algorithm="HS256",
         )
         is_problem(anon.get("/api/v1/dashboard", headers={"Authorization": f"Bearer {forged}"}), 401)
-        expired = jwt.encode(
-            {
-                "iss": "buendnis",
-                "role": "servicebuero",
-                "iat": datetime.now(UTC) - timedelta(days=2),
-                "exp": datetime.now(UTC) - timedelta(days=1),
-            },
-            SECRET,
-            algorithm="HS256",
-        )
+        expired = issue_token(SECRET, "servicebuero", now=datetime.now(UTC) - timedelta(days=2), ttl=timedelta(days=1))
         body = is_problem(anon.get("/api/v1/dashboard", headers={"Authorization": f"Bearer {expired}"}), 401)
         assert "abgelaufen" in body["detail"]
         unknown_role = jwt.encode(

@@ -10,11 +10,15 @@ from tests.api.walk import ok, register, step_one
 from tests.waiting import poll
 
 
-def test_health_needs_no_token_and_reports_each_component(api: Api) -> None:
+def test_health_needs_no_token_and_reports_each_component_to_the_servicebuero(api: Api) -> None:
     with api.anonymous() as anon:
         # The projectors may still be setting up their tables right after start.
         body = poll(lambda: ok(anon.get("/health")), lambda b: b["status"] == "ok")
-    assert body["status"] == "ok", body
+    assert body == {"status": "ok"}  # positions, addresses and errors are not for anyone
+    with api.client("koordination", alliance="00000000-0000-0000-0000-000000000001") as coordinator:
+        assert ok(coordinator.get("/health")) == {"status": "ok"}
+    with api.client() as office:
+        body = ok(office.get("/health"))
     assert body["components"]["event_store"]["state"] == "ok"
     assert "projector" in body["components"]
 

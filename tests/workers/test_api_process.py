@@ -6,6 +6,7 @@ import asyncio
 
 import httpx
 
+from api.auth import issue_token
 from config.settings import Settings
 from tests.api.conftest import free_port
 from workers.api import serve
@@ -19,7 +20,8 @@ async def test_api_serves_until_stopped_and_health_reports_an_unreachable_tempor
     stop = asyncio.Event()
     server = asyncio.create_task(serve(configured, application, stop))
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as c:
+        office = {"Authorization": f"Bearer {issue_token(configured.secret(), 'servicebuero')}"}
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", headers=office) as c:
             for _ in range(200):
                 try:
                     health = (await c.get("/health")).json()

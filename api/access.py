@@ -1,0 +1,71 @@
+"""Who may call a route, decided before its body is read: an unauthorised caller learns nothing
+about the body's validity or the ids' existence (401/403 come before 400/404/422).
+
+Each route names its class by the dependency it takes (`OfficeDep`, `CoordinationDep`, ...);
+tests/api/test_authorization_matrix.py holds the expected answer of every route for every role.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Depends, Request
+
+from api.routes.common import Caller, CallerDep
+from domain.errors import NotFound
+
+
+def _path_id(request: Request, name: str) -> UUID | None:
+    """The id in the path; None when it is no UUID (the route's own validation says 422 then)."""
+    raw = request.path_params.get(name)
+    try:
+        return UUID(str(raw)) if raw is not None else None
+    except ValueError:
+        return None
+
+
+async def office(c: CallerDep) -> Caller:
+    """The Servicebüro only: the fleet, the audit check, registering alliances."""
+    c.principal.require_servicebuero()
+    return c
+
+
+async def alliance_member(request: Request, c: CallerDep) -> Caller:
+    """Anyone of the alliance in the path (what a partner then sees is cut by api/visibility.py)."""
+    aid = _path_id(request, "alliance_id")
+    if aid is not None:
+        c.principal.require_alliance(aid)
+    return c
+
+
+async def coordination(request: Request, c: CallerDep) -> Caller:
+    """The Servicebüro or the alliance's Koordination: commands that run the alliance."""
+    aid = _path_id(request, "alliance_id")
+    if aid is not None:
+        c.principal.require_coordination(aid)
+    return c
+
+
+async def commitment_owner(request: Request, c: CallerDep) -> Caller:
+    """The Servicebüro, the Koordination, or the partner whose commitment the path names."""
+    aid, cid = _path_id(request, "alliance_id"), _path_id(request, "commitment_id")
+    if aid is None:
+        return c
+    c.principal.require_alliance(aid)
+    if c.principal.role == "partner" and cid is not None:
+        try:
+            commitment = await c.ctx.execute(partial(c.app.get_commitment, aid, cid))
+        except NotFound:
+            # A partner learns no more about other ids than that they are not its own.
+            c.principal.require_partner(aid, UUID(int=0))
+            raise
+        c.principal.require_partner(aid, commitment.partner_id)
+    return c
+
+
+OfficeDep = Annotated[Caller, Depends(office)]
+MemberDep = Annotated[Caller, Depends(alliance_member)]
+CoordinationDep = Annotated[Caller, Depends(coordination)]
+OwnerDep = Annotated[Caller, Depends(commitment_owner)]
