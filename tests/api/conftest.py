@@ -155,7 +155,9 @@ class ProjectorThread:
 @pytest.fixture
 def api_settings(settings: Settings, tmp_path: Path) -> Settings:
     """The store's settings with a known token secret, and files (checkpoints, ...) under tmp."""
-    update: dict[str, Any] = {"token_secret": SecretStr(SECRET)}
+    # The rate limit of production stays on, roomy enough for tests that loop (test_rate_limits.py
+    # checks a tight one).
+    update: dict[str, Any] = {"token_secret": SecretStr(SECRET), "rate_limit": "6000/minute"}
     if settings.store == "postgres":
         update["var_dir"] = tmp_path / "var"
     return settings.model_copy(update=update)

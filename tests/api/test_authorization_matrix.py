@@ -1,0 +1,170 @@
+"""The authorisation matrix: every operation of the OpenAPI document and every page route, for
+every kind of caller, answers as ACCESS says. Generated from the app's routes: a route without an
+entry fails, and so does an entry for a route that is gone.
+
+Authorisation comes before validation: the matrix sends bodies that are always invalid, so an
+allowed caller gets 422 and nothing changes, a refused one its 401/403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import uuid4
+
+import httpx
+import pytest
+from fastapi.routing import iter_route_contexts
+from pydantic import SecretStr
+from starlette.routing import Mount, Route
+
+from api.app import create_app
+from config.settings import Settings
+from tests.api.conftest import SECRET, Api
+from tests.api.walk import ok, register, step_one
+from workers.bootstrap import build_application
+
+CALLERS = ("office", "coord_own", "coord_foreign", "partner_own", "partner_foreign_alliance",
+           "partner_foreign_partner", "anonymous")
+OK = "ok"  # the route's own answer for an allowed caller (ALLOWED, else 200 for GET, 422 for a write)
+# Who may call, as a row over CALLERS.
+CLASSES: dict[str, tuple[Any, ...]] = {
+    "public": (OK, OK, OK, OK, OK, OK, OK),
+    "office": (OK, 403, 403, 403, 403, 403, 401),
+    "coordination": (OK, OK, 403, 403, 403, 403, 401),
+    "member": (OK, OK, 403, OK, 403, OK, 401),
+    "owner": (OK, OK, 403, OK, 403, 403, 401),
+    "signed_in": (OK, OK, OK, OK, OK, OK, 401),
+    "feed_secret_only": (401, 401, 401, 401, 401, 401, 401),  # a bearer token opens no feed
+    "page_home": (OK, 303, 303, 303, 303, 303, 303),  # others go to their alliance; signed out: sign in
+    "page_member": (OK, OK, 403, OK, 403, OK, 303),
+    "page_office": (OK, 403, 403, 403, 403, 403, 303),
+    "page_form": (403, 403, 403, 403, 403, 403, 403),  # no CSRF value: refused for everyone
+    "page_signed_in_form": (403, 403, 403, 403, 403, 403, 303),
+    "files": (),  # static files and Swagger UI's: mounted directories, nothing to authorise
+}
+A = "/api/v1/alliances/{alliance_id}"
+ACCESS: dict[tuple[str, str], str] = {
+    ("GET", "/health"): "public",
+    ("POST", "/api/v1/alliances"): "office",
+    ("GET", "/api/v1/alliances"): "office",
+    ("GET", A): "member",
+    ("POST", f"{A}/actors"): "coordination",
+    ("POST", f"{A}/contacts"): "coordination",
+    ("POST", f"{A}/team-members"): "coordination",
+    ("POST", f"{A}/goals"): "coordination",
+    ("POST", f"{A}/meetings"): "coordination",
+    ("POST", f"{A}/meetings/{{meeting_id}}/held"): "coordination",
+    ("POST", f"{A}/action-plan"): "coordination",
+    ("POST", f"{A}/founding"): "coordination",
+    ("POST", f"{A}/federal-initiative"): "coordination",
+    ("POST", f"{A}/steps/{{n}}/complete"): "coordination",
+    ("POST", f"{A}/working-groups"): "coordination",
+    ("POST", f"{A}/self-assessments"): "coordination",
+    ("POST", f"{A}/commitments"): "member",  # a partner pledges for its own organisation (checked in the body)
+    ("GET", f"{A}/commitments"): "member",  # a partner's list holds its own only
+    ("GET", f"{A}/commitments/{{commitment_id}}"): "owner",
+    ("POST", f"{A}/commitments/{{commitment_id}}/confirm"): "owner",
+    ("POST", f"{A}/commitments/{{commitment_id}}/fulfil"): "owner",
+    ("POST", f"{A}/commitments/{{commitment_id}}/withdraw"): "owner",
+    ("POST", f"{A}/commitments/{{commitment_id}}/amend"): "owner",
+    ("GET", f"{A}/follow-ups"): "member",
+    ("GET", f"{A}/history"): "member",
+    ("GET", f"{A}/commitments-changes"): "member",
+    ("GET", "/api/v1/inbox"): "signed_in",
+    ("GET", "/api/v1/dashboard"): "office",
+    ("GET", "/api/v1/audit/verify"): "office",
+    ("GET", "/calendar/{alliance_id}.ics"): "feed_secret_only",
+    ("POST", f"{A}/calendar-feeds"): "member",
+    ("GET", f"{A}/calendar-feeds"): "member",
+    ("DELETE", f"{A}/calendar-feeds/{{feed_id}}"): "member",
+    # pages and documents outside the OpenAPI document
+    ("GET", "/"): "page_home",
+    ("GET", "/alliances/{alliance_id}"): "page_member",
+    ("GET", "/post"): "page_office",
+    ("GET", "/anmelden"): "public",
+    ("POST", "/anmelden"): "page_form",
+    ("POST", "/abmelden"): "page_form",
+    ("POST", "/alliances/{alliance_id}/kalender"): "page_signed_in_form",
+    ("GET", "/docs"): "public",
+    ("GET", "/openapi.json"): "public",
+    ("MOUNT", "/static"): "files",
+    ("MOUNT", "/docs/assets"): "files",
+}
+# An allowed caller's answer where it is not 200 (GET) or 422 (a write with an invalid body).
+ALLOWED = {("DELETE", f"{A}/calendar-feeds/{{feed_id}}"): 404}  # an unknown feed
+QUERY = {("GET", f"{A}/commitments-changes"): {"since": "2099-01-01", "until": "2100-01-01"}}
+
+
+def routes(app: Any) -> set[tuple[str, str]]:
+    """Every operation of the OpenAPI document and every route outside it."""
+    found = {(method.upper(), path) for path, ops in app.openapi()["paths"].items() for method in ops}
+    for route in iter_route_contexts(app.routes):
+        if isinstance(route.original_route, Mount):
+            found.add(("MOUNT", str(route.path)))
+        elif isinstance(route.original_route, Route) and not getattr(route, "include_in_schema", False):
+            found |= {(m, str(route.path)) for m in (route.methods or ()) if m != "HEAD"}
+    return found
+
+
+def test_every_route_has_an_entry_in_the_matrix_and_every_entry_a_route() -> None:
+    settings = Settings(store="memory", token_secret=SecretStr(SECRET))
+    app = create_app(build_application(settings), None, settings)
+    present = routes(app)
+    missing = sorted(present - set(ACCESS))
+    assert not missing, f"Neue Routen ohne Eintrag in ACCESS (wer darf?): {missing}"
+    assert sorted(set(ACCESS) - present) == [], "Einträge ohne Route"
+    assert set(ACCESS.values()) <= set(CLASSES)
+
+
+def _world(api: Api) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    with api.client() as office:
+        a, b = register(office, "Bündnis A"), register(office, "Bündnis B")
+        actors = step_one(office, a)
+        foreign = ok(office.post(f"/api/v1/alliances/{b}/actors", json={"name": "Q", "sector": "kita"}), 201)["id"]
+        commitment = ok(office.post(f"/api/v1/alliances/{a}/commitments", json={
+            "partner_id": actors[0], "description": "Räume", "kind": "raeume"}), 201)["id"]
+        meeting = ok(office.post(f"/api/v1/alliances/{a}/meetings", json={
+            "kind": "team", "on": "2026-03-01", "title": "Team"}), 201)["id"]
+    headers = {
+        "office": {"Authorization": f"Bearer {api.token()}"},
+        "coord_own": {"Authorization": f"Bearer {api.token('koordination', alliance=a)}"},
+        "coord_foreign": {"Authorization": f"Bearer {api.token('koordination', alliance=b)}"},
+        "partner_own": {"Authorization": f"Bearer {api.token('partner', alliance=a, partner=actors[0])}"},
+        "partner_foreign_alliance": {"Authorization": f"Bearer {api.token('partner', alliance=b, partner=foreign)}"},
+        "partner_foreign_partner": {"Authorization": f"Bearer {api.token('partner', alliance=a, partner=actors[1])}"},
+        "anonymous": {},
+    }
+    params = {"alliance_id": a, "commitment_id": commitment, "meeting_id": meeting, "n": "1"}
+    return headers, params
+
+
+def _fill(path: str, params: dict[str, str]) -> str:
+    """The path with the world's ids; any other id an unknown one (its route must still authorise first)."""
+    while "{" in path:
+        name = path[path.index("{") + 1:path.index("}")]
+        path = path.replace("{" + name + "}", params.get(name, str(uuid4())))
+    return path
+
+
+@pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
+def test_every_route_answers_every_caller_as_the_matrix_says(api: Api) -> None:
+    headers, params = _world(api)
+    wrong: list[str] = []
+    with httpx.Client(base_url=api.url, timeout=30, follow_redirects=False) as http:
+        present = routes(api.app)
+        for (method, path), access in sorted(ACCESS.items()):
+            assert (method, path) in present
+            if access == "files":
+                continue
+            url = _fill(path, params)
+            query = dict(QUERY.get((method, path), {}))
+            if access == "feed_secret_only":
+                query["token"] = "kein-Geheimnis"
+            for caller, expected in zip(CALLERS, CLASSES[access], strict=True):
+                if expected == OK:
+                    expected = ALLOWED.get((method, path), 200 if method == "GET" else 422)
+                body = None if method in ("GET", "DELETE") else {"__matrix__": True}
+                response = http.request(method, url, headers=headers[caller], params=query, json=body)
+                if response.status_code != expected:
+                    wrong.append(f"{method} {path} as {caller}: {response.status_code}, expected {expected}")
+    assert wrong == [], "\n".join(wrong)
