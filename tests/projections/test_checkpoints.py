@@ -51,3 +51,21 @@ def test_appending_to_a_corrupt_file_is_refused(tmp_path: Path) -> None:
     f.path.write_text(f.path.read_text().replace('"events":10', '"events":11'))
     with pytest.raises(CheckpointCorrupt):
         f.append(position=99, head="0" * 64, events=99)
+
+
+def test_checkpoints_from_before_the_audit_key_stay_verifiable_and_are_sealed_by_the_next(tmp_path: Path) -> None:
+    token_secret, audit_key = "t" * 40, "a" * 40
+    old = CheckpointFile(tmp_path / "audit-checkpoints.jsonl", token_secret)  # as written before the split
+    old.append(position=10, head="0" * 64, events=10)
+    migrated = CheckpointFile(old.path, audit_key, legacy_secret=token_secret)
+    assert [e.position for e in migrated.entries()] == [10]
+    migrated.append(position=20, head="1" * 64, events=20)
+    assert [e.position for e in migrated.entries()] == [10, 20]
+    # Whoever holds only the token secret can no longer add or change a line after the seal.
+    CheckpointFile(old.path, token_secret).append(position=30, head="2" * 64, events=30, known=True,
+                                                  previous=migrated.entries()[-1])
+    with pytest.raises(CheckpointCorrupt, match="Zeile 3"):
+        migrated.entries()
+    # Without the legacy secret the old lines are not taken on trust.
+    with pytest.raises(CheckpointCorrupt, match="Zeile 1"):
+        CheckpointFile(old.path, audit_key).entries()

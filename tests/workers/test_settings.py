@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
+import stat
 from pathlib import Path
 
 import pytest
 
-from config.settings import SettingsError, load_settings
+from config.settings import SettingsError, load_settings, read_secret_file, weak_secret, write_secret_file
 from workers.bootstrap import store_env
 
 
@@ -56,3 +58,49 @@ def test_a_bad_policy_file_stops_start_up(tmp_path: Path, text: str, message: st
     policy.write_text(text)
     with pytest.raises(SettingsError, match=message):
         load_settings(policy_file=policy)
+
+
+@pytest.mark.parametrize("value", [
+    "CHANGE-ME-to-at-least-32-random-characters",  # the value of infra/buendnis.env.example
+    "CHANGE-ME-to-another-48-random-characters-please",
+    "a" * 32,
+    "a" * 64,
+    "ab" * 32,
+    "my-very-secret-token-signing-key-for-production",
+])
+@pytest.mark.parametrize("variable", ["BUENDNIS_TOKEN_SECRET", "BUENDNIS_AUDIT_KEY"])
+def test_placeholders_and_low_entropy_secrets_are_refused(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError, match=variable):
+        load_settings()
+
+
+def test_the_example_settings_are_refused_until_their_secrets_are_replaced() -> None:
+    example = (Path(__file__).resolve().parents[2] / "infra" / "buendnis.env.example").read_text()
+    secrets_in_it = dict(line.split("=", 1) for line in example.splitlines()
+                         if line.startswith(("BUENDNIS_TOKEN_SECRET=", "BUENDNIS_AUDIT_KEY=")))
+    assert len(secrets_in_it) == 2
+    for value in secrets_in_it.values():
+        assert weak_secret(value) is not None
+
+
+def test_random_secrets_are_taken_and_kept_apart(tmp_path: Path) -> None:
+    settings = load_settings(var_dir=tmp_path / "var")
+    token_secret, audit_key = settings.secret(), settings.audit_secret()
+    assert token_secret != audit_key and weak_secret(token_secret) is None and weak_secret(audit_key) is None
+    for name in ("token-secret", "audit-key"):
+        assert stat.S_IMODE((tmp_path / "var" / name).stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "var").stat().st_mode) == 0o700
+    assert load_settings(var_dir=tmp_path / "var").secret() == token_secret  # made once, then kept
+    assert weak_secret(secrets.token_hex(32)) is None and weak_secret(secrets.token_urlsafe(32)) is None
+
+
+def test_a_secret_file_is_created_atomically_and_never_overwritten(tmp_path: Path) -> None:
+    path = tmp_path / "var" / "geheim"
+    assert write_secret_file(path, "eins") and not write_secret_file(path, "zwei")
+    assert path.read_text() == "eins" and stat.S_IMODE(path.stat().st_mode) == 0o600
+    path.chmod(0o644)
+    with pytest.raises(SettingsError, match="chmod 600"):
+        read_secret_file(path, lambda: "x")
