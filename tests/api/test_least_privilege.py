@@ -78,7 +78,7 @@ def test_a_partner_reads_the_public_view_its_own_commitments_and_nothing_else(ap
 
 
 def test_the_koordination_reads_its_alliance_as_sentences_without_raw_event_data(api: Api) -> None:
-    aid, actors, _, theirs = _world(api)
+    aid, _, _, theirs = _world(api)
     with api.client("koordination", alliance=aid) as coordinator:
         history = ok(coordinator.get(f"/api/v1/alliances/{aid}/history"))["items"]
         changes = ok(coordinator.get(f"/api/v1/alliances/{aid}/commitments-changes",
