@@ -21,7 +21,8 @@ HEADERS = {
     "content-security-policy": CSP,
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
-    "referrer-policy": "no-referrer",  # a calendar URL carries its secret: never in a Referer
+    # Never a Referer to another site; `no-referrer` would also turn a form POST's Origin into "null".
+    "referrer-policy": "same-origin",
     "cross-origin-opener-policy": "same-origin",
 }
 CACHEABLE = ("/static/", "/docs/assets/")

@@ -1,4 +1,5 @@
-"""`/docs`: Swagger UI from the swagger-ui-bundle package's files (no CDN, no inline script)."""
+"""`/docs`: Swagger UI from the swagger-ui-bundle-v2 package's files (Swagger UI 5, which reads
+OpenAPI 3.1; the older swagger-ui-bundle ships 4.15 and cannot), no CDN, no inline script."""
 
 from __future__ import annotations
 

@@ -58,7 +58,7 @@ def test_every_answer_carries_the_security_headers(api: Api) -> None:
             assert "default-src 'self'" in csp and "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
             assert "unsafe-inline" not in csp
             assert response.headers["x-content-type-options"] == "nosniff"
-            assert response.headers["referrer-policy"] == "no-referrer"
+            assert response.headers["referrer-policy"] == "same-origin"
             assert response.headers["cache-control"] == "no-store", path
         page = office.get(f"/alliances/{aid}").text
         assert "<script>" not in page and "style=" not in page and "<style" not in page

@@ -27,7 +27,8 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Browser tests run on the SQLite file only: the pages do not depend on the backend."""
-    return load_settings(store="sqlite", var_dir=tmp_path / "var")
+    # Plain HTTP on 127.0.0.1, as `make run`: the sign-in cookie without `Secure`.
+    return load_settings(store="sqlite", var_dir=tmp_path / "var", development=True)
 
 
 @pytest.fixture(scope="module")

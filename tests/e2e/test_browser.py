@@ -119,3 +119,21 @@ def test_dashboard_leads_to_an_alliance_with_its_unmet_criteria(browser: Any, ap
     phone.goto(f"{api.url}/")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     phone.screenshot(path=str(shots / "dashboard-telefon.png"), full_page=True)
+
+
+def test_pages_and_swagger_ui_run_under_the_content_security_policy(browser: Any, api: Api, shots: Path) -> None:
+    with api.client() as c:
+        aid = register(c, "Bündnis für Familie Hof")
+        step_one(c, aid)
+    page = signed_in_page(browser, api)
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(f"{api.url}/alliances/{aid}")
+    page.goto(f"{api.url}/docs")
+    page.wait_for_selector(".swagger-ui .info .title", timeout=20_000)
+    assert "buendnis" in page.locator(".swagger-ui .info .title").inner_text()
+    page.screenshot(path=str(shots / "docs.png"))
+    assert violations == []
+    assert all(u.startswith(api.url) for u in requests), [u for u in requests if not u.startswith(api.url)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -41,11 +42,16 @@ def start(var: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
 
 
 def wait_for_token(log: Path, process: subprocess.Popen[bytes], timeout: float = 240) -> str:
+    """The Servicebüro token from the file whose path `up` prints (never the token itself)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        found = re.search(r"^(ey[\w-]+\.[\w-]+\.[\w-]+)$", log.read_text(errors="replace"), re.M)
+        text = log.read_text(errors="replace")
+        assert not re.search(r"ey[\w-]+\.[\w-]+\.[\w-]+", text), "a token on the screen or in the log"
+        found = re.search(r"^  (/\S+servicebuero-token)$", text, re.M)
         if found:
-            return found.group(1)
+            path = Path(found.group(1))
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600
+            return path.read_text().strip()
         assert process.poll() is None, log.read_text(errors="replace")
         time.sleep(0.2)
     raise AssertionError("no token printed:\n" + log.read_text(errors="replace"))
@@ -80,8 +86,10 @@ def test_up_loads_the_demo_prints_urls_and_a_token_and_keeps_the_data_on_restart
     process = start(var, port, first_log)
     try:
         token = wait_for_token(first_log, process)
+        assert stat.S_IMODE(var.stat().st_mode) == 0o700
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as c:
-            health = c.get("/health").json()
+            assert c.get("/health").json() == {"status": c.get("/health").json()["status"]}
+            health = c.get("/health", headers={"Authorization": f"Bearer {token}"}).json()
             assert health["components"]["event_store"]["state"] == "ok"
             events = health["components"]["event_store"]["position"]
             assert events > 100  # the demo alliances
@@ -116,7 +124,8 @@ def test_up_loads_the_demo_prints_urls_and_a_token_and_keeps_the_data_on_restart
     try:
         token = wait_for_token(second_log, process)
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as c:
-            assert c.get("/health").json()["components"]["event_store"]["position"] >= events
+            office = {"Authorization": f"Bearer {token}"}
+            assert c.get("/health", headers=office).json()["components"]["event_store"]["position"] >= events
             assert c.get("/", headers={"Authorization": f"Bearer {token}"}).status_code == 200
     finally:
         assert stop(process) == 0
