@@ -354,6 +354,7 @@ class Queries:
         `before` (position and recipient of the last row seen) and `limit` page through them."""
         if role not in ROLES:
             raise InvalidInput(f"Unbekannte Rolle „{role}“. Erlaubt: {', '.join(ROLES)}.")
+        params: list[Any]
         if role == "partner":
             if partner_id is None:
                 raise InvalidInput("Für den Posteingang eines Partners fehlt die Partner-ID.")
