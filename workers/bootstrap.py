@@ -15,7 +15,7 @@ from config.settings import Settings
 from domain.application import AllianceApplication, Clock
 from domain.errors import InvalidInput
 from domain.personal_data import InMemoryKeyRing, KeyRing
-from projections.checkpoints import CheckpointFile
+from projections.checkpoints import CheckpointFile, Checkpoints, PostgresCheckpoints
 from projections.postgres_store import PostgresProjectionStore
 from projections.queries import Queries
 from projections.sqlite_store import SQLiteProjectionStore
@@ -67,8 +67,11 @@ def build_store(settings: Settings) -> ProjectionStore:
     return SQLiteProjectionStore(settings.var_dir / "projections")
 
 
-def checkpoint_file(settings: Settings) -> CheckpointFile:
-    """The signed anchors of the audit chain, keyed by the deployment's secret."""
+def checkpoint_file(settings: Settings) -> Checkpoints:
+    """The signed anchors of the audit chain, keyed by the deployment's secret: a file under var/
+    (embedded), or a table in the PostgreSQL schema, where every API process verifies against them."""
+    if settings.store == "postgres":
+        return PostgresCheckpoints(settings.postgres_dsn, settings.postgres_schema, settings.secret())
     return CheckpointFile(settings.var_dir / "audit-checkpoints.jsonl", settings.secret())
 
 
