@@ -14,17 +14,19 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from api.auth import COOKIE, Principal, decode_token
-from api.context import context, instant, page_principal
+from api.context import context, page_principal
 from api.mailbox import stored_mails
 from api.page_models import SECTOR_LABELS, alliance_page, dashboard_page
 from api.problems import Problem
 from api.routes.calendar import calendar_url
-from domain.errors import DomainError
+from domain.dates import end_of_day, german_date, parse_german_date
+from domain.errors import DomainError, InvalidInput
 from domain.values import AllianceStatus, Bundesland
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent.parent / "templates"))
 templates.env.filters["datum"] = lambda v: _datum(v)
+templates.env.filters["tag"] = lambda v: german_date(v)
 templates.env.filters["zahl"] = lambda v: str(v).replace(".", ",") if isinstance(v, float) else v
 templates.env.filters["sector"] = lambda code: SECTOR_LABELS.get(code, code)
 STATES = {b.value for b in Bundesland}
@@ -92,10 +94,17 @@ def alliance(request: Request, alliance_id: str, stand: Filter = None) -> Respon
     except ValueError:
         return _error(request, 404, "Diese Adresse gibt es nicht.", who)
     ctx = context(request)
+    as_of, shown, refused = _stand(stand)
     try:
         who.require_alliance(aid)
-        as_of = instant(stand, "Stand") if stand else None
-        data = alliance_page(ctx, aid, as_of)
+        try:
+            data = alliance_page(ctx, aid, as_of)
+        except DomainError as e:
+            if as_of is None:
+                raise
+            # The alliance did not exist then: today's page, the reason beside the field.
+            as_of, refused = None, e.message
+            data = alliance_page(ctx, aid, None)
     except Problem as p:
         return _error(request, p.status, p.detail, who)
     except DomainError as e:
@@ -104,12 +113,26 @@ def alliance(request: Request, alliance_id: str, stand: Filter = None) -> Respon
     return _render(
         request,
         "alliance.html",
+        422 if refused else 200,
         title=data["a"]["name"],
         who=who,
-        stand=stand or "",
+        stand=shown,
+        stand_error=refused,
         calendar=calendar_url(ctx.secret, aid),
         **data,
     )
+
+
+def _stand(text: str | None) -> tuple[datetime | None, str, str | None]:
+    """The "Stand am" field: TT.MM.JJJJ (or JJJJ-MM-TT) as the end of that day in Germany, the
+    text to show in the field again, and the German reason when it is refused."""
+    if not text or not text.strip():
+        return None, "", None
+    try:
+        day = parse_german_date(text, "Der Stand")
+    except InvalidInput as e:
+        return None, text, e.message
+    return end_of_day(day), german_date(day), None
 
 
 @router.get("/post", response_class=HTMLResponse)
