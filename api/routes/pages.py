@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import parse_qs, quote
@@ -19,7 +19,7 @@ from api.mailbox import stored_mails
 from api.page_models import SECTOR_LABELS, alliance_page, dashboard_page
 from api.problems import Problem
 from api.routes.calendar import calendar_url
-from domain.dates import end_of_day, german_date, parse_german_date
+from domain.dates import end_of_day, german_date, german_moment, parse_german_date
 from domain.errors import DomainError, InvalidInput
 from domain.values import AllianceStatus, Bundesland
 
@@ -35,14 +35,19 @@ Filter = Annotated[str | None, Query(max_length=64)]
 
 
 def _datum(value: Any) -> str:
-    """ISO dates and timestamps the German way (01.03.2026, 01.03.2026 12:00)."""
+    """Dates and timestamps for people: 01.03.2026, and 01.03.2026, 08:00 Uhr in Berlin time."""
     if not value:
         return "–"
+    if isinstance(value, datetime):
+        return german_moment(value)
+    if isinstance(value, date):
+        return german_date(value)
     try:
-        moment = datetime.fromisoformat(str(value))
+        if len(str(value)) == 10:
+            return german_date(date.fromisoformat(str(value)))
+        return german_moment(datetime.fromisoformat(str(value)))
     except ValueError:
         return str(value)
-    return moment.strftime("%d.%m.%Y" if len(str(value)) == 10 else "%d.%m.%Y %H:%M")
 
 
 def _render(request: Request, name: str, http_status: int = 200, **data: Any) -> HTMLResponse:
