@@ -18,7 +18,7 @@ from domain.steps import StepPolicy
 P = TypeVar("P", StepPolicy, FollowUpPolicy)
 SECTIONS: dict[str, type[StepPolicy] | type[FollowUpPolicy]] = {"steps": StepPolicy, "follow_ups": FollowUpPolicy}
 # Upper bounds by the unit a rule's name ends in; counts (min_contacts, ...) get the last one.
-BOUNDS = (("_days", 3660), ("_months", 120), ("_hour_utc", 23))
+BOUNDS = (("_days", 3660), ("_months", 120), ("_hour_utc", 23), ("_hour", 23), ("_minutes", 1440))
 MAX_COUNT = 10_000
 
 

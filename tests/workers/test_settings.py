@@ -70,6 +70,8 @@ def test_a_bad_policy_file_stops_start_up(tmp_path: Path, text: str, message: st
     ("[follow_ups]\nstalled_days = 9223372036854775807\n", "stalled_days muss zwischen 0 und 3660 liegen"),
     ("[follow_ups]\ncadence_escalation_months = 100000\n", "cadence_escalation_months muss zwischen 0 und 120"),
     ("[follow_ups]\nsend_hour_utc = 24\n", "send_hour_utc muss zwischen 0 und 23"),
+    ("[follow_ups]\nsend_window_minutes = 100000\n", "send_window_minutes muss zwischen 0 und 1440"),
+    ("[follow_ups]\nsend_hour = 5\n", "zwischen 6 und 20 Uhr"),
     ("[steps]\nmin_team = 99999999999999999999999\n", "min_team muss zwischen 0 und 10000"),
     ("[follow_ups]\ncadence_reminder_months = 7\ncadence_escalation_months = 6\n", "Eskalation"),
 ])
