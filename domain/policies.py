@@ -47,7 +47,7 @@ def policy_from(cls: type[P], values: Any, section: str) -> P:
             raise InvalidInput(f"[{section}] {name} muss eine ganze Zahl sein, nicht {_kind(value)}.")
         upper = next((bound for suffix, bound in BOUNDS if name.endswith(suffix)), MAX_COUNT)
         if not 0 <= value <= upper:
-            raise InvalidInput(f"[{section}] {name} muss zwischen 0 und {upper} liegen, nicht {value}.")
+            raise InvalidInput(f"[{section}] {name} muss eine ganze Zahl zwischen 0 und {upper} sein, nicht {value}.")
     try:
         return cls(**values)
     except (TypeError, ValueError) as e:  # the policy's own cross-checks (escalation before reminder, ...)

@@ -67,12 +67,13 @@ def test_a_bad_policy_file_stops_start_up(tmp_path: Path, text: str, message: st
     ("[steps]\nmin_contacts = true\n", "min_contacts muss eine ganze Zahl sein, nicht ein Wahrheitswert"),
     ("[steps]\nmin_contacts = [8]\n", "min_contacts muss eine ganze Zahl sein, nicht eine Liste"),
     ("[follow_ups]\nstalled_days = 1979-05-27\n", "stalled_days muss eine ganze Zahl sein, nicht ein Datum"),
-    ("[follow_ups]\nstalled_days = 9223372036854775807\n", "stalled_days muss zwischen 0 und 3660 liegen"),
-    ("[follow_ups]\ncadence_escalation_months = 100000\n", "cadence_escalation_months muss zwischen 0 und 120"),
-    ("[follow_ups]\nsend_hour_utc = 24\n", "send_hour_utc muss zwischen 0 und 23"),
-    ("[follow_ups]\nsend_window_minutes = 100000\n", "send_window_minutes muss zwischen 0 und 1440"),
+    ("[follow_ups]\nstalled_days = 9223372036854775807\n", "stalled_days muss eine ganze Zahl zwischen 0 und 3660"),
+    ("[follow_ups]\ncadence_escalation_months = 100000\n",
+     "cadence_escalation_months muss eine ganze Zahl zwischen 0 und 120 "),
+    ("[follow_ups]\nsend_hour_utc = 24\n", "send_hour_utc muss eine ganze Zahl zwischen 0 und 23"),
+    ("[follow_ups]\nsend_window_minutes = 100000\n", "send_window_minutes muss eine ganze Zahl zwischen 0 und 1440"),
     ("[follow_ups]\nsend_hour = 5\n", "zwischen 6 und 20 Uhr"),
-    ("[steps]\nmin_team = 99999999999999999999999\n", "min_team muss zwischen 0 und 10000"),
+    ("[steps]\nmin_team = 99999999999999999999999\n", "min_team muss eine ganze Zahl zwischen 0 und 10000"),
     ("[follow_ups]\ncadence_reminder_months = 7\ncadence_escalation_months = 6\n", "Eskalation"),
 ])
 def test_a_misshapen_policy_file_is_refused_in_german_naming_the_rule(tmp_path: Path, text: str, message: str) -> None:
