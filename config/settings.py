@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 import tomllib
 from collections.abc import Callable
-from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -17,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from domain.dates import StartedClock, parse_start
 from domain.errors import InvalidInput
 from domain.follow_ups import FollowUpPolicy
+from domain.policies import policies_from
 from domain.steps import StepPolicy
 
 _STARTED: dict[datetime, StartedClock] = {}
@@ -162,23 +162,15 @@ class Settings(BaseSettings):
         if self.policy_file is None:
             return StepPolicy(), FollowUpPolicy()
         try:
-            data = tomllib.loads(self.policy_file.read_text())
-        except tomllib.TOMLDecodeError as e:
-            raise SettingsError(f"Die Regeldatei {self.policy_file} ist kein gültiges TOML: {e}") from None
-        return _policy(StepPolicy, data.get("steps", {}), "steps"), _policy(
-            FollowUpPolicy, data.get("follow_ups", {}), "follow_ups")
-
-
-def _policy(cls: Any, values: dict[str, Any], section: str) -> Any:
-    known = {f.name for f in fields(cls)}
-    unknown = sorted(set(values) - known)
-    if unknown:
-        raise SettingsError(f"Unbekannte Regel(n) in [{section}]: {', '.join(unknown)}; "
-                            f"bekannt: {', '.join(sorted(known))}")
-    try:
-        return cls(**values)
-    except ValueError as e:
-        raise SettingsError(f"[{section}]: {e}") from None
+            data = tomllib.loads(self.policy_file.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+            raise SettingsError(f"Die Regeldatei {self.policy_file} ist kein gültiges TOML (UTF-8): {e}") from None
+        except OSError as e:
+            raise SettingsError(f"Die Regeldatei {self.policy_file} ist nicht lesbar: {e.strerror}") from None
+        try:
+            return policies_from(data)
+        except InvalidInput as e:
+            raise SettingsError(f"Die Regeldatei {self.policy_file}: {e.message}") from None
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -2,22 +2,38 @@
 
 The survey export (Bündnisumfrage) pre-fills what the events already know of one alliance:
 partners by sector, meetings per year, projects of the action plan, commitments kept per year.
+
+Dates are people's dates: a moment (pledged, last active) counts on its day in Europe/Berlin; the
+tables hold `date`s, which the CSV writes as TT.MM.JJJJ and the workbook as date cells shown so.
 """
 
 from __future__ import annotations
 
 import csv
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 from openpyxl import Workbook
 
+from domain.dates import berlin, german_date
 from domain.values import CommitmentStatus, MeetingKind, Sector
 from projections.queries import Queries
 
 Table = tuple[list[str], list[list[Any]]]
 STATUS_LABELS = {"active": "aktiv", "dormant": "ruhend", "dissolved": "aufgelöst"}
+EXCEL_DATE = "DD.MM.YYYY"
+
+
+def _day(text: str | None) -> date | str:
+    """A stored date (JJJJ-MM-TT) as a date; empty when there is none."""
+    return date.fromisoformat(text) if text else ""
+
+
+def _berlin_day(text: str | None) -> date | str:
+    """A stored moment (UTC) as the day it was in Germany; empty when there is none."""
+    return berlin(datetime.fromisoformat(text)).date() if text else ""
 
 
 def overview_table(queries: Queries) -> Table:
@@ -46,8 +62,8 @@ def overview_table(queries: Queries) -> Table:
                 STATUS_LABELS[i["status"]],
                 i["actors"],
                 i["team"],
-                i["founded_on"] or "",
-                (i["last_activity_at"] or "")[:10],
+                _day(i["founded_on"]),
+                _berlin_day(i["last_activity_at"]),
                 "; ".join(i["unmet"]),
                 i["id"],
             ]
@@ -89,10 +105,10 @@ def commitments_table(queries: Queries, alliance_id: UUID | None = None) -> Tabl
             r["kind"],
             r["amount"] or "",
             r["unit"] or "",
-            r["due_on"] or "",
+            _day(r["due_on"]),
             labels.get(r["status"], r["status"]),
             r["fulfilments"],
-            r["pledged_at"][:10],
+            _berlin_day(r["pledged_at"]),
             r["commitment_id"],
         ]
         for r in found
@@ -140,8 +156,8 @@ def survey_sheets(queries: Queries, alliance_id: UUID) -> dict[str, Table]:
                 ["Bundesland", detail["state"]],
                 ["Schritt", f"{detail['step']} – {detail['step_title']}"],
                 ["Rechtsform", detail["legal_form"] or ""],
-                ["Gegründet am", (detail["founding"] or {}).get("on", "")],
-                ["Beitritt zur Initiative", detail["joined_initiative_on"] or ""],
+                ["Gegründet am", _day((detail["founding"] or {}).get("on"))],
+                ["Beitritt zur Initiative", _day(detail["joined_initiative_on"])],
                 ["Arbeitsgruppen", len(detail["working_groups"])],
                 [
                     "Arbeitsgruppen mit Sprecher/in",
@@ -161,7 +177,7 @@ def survey_sheets(queries: Queries, alliance_id: UUID) -> dict[str, Table]:
         "Projekte": (
             ["Projekt", "Thema", "Verantwortlich", "Fällig am", "Status"],
             [
-                [p["title"], p["theme"], p["owner"] or "", p["due_on"] or "", p["status_label"]]
+                [p["title"], p["theme"], p["owner"] or "", _day(p["due_on"]), p["status_label"]]
                 for p in detail["action_plan"]
             ],
         ),
@@ -180,7 +196,7 @@ def write_csv(path: Path, table: Table) -> None:
     with open(path, "w", newline="", encoding="utf-8-sig") as f:
         writer = csv.writer(f, delimiter=";")
         writer.writerow(headers)
-        writer.writerows(rows)
+        writer.writerows([german_date(v) if isinstance(v, date) else v for v in row] for row in rows)
 
 
 def write_survey_csv(path: Path, sheets: dict[str, Table]) -> None:
@@ -196,6 +212,9 @@ def write_xlsx(path: Path, sheets: dict[str, Table]) -> None:
         sheet.append(headers)
         for row in rows:
             sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, date):
+                    cell.number_format = EXCEL_DATE
         sheet.freeze_panes = "A2"
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)

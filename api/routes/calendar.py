@@ -1,9 +1,13 @@
-"""An iCalendar feed per alliance (meetings and follow-ups) under a tokened URL."""
+"""An iCalendar feed per alliance (meetings and follow-ups) under a tokened URL.
+
+Meetings are whole days; follow-ups carry their time in Europe/Berlin (TZID with its VTIMEZONE),
+so a calendar shows them at the German hour whatever the subscriber's own zone.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated
 from uuid import UUID
 
@@ -13,6 +17,7 @@ from icalendar import Calendar, Event
 from api.auth import CALENDAR, ROLES, decode_token, issue_token
 from api.context import context
 from api.views import follow_ups
+from domain.dates import berlin
 
 router = APIRouter(tags=["Kalender"])
 CALENDAR_TTL = timedelta(days=366)
@@ -39,7 +44,9 @@ def feed(request: Request, alliance_id: UUID, token: Annotated[str, Query(max_le
     cal.add("prodid", "-//buendnis//Lokale Bündnisse für Familie//DE")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", f"Lokales Bündnis {alliance.name}")
+    cal.add("x-wr-timezone", "Europe/Berlin")
     stamp = ctx.clock()
+    days: list[date] = []
     for m in alliance.meetings.values():
         event = Event()
         event.add("uid", f"meeting-{m.id}@buendnis")
@@ -56,13 +63,15 @@ def feed(request: Request, alliance_id: UUID, token: Annotated[str, Query(max_le
             "summary",
             f"Erinnerung: {f['label']}" + (" (versandt)" if f["status"] == "sent" else ""),
         )
-        moment = f["due_at"]
-        start = datetime.fromisoformat(moment)
+        start = berlin(datetime.fromisoformat(f["due_at"]))
+        days.append(start.date())
         event.add("dtstart", start)
         event.add("dtend", start + timedelta(minutes=30))
         event.add("dtstamp", stamp)
         event.add("description", "An: " + ", ".join(f["recipients"]))
         cal.add_component(event)
+    if days:  # the zone's rules only for the years the events span
+        cal.add_missing_timezones(first_date=date(min(days).year, 1, 1), last_date=date(max(days).year, 12, 31))
     return Response(
         cal.to_ical(),
         media_type="text/calendar; charset=utf-8",
