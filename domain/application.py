@@ -24,7 +24,7 @@ from eventsourcing.utils import EnvType
 from domain import values as v
 from domain.alliance import Alliance
 from domain.commitment import Commitment, Period, ProgressReport
-from domain.dates import berlin, check_optional_date
+from domain.dates import berlin, check_optional_date, german_moment
 from domain.errors import ConcurrencyConflict, IdempotencyConflict, InvalidInput, NotFound, RuleViolation
 from domain.idempotency import CommandRecord, CommitmentIndex, index_id, record_id
 from domain.personal_data import InMemoryKeyRing, KeyRing, PersonalData, seal, unseal
@@ -588,7 +588,7 @@ class AllianceApplication(Application[UUID]):
         registered = self.registered_at(alliance_id)
         if as_of < registered:
             raise InvalidInput(
-                f"Zu diesem Zeitpunkt gab es das Bündnis noch nicht (erfasst am {registered:%d.%m.%Y %H:%M} UTC)."
+                f"Zu diesem Zeitpunkt gab es das Bündnis noch nicht (erfasst am {german_moment(registered)})."
             )
         result = []
         for cid in self.commitment_ids(alliance_id, as_of):

@@ -195,6 +195,8 @@ def parse_german_date(text: str, what: str = "Das Datum") -> date:
 def parse_start(text: str) -> datetime:
     """`YYYY-MM-DD` (noon UTC) or `YYYY-MM-DDTHH:MM` (UTC): where a started clock begins."""
     raw = text.strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?", raw):
+        raise InvalidInput(f"„{text}“ ist kein Startzeitpunkt (JJJJ-MM-TT oder JJJJ-MM-TTTHH:MM, UTC).")
     try:
         if "T" in raw:
             moment = datetime.fromisoformat(raw)
