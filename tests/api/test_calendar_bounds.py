@@ -230,7 +230,7 @@ def test_the_page_answers_a_refused_stand_in_german_beside_the_field(api: Api, s
 
 
 def test_the_page_reads_stand_the_german_way_and_as_iso(api: Api) -> None:
-    today = berlin(datetime.now(UTC)).date()
+    today = berlin(api.application.clock()).date()
     with api.client() as c:
         aid = register(c)
         for stand in (german_date(today), today.isoformat(), f"{today.day}.{today.month}.{today.year}"):

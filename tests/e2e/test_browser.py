@@ -4,7 +4,6 @@ record a commitment through the API and see it appear; screenshots go to tests/a
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -142,7 +141,7 @@ def test_stand_reads_and_submits_tt_mm_jjjj_in_an_english_browser(browser: Any, 
     expect(field).to_have_accessible_description("TT.MM.JJJJ")
     assert page.locator("#stand-format").is_visible()
 
-    today = german_date(berlin(datetime.now(UTC)))
+    today = german_date(berlin(api.application.clock()))
     field.fill(today)
     field.press("Enter")
     page.wait_for_url(re.compile(r".*stand=.*"))
