@@ -9,6 +9,7 @@ from uuid import UUID
 from api import charts
 from api.context import Context
 from api.views import alliance_detail, commitment_view, follow_ups
+from documents.catalogue import TOOLS
 from domain.alliance import Alliance
 from domain.errors import NotFound
 from domain.steps import STEP_TITLES
@@ -169,4 +170,6 @@ def alliance_page(ctx: Context, alliance_id: UUID, as_of: datetime | None) -> di
         "previous_on": previous_on,
         "timeline": timeline,
         "as_of": as_of,
+        "tools": [{"code": t.code, "title": t.title, "step": t.step, "purpose": t.purpose,
+                   "current": t.step == alliance.step} for t in TOOLS],
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from documents.model import Block, Bullets, Checklist, Heading, Paragraph, Table
 from documents.source import Source
-from documents.words import day
+from documents.words import count, day
 from domain.records import Meeting
 from domain.values import MeetingKind
 
@@ -30,14 +30,14 @@ def checklist(source: Source) -> list[Block]:
         (len(a.team) > 0, "Das Bündnisteam steht", ", ".join(source.name(k) for k in a.team) or "noch niemand"),
         (bool(planning), "Planungstreffen durchgeführt",
          ", ".join(f"{m.title} am {day(m.held_on)}" for m in planning) or "noch nicht"),
-        (bool(a.goals), "Themen und Ziele vereinbart", f"{len(a.goals)} Ziele festgehalten"),
-        (bool(a.projects), "Erste Projekte im Aktionsplan", f"{len(a.projects)} Projekte"),
+        (bool(a.goals), "Themen und Ziele vereinbart", count(len(a.goals), "Ziel", "Ziele") + " festgehalten"),
+        (bool(a.projects), "Erste Projekte im Aktionsplan", count(len(a.projects), "Projekt", "Projekte")),
         (bool(invited), "Weitere Akteure eingeladen", f"{len(invited)} von {len(a.candidates)} eingeladen"),
         (meeting is not None, "Termin und Format der Gründungsveranstaltung festgelegt",
          f"{meeting.title} am {day(meeting.on)}" if meeting else "noch kein Termin"),
         (a.founding is not None, "Symbolischer Akt der Gründung",
          a.founding.symbolic_act if a.founding else "z. B. Unterzeichnung der Deklaration, Bündnisbaum"),
-        (bool(a.signatures), "Deklaration unterzeichnet", f"{len(a.signatures)} Unterschriften"),
+        (bool(a.signatures), "Deklaration unterzeichnet", count(len(a.signatures), "Unterschrift", "Unterschriften")),
         (bool(groups) and len(with_speaker) == len(groups), "Arbeitsgruppen und ihre „Köpfe“ benannt",
          f"{len(with_speaker)} von {len(groups)} Arbeitsgruppen mit Sprecher/in"),
         (False, "Presse- und Öffentlichkeitsarbeit vor und nach der Gründung",

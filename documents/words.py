@@ -12,6 +12,11 @@ from domain.dates import german_date
 CURRENCIES = {"EUR": "€", "€": "€", "EURO": "€"}
 
 
+def count(n: int, one: str, many: str) -> str:
+    """1 Ziel, 2 Ziele."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def day(d: date | None, missing: str = "–") -> str:
     return missing if d is None else german_date(d)
 
