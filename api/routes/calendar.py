@@ -13,9 +13,15 @@ from icalendar import Calendar, Event
 from api.auth import CALENDAR, ROLES, decode_token, issue_token
 from api.context import context
 from api.views import follow_ups
+from domain.follow_up_words import recipients, subject
 
 router = APIRouter(tags=["Kalender"])
 CALENDAR_TTL = timedelta(days=366)
+
+
+def calendar_name(name: str) -> str:
+    """The alliance's name, prefixed only when it does not already say it is an alliance."""
+    return name if "bündnis" in name.casefold() else f"Lokales Bündnis {name}"
 
 
 def calendar_url(secret: str, alliance_id: UUID) -> str:
@@ -38,7 +44,7 @@ def feed(request: Request, alliance_id: UUID, token: Annotated[str, Query(max_le
     cal = Calendar()
     cal.add("prodid", "-//buendnis//Lokale Bündnisse für Familie//DE")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"Lokales Bündnis {alliance.name}")
+    cal.add("x-wr-calname", calendar_name(alliance.name))
     stamp = ctx.clock()
     for m in alliance.meetings.values():
         event = Event()
@@ -49,7 +55,8 @@ def feed(request: Request, alliance_id: UUID, token: Annotated[str, Query(max_le
         event.add("dtstamp", stamp)
         event.add("status", "CONFIRMED")
         cal.add_component(event)
-    for f in follow_ups(app, alliance, app.commitments(alliance_id), stamp, ctx.follow_up_policy):
+    commitments = app.commitments(alliance_id)
+    for f in follow_ups(app, alliance, commitments, stamp, ctx.follow_up_policy):
         event = Event()
         event.add("uid", f"follow-up-{hashlib.sha256(f['key'].encode()).hexdigest()[:32]}@buendnis")
         event.add(
@@ -61,7 +68,9 @@ def feed(request: Request, alliance_id: UUID, token: Annotated[str, Query(max_le
         event.add("dtstart", start)
         event.add("dtend", start + timedelta(minutes=30))
         event.add("dtstamp", stamp)
-        event.add("description", "An: " + ", ".join(f["recipients"]))
+        about = subject(f["subject_id"], alliance, commitments)
+        to = "An: " + recipients(f["recipients"], alliance)
+        event.add("description", f"Betrifft: {about}\n{to}" if about else to)
         cal.add_component(event)
     return Response(
         cal.to_ical(),
