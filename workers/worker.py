@@ -47,7 +47,7 @@ async def serve(settings: Settings, application: AllianceApplication, stop: asyn
         return
     mailer = SmtpMailer(settings.smtp_host, settings.smtp_port)
     follow_ups = FollowUpActivities(
-        application, follow_up_policy, mailer, sender=settings.mail_from
+        application, follow_up_policy, mailer, sender=settings.mail_from, site_url=settings.site_url()
     )
     fleet = FleetActivities(
         application,
@@ -56,6 +56,7 @@ async def serve(settings: Settings, application: AllianceApplication, stop: asyn
         follow_up_policy,
         mailer,
         sender=settings.mail_from,
+        site_url=settings.site_url(),
     )
     with ThreadPoolExecutor(max_workers=16, thread_name_prefix="activity") as executor:
         worker = build_worker(
