@@ -27,7 +27,7 @@ def blocks(source: Source) -> list[Block]:
         Table("Projekte des Aktionsplans", ("Projekt", "Thema", "Verantwortlich", "Zeitplan (fällig)", "Status"),
               tuple((p.title, p.theme, source.name(p.owner_id, "noch offen"), day(p.due_on, "offen"),
                      p.status.label) for p in projects),
-              (28, 24, 22, 13, 13), "Noch keine Projekte im Aktionsplan."),
+              (26, 22, 22, 16, 14), "Noch keine Projekte im Aktionsplan."),
         Heading("Beiträge der Partner"),
         Table("Zusagen der Partner", COMMITMENT_HEADERS,
               tuple(commitment_row(source, c) for c in sorted(open_pledges, key=_due)),

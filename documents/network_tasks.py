@@ -36,7 +36,7 @@ def blocks(source: Source) -> list[Block]:
         Table("Aufgaben mit Verantwortlichen", ("Aufgabe", "Verantwortlich", "fällig am", "Stand", "aus dem Treffen"),
               tuple((i.text, source.name(i.owner_id, "noch offen"), day(i.due_on), "erledigt" if i.done else "offen",
                      _meeting(meetings.get(str(i.meeting_id)))) for i in items),
-              (32, 20, 12, 10, 26), "Keine Aufgaben erfasst."),
+              (30, 20, 14, 10, 26), "Keine Aufgaben erfasst."),
         Heading("Laufende und geplante Projekte"),
         Table("Projekte mit Verantwortlichen", ("Projekt", "Verantwortlich", "fällig am", "Status"),
               tuple((p.title, source.name(p.owner_id, "noch offen"), day(p.due_on), p.status.label) for p in running),

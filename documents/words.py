@@ -46,7 +46,7 @@ def commitment_row(source: Source, c: Commitment) -> tuple[str, ...]:
 
 
 COMMITMENT_HEADERS = ("Partner", "Zusage", "Art", "Umfang", "fällig am", "Status")
-COMMITMENT_WIDTHS = (20, 32, 12, 12, 12, 12)
+COMMITMENT_WIDTHS = (18, 30, 12, 12, 14, 14)
 
 
 def roles(source: Source, actor_id: str) -> str:
