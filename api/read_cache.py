@@ -28,7 +28,9 @@ class _Entry:
 
 
 class ReadCache:
-    def __init__(self, head: Callable[[], Hashable], ttl: float = 2.0, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, head: Callable[[], Hashable], ttl: float = 2.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._head, self.ttl, self._clock = head, ttl, clock
         self._entries: dict[Hashable, _Entry] = {}
         self._lock = threading.Lock()

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     token_secret: SecretStr | None = None
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8000, ge=1, le=65535)
+    # Where people reach the pages (links in mails); default: the API's own address.
+    public_url: str | None = Field(default=None, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
     log_format: Literal["json", "console", "auto"] = "auto"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     policy_file: Path | None = None
@@ -131,6 +133,10 @@ class Settings(BaseSettings):
         if value is not None and not value.is_file():
             raise ValueError(f"die Datei {value} gibt es nicht")
         return value
+
+    def site_url(self) -> str:
+        """The pages' base address, without a trailing slash."""
+        return (self.public_url or f"http://{self.api_host}:{self.api_port}").rstrip("/")
 
     @property
     def events_path(self) -> Path:

@@ -52,7 +52,7 @@ async def serve(
         return
     mailer = build_mailer(settings)
     follow_ups = FollowUpActivities(
-        application, follow_up_policy, mailer, sender=settings.mail_from
+        application, follow_up_policy, mailer, sender=settings.mail_from, site_url=settings.site_url()
     )
     fleet = FleetActivities(
         application,
@@ -61,6 +61,7 @@ async def serve(
         follow_up_policy,
         mailer,
         sender=settings.mail_from,
+        site_url=settings.site_url(),
     )
     with ThreadPoolExecutor(max_workers=16, thread_name_prefix="activity") as executor:
         worker = build_worker(

@@ -35,7 +35,7 @@ def test_the_survey_is_prefilled_with_what_the_events_know(
     held = Counter(str(m.held_on.year) for m in founded.meetings.values() if m.held_on)
     per_year: Counter[str] = Counter()
     for year, _kind, count in sheets["Treffen je Jahr"][1]:
-        per_year[year] += count
+        per_year[str(year)] += count
     assert per_year == held
     assert len(sheets["Projekte"][1]) == len(founded.projects)
     kept = sum(

@@ -18,7 +18,7 @@ from temporalio.client import Client
 from config.settings import Settings, load_settings
 from domain.application import AllianceApplication
 from domain.dates import berlin
-from tests.workflows.conftest import eventually, free_port
+from tests.workflows.conftest import eventually, free_port, plain
 from workers import mail_sink, relay, worker
 from workers.bootstrap import build_application
 from workers.policy_watch import PolicyWatch
@@ -164,7 +164,7 @@ async def test_schedules_sweep_missing_workflows_and_send_the_weekly_digest(stac
     digests = await eventually(
         lambda: [m for m in mails(stack) if "Wochenübersicht" in str(m["Subject"])]
     )
-    assert "Bündnis" in digests[0].get_content()
+    assert "Bündnis" in plain(digests[0])
 
 
 async def _running(handle: object) -> bool:
