@@ -190,7 +190,7 @@ class AllianceApplication(Application[UUID]):
         person_id = uuid4()
 
         def act(a: Alliance) -> UUID:
-            a._actor(actor_id)
+            a.actor(actor_id)
             sealed = seal(data, self.key_ring.create(person_id))
             a.add_contact_person(person_id=person_id, actor_id=actor_id, sealed=sealed, by=by, at=self.clock())
             return person_id
@@ -463,8 +463,8 @@ class AllianceApplication(Application[UUID]):
 
         def decide() -> Work:
             alliance = self._alliance(alliance_id)
-            alliance._require_open()
-            alliance._actor(partner_id)
+            alliance.require_open()
+            alliance.actor(partner_id)
             check_optional_date(due_on, "Das Fälligkeitsdatum")
             at = self.clock()
             commitment = Commitment._create(
