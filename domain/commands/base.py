@@ -28,6 +28,7 @@ PERSONAL: Mapping[str, bool] = MappingProxyType({"personal": True})
 
 
 def fingerprint_of(asked: dict[str, Any]) -> str:
+    """The hash a command record keeps of what was asked (records are stored: keep the format)."""
     return hashlib.sha256(orjson.dumps(asked, default=str, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
