@@ -30,7 +30,7 @@ def create_app(
     max_body: int = MAX_BODY,
 ) -> FastAPI:
     """The API and pages over `application` (writes, one alliance) and `queries` (read models)."""
-    from api.routes import alliances, calendar, commitments, health, pages, reads
+    from api.routes import alliances, calendar, commitments, documents, exports, health, pages, reads
 
     app = FastAPI(
         title="buendnis – Lokale Bündnisse für Familie",
@@ -50,10 +50,15 @@ def create_app(
         mail_dir=settings.var_dir / "mail",
         inline_writes=settings.store == "sqlite",
     )
-    app.state.ctx.fleet_cache = ReadCache(lambda: application.recorder.max_notification_id() or 0)
+    # Keyed on the read models' positions, not the store's head: what they answer changes only
+    # when a projector moves, and it may move long after the last write.
+    head = queries.positions if queries is not None else lambda: application.recorder.max_notification_id() or 0
+    app.state.ctx.fleet_cache = ReadCache(head)
     install_problem_handlers(app)
-    for module in (health, alliances, commitments, reads, calendar, pages):
+    for module in (health, alliances, commitments, reads, calendar, documents, exports, pages):
         app.include_router(module.router)
+    for downloads in (documents.pages, exports.pages):
+        app.include_router(downloads)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=max_body)
     app.add_middleware(CatchAll)  # outermost of ours: also catches what the body guard lets through

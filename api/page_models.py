@@ -9,8 +9,10 @@ from uuid import UUID
 from api import charts
 from api.context import Context
 from api.views import alliance_detail, commitment_view, follow_ups
+from documents.catalogue import TOOLS
 from domain.alliance import Alliance
 from domain.errors import NotFound
+from domain.follow_up_words import recipients
 from domain.steps import STEP_TITLES
 from domain.values import AllianceStatus, Bundesland, Dimension, Sector
 
@@ -116,17 +118,6 @@ def _assessments(a: Alliance) -> tuple[dict[str, int] | None, dict[str, int] | N
     )
 
 
-def _recipient(role: str, names: dict[str, str]) -> str:
-    """A follow-up's recipient as the page says it: the role, or the named partner/organiser."""
-    kind, _, actor = role.partition(":")
-    if kind == "koordination":
-        return "Koordination"
-    if kind == "servicebuero":
-        return "Servicebüro"
-    who = names.get(actor, "unbekannt")
-    return f"{who} (Partner)" if kind == "partner" else f"{who} (Organisation des Treffens)"
-
-
 def alliance_page(ctx: Context, alliance_id: UUID, as_of: datetime | None) -> dict[str, Any]:
     app = ctx.application
     alliance = app.get_alliance(alliance_id) if as_of is None else app.alliance_as_of(alliance_id, as_of)
@@ -138,7 +129,7 @@ def alliance_page(ctx: Context, alliance_id: UUID, as_of: datetime | None) -> di
         by_sector.setdefault(actor["sector_label"], []).append(actor)
     current, previous, current_on, previous_on = _assessments(alliance)
     moment = as_of or ctx.clock()
-    plans = [{**f, "to": ", ".join(_recipient(r, names) for r in f["recipients"])}
+    plans = [{**f, "to": recipients(f["recipients"], alliance)}
              for f in follow_ups(app, alliance, commitments, moment, ctx.follow_up_policy)]
     timeline = None
     if ctx.queries is not None:
@@ -169,4 +160,6 @@ def alliance_page(ctx: Context, alliance_id: UUID, as_of: datetime | None) -> di
         "previous_on": previous_on,
         "timeline": timeline,
         "as_of": as_of,
+        "tools": [{"code": t.code, "title": t.title, "step": t.step, "purpose": t.purpose,
+                   "current": t.step == alliance.step} for t in TOOLS],
     }

@@ -1,6 +1,7 @@
 """A short-lived cache for the fleet-wide read models (the dashboard), which API.md lets lag.
 
-An answer is reused while no new event was stored, and for at most `ttl` seconds after one was;
+An answer is reused while the read models it comes from stand where they stood (their positions are
+the `head`), and for at most `ttl` seconds after they moved;
 then the next caller gets the cached answer while one background thread computes the fresh one
 (so no request waits for the whole fleet to be summed up, except the very first).
 """
@@ -21,13 +22,15 @@ log = structlog.get_logger("api")
 @dataclass
 class _Entry:
     value: Any
-    head: int
+    head: Hashable
     at: float
     refreshing: bool = False
 
 
 class ReadCache:
-    def __init__(self, head: Callable[[], int], ttl: float = 2.0, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, head: Callable[[], Hashable], ttl: float = 2.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._head, self.ttl, self._clock = head, ttl, clock
         self._entries: dict[Hashable, _Entry] = {}
         self._lock = threading.Lock()
@@ -48,7 +51,7 @@ class ReadCache:
             self._entries[key] = _Entry(value, head, self._clock())
         return value
 
-    def _refresh(self, key: Hashable, compute: Callable[[], Any], head: int) -> None:
+    def _refresh(self, key: Hashable, compute: Callable[[], Any], head: Hashable) -> None:
         try:
             value = compute()
         except Exception as e:  # keep serving the older answer; the next caller tries again

@@ -5,18 +5,18 @@ from __future__ import annotations
 import secrets
 import tomllib
 from collections.abc import Callable
-from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.dates import StartedClock, parse_start
 from domain.errors import InvalidInput
 from domain.follow_ups import FollowUpPolicy
+from domain.policies import policies_from
 from domain.steps import StepPolicy
 
 _STARTED: dict[datetime, StartedClock] = {}
@@ -48,12 +48,50 @@ class Settings(BaseSettings):
     token_secret: SecretStr | None = None
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8000, ge=1, le=65535)
+    # Where people reach the pages (links in mails); default: the API's own address.
+    public_url: str | None = Field(default=None, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
     log_format: Literal["json", "console", "auto"] = "auto"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     policy_file: Path | None = None
     # Runs the whole stack as if it were this moment (tests, demos): YYYY-MM-DD (noon UTC) or
     # YYYY-MM-DDTHH:MM (UTC); the clock starts there and runs on. Unset: the real time.
     test_today: str | None = None
+    # Temporal beyond the embedded dev server: TLS (a cluster), mTLS (client certificate), or an
+    # API key (Temporal Cloud; implies TLS).
+    temporal_tls: bool = False
+    temporal_tls_ca_file: Path | None = None
+    temporal_tls_cert_file: Path | None = None
+    temporal_tls_key_file: Path | None = None
+    temporal_tls_server_name: str | None = None
+    temporal_api_key: SecretStr | None = None
+    # Outgoing mail through a real relay: STARTTLS on 587 or implicit TLS on 465, with a login.
+    smtp_security: Literal["none", "starttls", "tls"] = "none"
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_ca_file: Path | None = None  # a private CA of the relay; else the system's CAs
+
+    @field_validator("temporal_tls_ca_file", "temporal_tls_cert_file", "temporal_tls_key_file", "smtp_ca_file")
+    @classmethod
+    def _tls_file_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"die Datei {value} gibt es nicht")
+        return value
+
+    @model_validator(mode="after")
+    def _connections(self) -> Settings:
+        if (self.temporal_tls_cert_file is None) != (self.temporal_tls_key_file is None):
+            raise ValueError("BUENDNIS_TEMPORAL_TLS_CERT_FILE und _KEY_FILE gehören zusammen (mTLS)")
+        if (self.smtp_user is None) != (self.smtp_password is None):
+            raise ValueError("BUENDNIS_SMTP_USER und BUENDNIS_SMTP_PASSWORD gehören zusammen")
+        if self.smtp_user is not None and self.smtp_security == "none":
+            raise ValueError("ein SMTP-Login ohne Verschlüsselung wird nicht gesendet: "
+                             "BUENDNIS_SMTP_SECURITY=starttls oder tls")
+        return self
+
+    @property
+    def temporal_uses_tls(self) -> bool:
+        return bool(self.temporal_tls or self.temporal_api_key or self.temporal_tls_ca_file
+                    or self.temporal_tls_cert_file)
 
     @field_validator("test_today")
     @classmethod
@@ -96,6 +134,10 @@ class Settings(BaseSettings):
             raise ValueError(f"die Datei {value} gibt es nicht")
         return value
 
+    def site_url(self) -> str:
+        """The pages' base address, without a trailing slash."""
+        return (self.public_url or f"http://{self.api_host}:{self.api_port}").rstrip("/")
+
     @property
     def events_path(self) -> Path:
         return self.sqlite_path or self.var_dir / "events.db"
@@ -126,23 +168,15 @@ class Settings(BaseSettings):
         if self.policy_file is None:
             return StepPolicy(), FollowUpPolicy()
         try:
-            data = tomllib.loads(self.policy_file.read_text())
-        except tomllib.TOMLDecodeError as e:
-            raise SettingsError(f"Die Regeldatei {self.policy_file} ist kein gültiges TOML: {e}") from None
-        return _policy(StepPolicy, data.get("steps", {}), "steps"), _policy(
-            FollowUpPolicy, data.get("follow_ups", {}), "follow_ups")
-
-
-def _policy(cls: Any, values: dict[str, Any], section: str) -> Any:
-    known = {f.name for f in fields(cls)}
-    unknown = sorted(set(values) - known)
-    if unknown:
-        raise SettingsError(f"Unbekannte Regel(n) in [{section}]: {', '.join(unknown)}; "
-                            f"bekannt: {', '.join(sorted(known))}")
-    try:
-        return cls(**values)
-    except ValueError as e:
-        raise SettingsError(f"[{section}]: {e}") from None
+            data = tomllib.loads(self.policy_file.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+            raise SettingsError(f"Die Regeldatei {self.policy_file} ist kein gültiges TOML (UTF-8): {e}") from None
+        except OSError as e:
+            raise SettingsError(f"Die Regeldatei {self.policy_file} ist nicht lesbar: {e.strerror}") from None
+        try:
+            return policies_from(data)
+        except InvalidInput as e:
+            raise SettingsError(f"Die Regeldatei {self.policy_file}: {e.message}") from None
 
 
 def load_settings(**overrides: Any) -> Settings:

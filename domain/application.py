@@ -32,6 +32,7 @@ from domain.commands.steering import SteeringCommands
 from domain.commands.steps import StepCommands
 from domain.commands.team import TeamCommands
 from domain.commitment import Commitment, Period, ProgressReport
+from domain.dates import german_moment
 from domain.errors import ConcurrencyConflict, IdempotencyConflict, InvalidInput, NotFound, RuleViolation
 from domain.idempotency import CommandRecord, CommitmentIndex, index_id, record_id
 from domain.personal_data import InMemoryKeyRing, KeyRing, PersonalData, unseal
@@ -180,7 +181,7 @@ class AllianceApplication(StepCommands, ActorCommands, TeamCommands, MeetingComm
         registered = self.registered_at(alliance_id)
         if as_of < registered:
             raise InvalidInput(
-                f"Zu diesem Zeitpunkt gab es das Bündnis noch nicht (erfasst am {registered:%d.%m.%Y %H:%M} UTC)."
+                f"Zu diesem Zeitpunkt gab es das Bündnis noch nicht (erfasst am {german_moment(registered)})."
             )
         result = []
         for cid in self.commitment_ids(alliance_id, as_of):

@@ -25,7 +25,7 @@ from domain.follow_ups import FollowUpPolicy, plan_alliance, plan_commitment
 from domain.values import AllianceStatus, Bundesland, parse_code
 from projections import audit
 from projections.alliance_events import KNOWN_EVENTS
-from projections.checkpoints import CheckpointFile
+from projections.checkpoints import Checkpoints
 from projections.dashboard import STATUS_SQL, active_cutoff, dashboard
 from projections.registry import NAMES, projection_class
 from projections.store import Db, ProjectionStore, View
@@ -84,7 +84,7 @@ class Queries:
         self,
         store: ProjectionStore,
         application: AllianceApplication,
-        checkpoints: CheckpointFile,
+        checkpoints: Checkpoints,
         *,
         follow_up_policy: FollowUpPolicy | None = None,
         clock: Callable[[], datetime] = utc_now,
@@ -377,6 +377,11 @@ class Queries:
 
     def verify_audit(self) -> dict[str, Any]:
         return audit.verify(self.application, self._view("audit"), self.checkpoints)
+
+    def positions(self) -> tuple[int, ...]:
+        """Where each read model stands: what a cache of their answers is keyed on (an answer computed
+        while a projector was behind is stale as soon as it moves on, even with no new write)."""
+        return tuple(self._view(name).position() for name in NAMES)
 
     def status(self) -> dict[str, dict[str, Any]]:
         head = self.application.recorder.max_notification_id() or 0

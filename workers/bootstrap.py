@@ -15,12 +15,13 @@ from config.settings import Settings
 from domain.application import AllianceApplication, Clock
 from domain.errors import InvalidInput
 from domain.personal_data import InMemoryKeyRing, KeyRing
-from projections.checkpoints import CheckpointFile
+from projections.checkpoints import CheckpointFile, Checkpoints, PostgresCheckpoints
 from projections.postgres_store import PostgresProjectionStore
 from projections.queries import Queries
 from projections.sqlite_store import SQLiteProjectionStore
 from projections.store import ProjectionStore
 from storage.keyrings import PostgresKeyRing, SQLiteKeyRing
+from workflows.notifications import SmtpMailer
 
 
 def store_env(settings: Settings) -> dict[str, str]:
@@ -66,8 +67,11 @@ def build_store(settings: Settings) -> ProjectionStore:
     return SQLiteProjectionStore(settings.var_dir / "projections")
 
 
-def checkpoint_file(settings: Settings) -> CheckpointFile:
-    """The signed anchors of the audit chain, keyed by the deployment's secret."""
+def checkpoint_file(settings: Settings) -> Checkpoints:
+    """The signed anchors of the audit chain, keyed by the deployment's secret: a file under var/
+    (embedded), or a table in the PostgreSQL schema, where every API process verifies against them."""
+    if settings.store == "postgres":
+        return PostgresCheckpoints(settings.postgres_dsn, settings.postgres_schema, settings.secret())
     return CheckpointFile(settings.var_dir / "audit-checkpoints.jsonl", settings.secret())
 
 
@@ -86,3 +90,11 @@ def build_queries(
         owns_store=True,
         owns_application=application is None,
     )
+
+
+def build_mailer(settings: Settings) -> SmtpMailer:
+    """The SMTP connection the settings describe (the local sink by default)."""
+    password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+    return SmtpMailer(settings.smtp_host, settings.smtp_port, security=settings.smtp_security,
+                      user=settings.smtp_user, password=password,
+                      ca_file=str(settings.smtp_ca_file) if settings.smtp_ca_file else None)

@@ -110,13 +110,13 @@ def sweep(
     digest: Annotated[bool, typer.Option(help="Wochenübersicht statt Sweep.")] = False,
 ) -> None:
     """Startet den Flotten-Sweep (fehlende Abläufe starten) oder die Wochenübersicht sofort."""
+    from workers.temporal_client import connect_client
     from workflows.fleet import FleetSweepWorkflow, SweepInput
-    from workflows.runtime import connect
 
     settings = settings_or_exit()
 
     async def main() -> dict[str, int]:
-        client = await connect(settings.temporal_address, settings.temporal_namespace)
+        client = await connect_client(settings)
         result: dict[str, int] = await client.execute_workflow(
             FleetSweepWorkflow.run,
             SweepInput(digest=digest),

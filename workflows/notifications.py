@@ -1,9 +1,11 @@
-"""German e-mails for follow-ups: Jinja2 templates, an .ics for meetings, a Message-ID per key."""
+"""German e-mails for follow-ups: a text and an HTML part from Jinja2 templates (the HTML ones
+autoescaped), a link to where the reminded thing is done, an .ics for meetings, a Message-ID per key."""
 
 from __future__ import annotations
 
 import hashlib
 import smtplib
+import ssl
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
@@ -24,6 +26,8 @@ _env = Environment(
     autoescape=False,
     keep_trailing_newline=True,
 )
+# The HTML part: every template it loads (the shared rule sentences too) escapes what it prints.
+_html_env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, autoescape=True)
 MEETING_RULES = ("minutes_missing", "meeting_cadence", "meeting_cadence_escalation")
 
 
@@ -52,16 +56,43 @@ class Mailer(Protocol):
 
 
 class SmtpMailer:
-    def __init__(self, host: str, port: int) -> None:
-        self.host, self.port = host, port
+    """Sends through an SMTP server: the local sink (plain), or a relay with STARTTLS or implicit
+    TLS and a login; certificates are verified against the system's CAs."""
+
+    def __init__(self, host: str, port: int, *, security: str = "none", user: str | None = None,
+                 password: str | None = None, ca_file: str | None = None) -> None:
+        if security not in ("none", "starttls", "tls"):
+            raise ValueError(f"SMTP-Sicherheit {security!r}: none, starttls oder tls")
+        self.host, self.port, self.security = host, port, security
+        self.user, self.password, self.ca_file = user, password, ca_file
 
     def send(self, message: EmailMessage) -> None:
-        with smtplib.SMTP(self.host, self.port, timeout=10) as smtp:
+        context = ssl.create_default_context(cafile=self.ca_file)
+        smtp: smtplib.SMTP = (
+            smtplib.SMTP_SSL(self.host, self.port, timeout=10, context=context)
+            if self.security == "tls"
+            else smtplib.SMTP(self.host, self.port, timeout=10)
+        )
+        with smtp:
+            if self.security == "starttls":
+                smtp.starttls(context=context)
+            if self.user is not None and self.password is not None:
+                smtp.login(self.user, self.password)
             smtp.send_message(message)
 
 
 def render(template: str, context: dict[str, Any]) -> str:
     return _env.get_template(template).render(**context)
+
+
+def render_html(template: str, context: dict[str, Any]) -> str:
+    return _html_env.get_template(template).render(**context)
+
+
+def set_body(message: EmailMessage, name: str, context: dict[str, Any]) -> None:
+    """The text part and, beside it, the same content as HTML (`<name>.txt.j2`, `<name>.html.j2`)."""
+    message.set_content(render(f"{name}.txt.j2", context))
+    message.add_alternative(render_html(f"{name}.html.j2", context), subtype="html")
 
 
 def calendar_entry(key: str, domain: str, title: str, on: date, rule: str, made_at: datetime) -> bytes:
@@ -94,11 +125,7 @@ def compose(
     message["Message-ID"] = message_id(follow_up.key, domain)
     message["Date"] = format_datetime(sent_at)
     message["X-Buendnis-Follow-Up"] = follow_up.key
-    message.set_content(
-        render(
-            "follow_up.txt.j2", {"rule": follow_up.rule, "label": follow_up.label, **mail.context}
-        )
-    )
+    set_body(message, "follow_up", {"rule": follow_up.rule, "label": follow_up.label, **mail.context})
     if mail.meeting is not None:
         title, on = mail.meeting
         message.add_attachment(
@@ -125,5 +152,5 @@ def compose_summary(mail: Mail, summary: Any, *, sender: str, domain: str, sent_
     message["Message-ID"] = message_id(key, domain)
     message["Date"] = format_datetime(sent_at)
     message["X-Buendnis-Follow-Up"] = key
-    message.set_content(render("summary.txt.j2", mail.context))
+    set_body(message, "summary", mail.context)
     return message

@@ -32,8 +32,9 @@ PASSTHROUGH = (
 )
 
 
-async def connect(address: str, namespace: str = "default") -> Client:
-    return await Client.connect(address, namespace=namespace, data_converter=DATA_CONVERTER)
+async def connect(address: str, namespace: str = "default", **options: Any) -> Client:
+    """A client with the project's data converter; `options`: tls, api_key (see workers/temporal_client.py)."""
+    return await Client.connect(address, namespace=namespace, data_converter=DATA_CONVERTER, **options)
 
 
 def sandbox_runner() -> SandboxedWorkflowRunner:

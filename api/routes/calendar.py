@@ -1,9 +1,13 @@
-"""An iCalendar feed per alliance (meetings and follow-ups) under a tokened URL."""
+"""An iCalendar feed per alliance (meetings and follow-ups) under a tokened URL.
+
+Meetings are whole days; follow-ups carry their time in Europe/Berlin (TZID with its VTIMEZONE),
+so a calendar shows them at the German hour whatever the subscriber's own zone.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated
 from uuid import UUID
 
@@ -13,9 +17,16 @@ from icalendar import Calendar, Event
 from api.auth import CALENDAR, ROLES, decode_token, issue_token
 from api.context import context
 from api.views import follow_ups
+from domain.dates import berlin
+from domain.follow_up_words import recipients, subject
 
 router = APIRouter(tags=["Kalender"])
 CALENDAR_TTL = timedelta(days=366)
+
+
+def calendar_name(name: str) -> str:
+    """The alliance's name, prefixed only when it does not already say it is an alliance."""
+    return name if "bündnis" in name.casefold() else f"Lokales Bündnis {name}"
 
 
 def calendar_url(secret: str, alliance_id: UUID) -> str:
@@ -38,8 +49,10 @@ def feed(request: Request, alliance_id: UUID, token: Annotated[str, Query(max_le
     cal = Calendar()
     cal.add("prodid", "-//buendnis//Lokale Bündnisse für Familie//DE")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"Lokales Bündnis {alliance.name}")
+    cal.add("x-wr-calname", calendar_name(alliance.name))
+    cal.add("x-wr-timezone", "Europe/Berlin")
     stamp = ctx.clock()
+    days: list[date] = []
     for m in alliance.meetings.values():
         event = Event()
         event.add("uid", f"meeting-{m.id}@buendnis")
@@ -49,20 +62,25 @@ def feed(request: Request, alliance_id: UUID, token: Annotated[str, Query(max_le
         event.add("dtstamp", stamp)
         event.add("status", "CONFIRMED")
         cal.add_component(event)
-    for f in follow_ups(app, alliance, app.commitments(alliance_id), stamp, ctx.follow_up_policy):
+    commitments = app.commitments(alliance_id)
+    for f in follow_ups(app, alliance, commitments, stamp, ctx.follow_up_policy):
         event = Event()
         event.add("uid", f"follow-up-{hashlib.sha256(f['key'].encode()).hexdigest()[:32]}@buendnis")
         event.add(
             "summary",
             f"Erinnerung: {f['label']}" + (" (versandt)" if f["status"] == "sent" else ""),
         )
-        moment = f["due_at"]
-        start = datetime.fromisoformat(moment)
+        start = berlin(datetime.fromisoformat(f["due_at"]))
+        days.append(start.date())
         event.add("dtstart", start)
         event.add("dtend", start + timedelta(minutes=30))
         event.add("dtstamp", stamp)
-        event.add("description", "An: " + ", ".join(f["recipients"]))
+        about = subject(f["subject_id"], alliance, commitments)
+        to = "An: " + recipients(f["recipients"], alliance)
+        event.add("description", f"Betrifft: {about}\n{to}" if about else to)
         cal.add_component(event)
+    if days:  # the zone's rules only for the years the events span
+        cal.add_missing_timezones(first_date=date(min(days).year, 1, 1), last_date=date(max(days).year, 12, 31))
     return Response(
         cal.to_ical(),
         media_type="text/calendar; charset=utf-8",

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
 
-from api.context import instant
+from api.calendar_fields import AsOf
 from api.routes.common import Caller, CallerDep
 from api.schemas import (
     AmendCommitment,
@@ -19,7 +19,9 @@ from api.schemas import (
 )
 from api.views import commitment_view
 
-AsOf = Annotated[str | None, Query(max_length=64, description="Datum oder Zeitpunkt mit Zone")]
+Stichtag = Annotated[AsOf, Query(description="Datum oder Zeitpunkt mit Zone")]
+
+
 def _iso(d: Any) -> str | None:
     return None if d is None else str(d.isoformat())
 
@@ -54,11 +56,10 @@ async def pledge(alliance_id: UUID, body: PledgeCommitment, response: Response, 
 
 
 @router.get("", summary="Zusagen, wie sie zu einem Stichtag standen")
-def list_commitments(alliance_id: UUID, c: CallerDep, as_of: AsOf = None) -> dict[str, Any]:
+def list_commitments(alliance_id: UUID, c: CallerDep, as_of: Stichtag = None) -> dict[str, Any]:
     c.principal.require_alliance(alliance_id)
-    moment = instant(as_of, "as_of")
-    items = [commitment_view(x) for x in c.app.commitments(alliance_id, moment)]
-    return {"items": items, "as_of": moment.isoformat() if moment else None}
+    items = [commitment_view(x) for x in c.app.commitments(alliance_id, as_of)]
+    return {"items": items, "as_of": as_of.isoformat() if as_of else None}
 
 
 @router.get("/{commitment_id}", summary="Eine Zusage")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import parse_qs, quote
@@ -14,17 +14,19 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from api.auth import COOKIE, Principal, decode_token
-from api.context import context, instant, page_principal
+from api.context import context, page_principal
 from api.mailbox import stored_mails
 from api.page_models import SECTOR_LABELS, alliance_page, dashboard_page
 from api.problems import Problem
 from api.routes.calendar import calendar_url
-from domain.errors import DomainError
+from domain.dates import end_of_day, german_date, german_moment, parse_german_date
+from domain.errors import DomainError, InvalidInput
 from domain.values import AllianceStatus, Bundesland
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent.parent / "templates"))
 templates.env.filters["datum"] = lambda v: _datum(v)
+templates.env.filters["tag"] = lambda v: german_date(v)
 templates.env.filters["zahl"] = lambda v: str(v).replace(".", ",") if isinstance(v, float) else v
 templates.env.filters["sector"] = lambda code: SECTOR_LABELS.get(code, code)
 STATES = {b.value for b in Bundesland}
@@ -33,14 +35,19 @@ Filter = Annotated[str | None, Query(max_length=64)]
 
 
 def _datum(value: Any) -> str:
-    """ISO dates and timestamps the German way (01.03.2026, 01.03.2026 12:00)."""
+    """Dates and timestamps for people: 01.03.2026, and 01.03.2026, 08:00 Uhr in Berlin time."""
     if not value:
         return "–"
+    if isinstance(value, datetime):
+        return german_moment(value)
+    if isinstance(value, date):
+        return german_date(value)
     try:
-        moment = datetime.fromisoformat(str(value))
+        if len(str(value)) == 10:
+            return german_date(date.fromisoformat(str(value)))
+        return german_moment(datetime.fromisoformat(str(value)))
     except ValueError:
         return str(value)
-    return moment.strftime("%d.%m.%Y" if len(str(value)) == 10 else "%d.%m.%Y %H:%M")
 
 
 def _render(request: Request, name: str, http_status: int = 200, **data: Any) -> HTMLResponse:
@@ -92,10 +99,17 @@ def alliance(request: Request, alliance_id: str, stand: Filter = None) -> Respon
     except ValueError:
         return _error(request, 404, "Diese Adresse gibt es nicht.", who)
     ctx = context(request)
+    as_of, shown, refused = _stand(stand)
     try:
         who.require_alliance(aid)
-        as_of = instant(stand, "Stand") if stand else None
-        data = alliance_page(ctx, aid, as_of)
+        try:
+            data = alliance_page(ctx, aid, as_of)
+        except DomainError as e:
+            if as_of is None:
+                raise
+            # The alliance did not exist then: today's page, the reason beside the field.
+            as_of, refused = None, e.message
+            data = alliance_page(ctx, aid, None)
     except Problem as p:
         return _error(request, p.status, p.detail, who)
     except DomainError as e:
@@ -104,12 +118,26 @@ def alliance(request: Request, alliance_id: str, stand: Filter = None) -> Respon
     return _render(
         request,
         "alliance.html",
+        422 if refused else 200,
         title=data["a"]["name"],
         who=who,
-        stand=stand or "",
+        stand=shown,
+        stand_error=refused,
         calendar=calendar_url(ctx.secret, aid),
         **data,
     )
+
+
+def _stand(text: str | None) -> tuple[datetime | None, str, str | None]:
+    """The "Stand am" field: TT.MM.JJJJ (or JJJJ-MM-TT) as the end of that day in Germany, the
+    text to show in the field again, and the German reason when it is refused."""
+    if not text or not text.strip():
+        return None, "", None
+    try:
+        day = parse_german_date(text, "Der Stand")
+    except InvalidInput as e:
+        return None, text, e.message
+    return end_of_day(day), german_date(day), None
 
 
 @router.get("/post", response_class=HTMLResponse)

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
-from api.context import instant
+from api.calendar_fields import AsOf
 from api.problems import Problem
 from api.routes.common import CallerDep
 from api.views import alliance_detail, follow_ups
@@ -16,7 +16,7 @@ from domain.errors import NotFound
 from domain.values import Bundesland
 
 router = APIRouter(prefix="/api/v1", tags=["Lesen"])
-Moment = Annotated[str | None, Query(max_length=64)]
+Moment = Annotated[AsOf, Query(description="Datum oder Zeitpunkt mit Zone")]
 Status = Literal["active", "dormant", "dissolved"]
 
 
@@ -65,7 +65,7 @@ def history(alliance_id: UUID, c: CallerDep, until: Moment = None, since: Moment
     queries = c.ctx.require_queries()
     c.app.get_alliance(alliance_id)  # 404 for an unknown alliance, not an empty list
     try:
-        items = queries.timeline(alliance_id, until=instant(until, "until"), since=instant(since, "since"))
+        items = queries.timeline(alliance_id, until=until, since=since)
     except NotFound:
         items = []  # the alliance exists (checked above); its history has not reached the read model yet
     return {"items": items}
@@ -75,15 +75,14 @@ def history(alliance_id: UUID, c: CallerDep, until: Moment = None, since: Moment
 def commitments_changes(alliance_id: UUID, c: CallerDep, since: Moment = None, until: Moment = None) -> dict[str, Any]:
     """Added, changed and withdrawn commitments between two dates, with the events in between."""
     c.principal.require_alliance(alliance_id)
-    begin, end = instant(since, "since"), instant(until, "until")
-    if begin is None or end is None:
+    if since is None or until is None:
         raise Problem(
             422, "„since“ und „until“ werden gebraucht (Datum oder Zeitpunkt mit Zone).", code="invalid_input"
         )
     queries = c.ctx.require_queries()
     c.app.get_alliance(alliance_id)  # 404 for an unknown alliance
     try:
-        result: dict[str, Any] = queries.commitments_diff(alliance_id, begin, end)
+        result: dict[str, Any] = queries.commitments_diff(alliance_id, since, until)
     except NotFound:
         raise Problem(
             503,

@@ -5,7 +5,11 @@ from __future__ import annotations
 import threading
 import time
 
+import httpx
+
+from api.auth import issue_token
 from api.read_cache import ReadCache
+from config.settings import Settings
 
 
 class Fleet:
@@ -59,3 +63,28 @@ def test_each_filter_has_its_own_answer() -> None:
     cache = ReadCache(lambda: fleet.head, ttl=2, clock=lambda: fleet.now)
     assert cache.get(("d", "Bayern"), lambda: "by") == "by"
     assert cache.get(("d", None), lambda: "alle") == "alle"
+
+
+def test_a_dashboard_computed_while_the_projectors_were_behind_is_refreshed_once_they_catch_up(
+    api_settings: Settings,
+) -> None:
+    """No write after the projectors catch up: the cache must follow the read models, not the store."""
+    from api.app import create_app
+    from tests.api.conftest import ProjectorThread, ServerThread, read_models
+    from tests.waiting import poll
+    from workers.bootstrap import build_application
+
+    application = build_application(api_settings)
+    queries = read_models(api_settings, application)
+    app = create_app(application, queries, api_settings)
+    application.register_alliance(name="Bündnis Nachzügler", municipality="Spät", state="Bremen", by="test")
+    with ServerThread(app) as url:
+        token = issue_token(api_settings.secret(), "servicebuero")
+        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as c:
+            before = c.get("/api/v1/dashboard").json()  # computed with no projector running
+            assert sum(before["alliances_per_step"].values()) == 0
+            with ProjectorThread(api_settings, application, queries):
+                after = poll(lambda: c.get("/api/v1/dashboard").json(),
+                             lambda b: sum(b["alliances_per_step"].values()) == 1, timeout=20)
+    assert after["alliances_per_step"]["1"] == 1
+    application.close()

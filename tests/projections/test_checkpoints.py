@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from projections.checkpoints import CheckpointFile
+from projections.checkpoints import CheckpointFile, Checkpoints, PostgresCheckpoints
 from projections.errors import CheckpointCorrupt
+from tests.conftest import POSTGRES_DSN
 
 SECRET = "s" * 40
 
@@ -51,3 +54,58 @@ def test_appending_to_a_corrupt_file_is_refused(tmp_path: Path) -> None:
     f.path.write_text(f.path.read_text().replace('"events":10', '"events":11'))
     with pytest.raises(CheckpointCorrupt):
         f.append(position=99, head="0" * 64, events=99)
+
+
+def _append_many(kind: str, where: str, worker: int, rounds: int, written: Any, go: Any) -> None:
+    """One process appending checkpoints, as a projector and `buendnis audit checkpoint` do."""
+    cp = _open(kind, where)
+    cp.entries()  # connected and ready before the start signal, so the appends overlap
+    written.put("ready")
+    go.wait(60)
+    count = 0
+    for j in range(rounds):
+        events = j * 10 + worker
+        if cp.append(position=events, head=f"{events:064x}", events=events) is not None:
+            count += 1
+    written.put(count)
+
+
+def _open(kind: str, where: str, secret: str = SECRET, older: tuple[str, ...] = ()) -> Checkpoints:
+    if kind == "file":
+        return CheckpointFile(Path(where), secret, older)
+    return PostgresCheckpoints(POSTGRES_DSN, where, secret, older)
+
+
+@pytest.fixture(params=["file", pytest.param("postgres", marks=pytest.mark.postgres)])
+def place(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, str]:
+    if request.param == "file":
+        return "file", str(tmp_path / "audit-checkpoints.jsonl")
+    return "postgres", request.getfixturevalue("pg_schema")
+
+
+def test_processes_appending_at_once_keep_one_unbroken_chain(place: tuple[str, str]) -> None:
+    kind, where = place
+    context = multiprocessing.get_context("spawn")
+    written, go = context.Queue(), context.Event()
+    workers = [context.Process(target=_append_many, args=(kind, where, w, 100, written, go)) for w in range(4)]
+    for w in workers:
+        w.start()
+    assert [written.get(timeout=60) for _ in workers] == ["ready"] * len(workers)
+    go.set()
+    for w in workers:
+        w.join(timeout=120)
+        assert w.exitcode == 0
+    appended = sum(written.get(timeout=10) for _ in workers)
+    entries = _open(kind, where).entries()  # raises on any break in the chain
+    assert len(entries) == appended > 0
+    assert [e.number for e in entries] == list(range(1, appended + 1))
+
+
+def test_after_a_key_rotation_old_checkpoints_still_verify(place: tuple[str, str]) -> None:
+    kind, where = place
+    _open(kind, where, secret="alt" * 12).append(position=10, head="a" * 64, events=10)
+    rotated = _open(kind, where, secret="neu" * 12, older=("alt" * 12,))
+    rotated.append(position=20, head="b" * 64, events=20)
+    assert [e.position for e in rotated.entries()] == [10, 20]
+    with pytest.raises(CheckpointCorrupt, match="Signatur stimmt nicht"):
+        _open(kind, where, secret="neu" * 12).entries()  # the old key forgotten: the old line fails
