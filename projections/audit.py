@@ -163,9 +163,10 @@ def verify(
 ) -> dict[str, Any]:
     """Recomputes the chain from the stored events; compares with chain, checkpoints and snapshots.
 
-    Findings besides changed, deleted or inserted events: no signed checkpoint at all (while events
-    are chained), events still unchained `grace` after they were stored (the chain's projector is
-    stuck, or they were appended past it), and snapshots that differ from their events."""
+    Findings besides changed, deleted or inserted events: no signed checkpoint at all while the first
+    event was stored longer than `grace` ago, events still unchained `grace` after they were stored
+    (the chain's projector is stuck, or they were appended past it), and snapshots that differ from
+    their events."""
     problems: list[str] = []
 
     def problem(text: str) -> None:
@@ -229,7 +230,9 @@ def verify(
             f"Das Ereignis an Position {pending['position']} fehlt im Ereignisspeicher (gelöscht)."
         )
         pending = next(chain, None)
-    if chained and not anchors and not corrupt:
+    first = next(_notifications(application, batch=1), None) if chained and not anchors and not corrupt else None
+    first_at = _stored_at(application, first) if first is not None else None
+    if first_at is not None and (now or application.clock()) - first_at > grace:
         problem(
             "Es gibt keinen signierten Prüfpunkt: ohne ihn bliebe verborgen, wenn Ereignisse und "
             "Prüfkette gemeinsam umgeschrieben wurden (läuft der Projektor, ist die Prüfpunktablage erreichbar?)."

@@ -81,7 +81,9 @@ class Runner:
                 self._cleared.add(p.name)
             if not done:
                 self._caught_up[p.name] = head
-        # On a timer, not only after a batch: what was chained before a quiet period gets anchored.
+            if done and p.name == "audit":
+                self.checkpoint(p)
+        # Also on a timer, not only after a batch: what was chained before a quiet period gets anchored.
         if time.monotonic() >= self._anchor_at:
             self._anchor_at = time.monotonic() + 1.0
             for p in self.projectors:

@@ -245,7 +245,7 @@ def test_lists_history_dashboard_and_audit_answer_as_written(api: Api) -> None:
         assert set(board["alliances_per_step"]) == {"1", "2", "3", "4", "5"}
         assert {"overdue_commitments", "stalled_alliances"} <= set(board)
         audit = ok(c.get("/api/v1/audit/verify"))
-        assert audit["ok"] is True and audit["events_checked"] >= 1
+        assert audit["ok"] is True and audit["events_checked"] >= 1, audit["problems"]
 
 
 def test_pages_are_german_html(api: Api) -> None:

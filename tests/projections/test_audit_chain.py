@@ -101,7 +101,7 @@ def test_no_checkpoint_at_all_is_a_finding(
     load_demo(app)
     projector = Projector(app, store, AuditChainProjection(app), batch_size=200)
     projector.catch_up()
-    result = queries.verify_audit()
+    result = verify(app, projector.view(), queries.checkpoints, now=app.clock() + timedelta(minutes=2))
     projector.close()
     assert not result["ok"] and result["checkpoints"] == 0
     assert "keinen signierten Prüfpunkt" in result["problems"][0]
