@@ -81,19 +81,10 @@ def test_domain_imports_only_the_stdlib_eventsourcing_and_orjson() -> None:
     assert found == set()
 
 
-# Private methods of the aggregates that domain/application.py still calls; they go with the
-# split of domain/alliance.py (issue 8, part 4). Nothing may be added here.
-KNOWN_PRIVATE_CROSSINGS = {
-    "domain/application.py: a._actor",
-    "domain/application.py: alliance._actor",
-    "domain/application.py: alliance._require_open",
-}
-
-
 def test_no_private_name_crosses_a_module() -> None:
     found = {crossing for package in PACKAGES for crossing in private_crossings(package)}
 
-    assert found - KNOWN_PRIVATE_CROSSINGS == set()
+    assert found == set()
 
 
 def test_the_private_name_check_sees_a_private_function_used_from_another_module(tmp_path: Path) -> None:
