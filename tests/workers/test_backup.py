@@ -5,8 +5,8 @@ on PostgreSQL pg_dump/pg_restore as docs/RELIABILITY.md says."""
 from __future__ import annotations
 
 import subprocess
-import threading
 import sys
+import threading
 import uuid
 from pathlib import Path
 
@@ -107,7 +107,7 @@ def test_a_damaged_backup_or_an_occupied_var_is_refused(tmp_path: Path) -> None:
         restore(settings, tmp_path / "sicherung")
     with (tmp_path / "sicherung" / "events.db").open("ab") as f:
         f.write(b"x")
-    with pytest.raises(BackupError, match="beschädigt: events.db"):
+    with pytest.raises(BackupError, match=r"beschädigt: events\.db"):
         restore(settings, tmp_path / "sicherung", replace=True)
     done = subprocess.run([str(BUENDNIS), "restore", str(tmp_path / "sicherung"), "--ersetzen"],
                           capture_output=True, text=True, env={"BUENDNIS_VAR_DIR": str(tmp_path / "var"),
