@@ -86,9 +86,12 @@ def up() -> None:
     from workers.up import run
 
     try:
-        asyncio.run(run(settings_or_exit(), console))
+        failed = asyncio.run(run(settings_or_exit(), console))
     except KeyboardInterrupt:
         console.print("Abgebrochen.")
+        return
+    if failed:  # a part kept failing: say so to systemd, scripts and the shell
+        raise typer.Exit(1)
 
 
 def main() -> None:
