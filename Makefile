@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench lint clean venv chromium faketime
+.PHONY: run test bench lint clean venv chromium faketime pango poppler
 
 # A new top-level package (e.g. api/) needs the editable install refreshed, hence the __init__ files.
 $(STAMP): requirements.lock pyproject.toml $(wildcard */__init__.py)
@@ -18,8 +18,20 @@ $(STAMP): requirements.lock pyproject.toml $(wildcard */__init__.py)
 venv: $(STAMP)
 
 # Plain HTTP on this machine: the sign-in cookie goes without `Secure` (never set it in production).
-run: $(STAMP)
+run: $(STAMP) pango
 	BUENDNIS_DEVELOPMENT=true $(BIN)/buendnis up
+
+# The Werkzeugbox PDFs are laid out by WeasyPrint, which needs Debian's pango (and a font with
+# German glyphs); install them when missing.
+pango:
+	@{ ldconfig -p | grep -q libpangoft2-1.0.so.0 && test -d /usr/share/fonts/truetype/dejavu; } || { \
+	  echo "Installiere pango und DejaVu-Schriften (Debian-Pakete) für die PDF-Dokumente …"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; }
+
+# The document tests picture each PDF's first page with pdftoppm (Debian's poppler-utils).
+poppler:
+	@test -x /usr/bin/pdftoppm || { echo "Installiere poppler-utils (Debian-Paket) für die Dokumenttests …"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq poppler-utils; }
 
 # Browser tests drive Debian's chromium (never a downloaded browser); install it when missing.
 chromium:
@@ -31,15 +43,15 @@ faketime:
 	@ls /usr/lib/*/faketime/libfaketimeMT.so.1 >/dev/null 2>&1 || { echo "Installiere faketime (Debian-Paket) für BUENDNIS_TEST_TODAY …"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq faketime; }
 
-test: $(STAMP) chromium faketime
+test: $(STAMP) chromium faketime pango poppler
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
 lint: $(STAMP)
-	$(BIN)/ruff check domain config workflows projections api workers storage tests bench
-	$(BIN)/mypy --strict $$(for d in domain config workflows projections; do ls $$d/*.py >/dev/null 2>&1 && echo $$d; done)
+	$(BIN)/ruff check domain config workflows projections documents api workers storage tests bench
+	$(BIN)/mypy --strict $$(for d in domain config workflows projections documents; do ls $$d/*.py >/dev/null 2>&1 && echo $$d; done)
 	$(BIN)/lint-imports --no-cache --no-logo
 
 clean:

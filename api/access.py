@@ -14,6 +14,7 @@ from uuid import UUID
 from fastapi import Depends, Request
 
 from api.routes.common import Caller, CallerDep
+from api.visibility import documents_allowed, export_scope
 from domain.errors import NotFound
 
 
@@ -48,6 +49,21 @@ async def coordination(request: Request, c: CallerDep) -> Caller:
     return c
 
 
+async def document_reader(request: Request, c: CallerDep) -> Caller:
+    """The Servicebüro or the alliance's Koordination: the Werkzeugbox names organisations and people."""
+    aid = _path_id(request, "alliance_id")
+    if aid is not None:
+        documents_allowed(c.principal, aid)
+    return c
+
+
+async def exporter(c: CallerDep) -> Caller:
+    """The Servicebüro or a Koordination (its own alliance only; `?alliance=` is checked with the
+    query, api/visibility.py export_scope); partners get no export."""
+    export_scope(c.principal, c.principal.alliance_id)
+    return c
+
+
 async def commitment_owner(request: Request, c: CallerDep) -> Caller:
     """The Servicebüro, the Koordination, or the partner whose commitment the path names."""
     aid, cid = _path_id(request, "alliance_id"), _path_id(request, "commitment_id")
@@ -69,3 +85,5 @@ OfficeDep = Annotated[Caller, Depends(office)]
 MemberDep = Annotated[Caller, Depends(alliance_member)]
 CoordinationDep = Annotated[Caller, Depends(coordination)]
 OwnerDep = Annotated[Caller, Depends(commitment_owner)]
+DocumentsDep = Annotated[Caller, Depends(document_reader)]
+ExportsDep = Annotated[Caller, Depends(exporter)]

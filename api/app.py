@@ -35,7 +35,7 @@ def create_app(
     tokens: TokenStore | None = None,
 ) -> FastAPI:
     """The API and pages over `application` (writes, one alliance) and `queries` (read models)."""
-    from api.routes import alliances, calendar, commitments, docs, feeds, health, pages, reads
+    from api.routes import alliances, calendar, commitments, docs, documents, exports, feeds, health, pages, reads
 
     app = FastAPI(
         title="buendnis – Lokale Bündnisse für Familie",
@@ -58,6 +58,7 @@ def create_app(
         # only for a test app on its own.
         tokens=TokenState(tokens if tokens is not None else InMemoryTokenStore()),
         development=settings.development,
+        public_url=settings.public_url,
         limiter=rate_limiter(settings.rate_limit),
     )
     # Keyed on the read models' positions, not the store's head: what they answer changes only
@@ -65,8 +66,10 @@ def create_app(
     head = queries.positions if queries is not None else lambda: application.recorder.max_notification_id() or 0
     app.state.ctx.fleet_cache = ReadCache(head)
     install_problem_handlers(app)
-    for module in (health, alliances, commitments, reads, calendar, feeds, pages, docs):
+    for module in (health, alliances, commitments, reads, calendar, documents, exports, feeds, pages, docs):
         app.include_router(module.router)
+    for downloads in (documents.pages, exports.pages):
+        app.include_router(downloads)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/docs/assets", StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui")
     app.add_middleware(BodyLimit, limit=max_body)

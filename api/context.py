@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 import anyio.to_thread
 from fastapi import Request
@@ -20,7 +18,6 @@ from domain.application import AllianceApplication, Clock
 from domain.errors import NotFound
 from domain.follow_ups import FollowUpPolicy
 
-BERLIN = ZoneInfo("Europe/Berlin")
 Probe = Callable[[], dict[str, Any]]
 T = TypeVar("T")
 
@@ -39,6 +36,7 @@ class Context:
     unexpected_errors: int = 0  # answers of the catch-all handler; tests show no input reaches it
     tokens: TokenState = field(default_factory=lambda: TokenState(InMemoryTokenStore()))
     development: bool = False  # plain-HTTP development: the session cookie without `Secure`
+    public_url: str | None = None  # BUENDNIS_PUBLIC_URL: where people reach the pages (feed addresses)
     limiter: Any = None  # api/rate_limits.py: requests per token (or address) and window
 
     async def execute(self, call: Callable[[], T]) -> T:
@@ -118,31 +116,6 @@ def idempotency_key(request: Request, principal: Principal) -> str | None:
             code="bad_idempotency_key",
         )
     return f"http:{principal.by}:{key}"
-
-
-def instant(text: str | None, what: str) -> datetime | None:
-    """A date (the end of that day in Germany) or a timestamp with zone, for as-of queries."""
-    if text is None or text == "":
-        return None
-    try:
-        if len(text) == 10:
-            day = date.fromisoformat(text)
-            return datetime.combine(day + timedelta(days=1), time(), tzinfo=BERLIN) - timedelta(microseconds=1)
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise Problem(
-            422,
-            f"„{what}“ ist kein gültiges Datum oder kein Zeitpunkt "
-            "(erwartet 2026-03-01 oder 2026-03-01T12:00:00+01:00).",
-            code="invalid_input",
-        ) from None
-    if moment.tzinfo is None:
-        raise Problem(
-            422,
-            f"Der Zeitpunkt „{what}“ braucht eine Zeitzone (z. B. 2026-03-01T12:00:00+01:00).",
-            code="invalid_input",
-        )
-    return moment
 
 
 def body_ids_not_found(error: NotFound, *ids: UUID | None) -> Problem | None:

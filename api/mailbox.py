@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,8 @@ MAX_MAILS = 200
 
 
 def stored_mails(directory: Path | None) -> list[dict[str, Any]]:
-    """The newest mails first: when, to whom, subject and text."""
+    """The newest mails first: when (in UTC with its zone; the page shows Berlin time), to whom,
+    subject and text."""
     if directory is None or not directory.is_dir():
         return []
     files = sorted(directory.glob("*.eml"), key=lambda p: p.stat().st_mtime, reverse=True)[:MAX_MAILS]
@@ -23,10 +24,18 @@ def stored_mails(directory: Path | None) -> list[dict[str, Any]]:
         mails.append(
             {
                 "id": path.stem,
-                "received": datetime.fromtimestamp(path.stat().st_mtime).astimezone().isoformat(timespec="minutes"),
+                "received": _received(path),
                 "to": str(message.get("To", "")),
                 "subject": str(message.get("Subject", "")),
                 "text": body.get_content() if body is not None else "",
             }
         )
     return mails
+
+
+def _received(path: Path) -> str | None:
+    """When the sink stored the mail (the file's time), as ISO 8601 with zone; None if unreadable."""
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds")
+    except (OverflowError, OSError, ValueError):
+        return None

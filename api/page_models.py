@@ -11,8 +11,10 @@ from api.auth import Principal
 from api.context import Context
 from api.views import alliance_detail, commitment_view, follow_ups
 from api.visibility import alliance_view, commitments_view, follow_ups_view, history_view, own_commitment_ids
+from documents.catalogue import TOOLS
 from domain.alliance import Alliance
 from domain.errors import NotFound
+from domain.follow_up_words import recipients
 from domain.steps import STEP_TITLES
 from domain.values import AllianceStatus, Bundesland, Dimension, Sector
 
@@ -119,17 +121,6 @@ def _assessments(a: Alliance) -> tuple[dict[str, int] | None, dict[str, int] | N
     )
 
 
-def _recipient(role: str, names: dict[str, str]) -> str:
-    """A follow-up's recipient as the page says it: the role, or the named partner/organiser."""
-    kind, _, actor = role.partition(":")
-    if kind == "koordination":
-        return "Koordination"
-    if kind == "servicebuero":
-        return "Servicebüro"
-    who = names.get(actor, "unbekannt")
-    return f"{who} (Partner)" if kind == "partner" else f"{who} (Organisation des Treffens)"
-
-
 def alliance_page(ctx: Context, alliance_id: UUID, as_of: datetime | None, who: Principal) -> dict[str, Any]:
     """The alliance page as `who` may see it (api/visibility.py: a partner sees the public view)."""
     app = ctx.application
@@ -145,7 +136,7 @@ def alliance_page(ctx: Context, alliance_id: UUID, as_of: datetime | None, who: 
     current, previous, current_on, previous_on = _assessments(alliance)
     moment = as_of or ctx.clock()
     planned = follow_ups_view(who, follow_ups(app, alliance, commitments, moment, ctx.follow_up_policy), own)
-    plans = [{**f, "to": ", ".join(_recipient(r, names) for r in f["recipients"])} for f in planned]
+    plans = [{**f, "to": recipients(f["recipients"], alliance)} for f in planned]
     timeline = None
     if ctx.queries is not None:
         try:
@@ -178,4 +169,6 @@ def alliance_page(ctx: Context, alliance_id: UUID, as_of: datetime | None, who: 
         "previous_on": previous_on,
         "timeline": timeline,
         "as_of": as_of,
+        "tools": [{"code": t.code, "title": t.title, "step": t.step, "purpose": t.purpose,
+                   "current": t.step == alliance.step} for t in TOOLS],
     }

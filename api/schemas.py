@@ -1,14 +1,14 @@
-"""Request bodies of API.md: unknown fields refused, codes checked against the domain's enums."""
+"""Request bodies of API.md: unknown fields refused, codes checked against the domain's enums, dates bounded."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
+from api.calendar_fields import Day
 from domain.values import Bundesland, CommitmentKind, MeetingKind, Outcome, Sector
 
 Text = Annotated[StrictStr, Field(max_length=20_000)]
@@ -35,9 +35,9 @@ class AddActor(Body):
 
 class RecordContact(Body):
     actor_id: UUID
-    on: date
+    on: Day
     outcome: Outcome
-    follow_up_on: date | None = None
+    follow_up_on: Day | None = None
     notes: Text | None = None
 
 
@@ -51,7 +51,7 @@ class RecordGoal(Body):
 
 class ScheduleMeeting(Body):
     kind: MeetingKind
-    on: date
+    on: Day
     title: ShortText
     organiser_id: UUID | None = None
 
@@ -59,25 +59,25 @@ class ScheduleMeeting(Body):
 class HoldMeeting(Body):
     attendee_ids: Ids
     minutes: Text | None = None
-    held_on: date | None = None
+    held_on: Day | None = None
 
 
 class AddProject(Body):
     title: ShortText
     theme: ShortText
     owner_id: UUID | None = None
-    due_on: date | None = None
+    due_on: Day | None = None
 
 
 class RecordFounding(Body):
-    on: date
+    on: Day
     symbolic_act: ShortText
     signatory_ids: Ids
     format: ShortText | None = None
 
 
 class JoinInitiative(Body):
-    joined_on: date
+    joined_on: Day
 
 
 class CompleteStep(Body):
@@ -96,7 +96,7 @@ class PledgeCommitment(Body):
     kind: CommitmentKind
     amount: Amount | None = None
     unit: ShortText | None = None
-    due_on: date | None = None
+    due_on: Day | None = None
 
 
 class Nothing(Body):
@@ -104,7 +104,7 @@ class Nothing(Body):
 
 
 class FulfilCommitment(Body):
-    on: date | None = None
+    on: Day | None = None
     note: Text | None = None
 
 
@@ -116,7 +116,7 @@ class AmendCommitment(Body):
     reason: Text
     description: Text | None = None
     amount: Amount | None = None
-    due_on: date | None = None
+    due_on: Day | None = None
 
 
 class Scores(Body):
@@ -129,5 +129,5 @@ class Scores(Body):
 
 
 class RecordSelfAssessment(Body):
-    on: date
+    on: Day
     scores: Scores

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from domain.dates import FIRST_YEAR, LAST_YEAR
+
 FIELD_NAMES = {
     "name": "Name",
     "municipality": "Kommune",
@@ -44,7 +46,11 @@ FIELD_NAMES = {
     "meeting_id": "Treffen",
     "n": "Schritt",
     "limit": "Anzahl",
+    "since": "seit",
+    "held_on": "durchgeführt am",
+    "If-Match": "If-Match",
 }
+MOMENT = "2026-03-01T12:00:00+01:00"
 WHERE = {"body": "", "query": "Parameter ", "path": "Pfad ", "header": "Kopfzeile "}
 
 
@@ -54,7 +60,28 @@ def _field(loc: Sequence[Any]) -> tuple[str, str]:
     names = [p for p in parts[1:] if not p.isdigit()] or parts[-1:]
     raw = ".".join(parts[1:]) if len(parts) > 1 else ""
     label = FIELD_NAMES.get(names[-1], names[-1]) if names else "Anfrage"
-    return raw, f"{where}„{label}“" + (f" ({raw})" if raw and names and FIELD_NAMES.get(names[-1]) else "")
+    named = raw and names and FIELD_NAMES.get(names[-1]) not in (None, raw)
+    return raw, f"{where}„{label}“" + (f" ({raw})" if named else "")
+
+
+def _shown(given: Any) -> str:
+    text = given if isinstance(given, str) else repr(given)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _calendar_message(kind: str, what: str, given: Any) -> str | None:
+    """The refusals of api/calendar_fields.py: `date_*` (a date) and `as_of_*` (a date or moment)."""
+    reason = kind.rpartition("_")[2]
+    if reason == "range":
+        return f"{what} muss zwischen {FIRST_YEAR} und {LAST_YEAR} liegen, nicht {_shown(given)}."
+    if kind == "date_type":
+        return f"{what} muss ein Datum als Text sein (JJJJ-MM-TT, z. B. 2026-03-01); Zahlen werden nicht angenommen."
+    if kind == "as_of_zone":
+        return f"Der Zeitpunkt {what} braucht eine Zeitzone (z. B. {MOMENT})."
+    if kind in ("as_of_type", "as_of_format"):
+        plus = " Ein „+“ in der Adresse als %2B schreiben." if isinstance(given, str) and " " in given else ""
+        return f"{what} ist kein gültiges Datum und kein Zeitpunkt mit Zone (erwartet 2026-03-01 oder {MOMENT}).{plus}"
+    return None
 
 
 def _message(kind: str, what: str, ctx: dict[str, Any], given: Any) -> str:
@@ -62,7 +89,11 @@ def _message(kind: str, what: str, ctx: dict[str, Any], given: Any) -> str:
         return f"{what} fehlt."
     if kind == "extra_forbidden":
         return f"Das Feld {what} ist unbekannt."
+    calendar = _calendar_message(kind, what, given) if kind.startswith(("date_", "as_of_")) else None
+    if calendar is not None:
+        return calendar
     if kind in (
+        "date_format",
         "date_parsing",
         "date_from_datetime_parsing",
         "date_from_datetime_inexact",

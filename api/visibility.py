@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+from uuid import UUID
 
 from api.auth import Principal
+from api.problems import Problem
 from projections.sentences import public_sentence
 
 # The alliance's own fields a partner sees; everything else of the detail is the coordination's.
@@ -31,6 +33,33 @@ PUBLIC_EVENTS = frozenset(
 
 def is_office(p: Principal) -> bool:
     return p.role == "servicebuero"
+
+
+def documents_allowed(p: Principal, alliance_id: UUID) -> None:
+    """The Werkzeugbox documents name organisations and people: the alliance's Koordination and the
+    Servicebüro fetch them, a partner never (not even its own alliance's)."""
+    p.require_alliance(alliance_id)
+    if p.role == "partner":
+        raise Problem(403, "Die Dokumente der Werkzeugbox nennen Organisationen und Personen; sie sind der "
+                      "Koordination und dem Servicebüro vorbehalten.", code="forbidden")
+
+
+def document_names_persons(p: Principal) -> bool:
+    """Contact persons' names appear only for the alliance's own Koordination, who recorded them;
+    the Servicebüro's copies name organisations and roles (data minimisation)."""
+    return p.role == "koordination"
+
+
+def export_scope(p: Principal, alliance: UUID | None) -> UUID | None:
+    """The alliance an export covers: any or all for the Servicebüro, the own one for a Koordination;
+    partners get none (an export lists every partner's commitments)."""
+    if p.role == "partner":
+        raise Problem(403, "Exporte sind der Koordination und dem Servicebüro vorbehalten.", code="forbidden")
+    if p.role == "koordination":
+        if alliance is not None and alliance != p.alliance_id:
+            raise Problem(403, "Dieser Zugang gilt nicht für dieses Bündnis.", code="forbidden")
+        return p.alliance_id
+    return alliance
 
 
 def alliance_view(p: Principal, detail: dict[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,6 @@ import secrets
 import tomllib
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -20,6 +19,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from domain.dates import StartedClock, parse_start
 from domain.errors import InvalidInput
 from domain.follow_ups import FollowUpPolicy
+from domain.policies import policies_from
 from domain.steps import StepPolicy
 
 _STARTED: dict[datetime, StartedClock] = {}
@@ -115,6 +115,8 @@ class Settings(BaseSettings):
     rate_limit: str = Field(default="600/minute", pattern=r"^(0|\d{1,6}/(second|minute|hour))$")
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8000, ge=1, le=65535)
+    # Where people reach the pages (links in mails); default: the API's own address.
+    public_url: str | None = Field(default=None, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
     log_format: Literal["json", "console", "auto"] = "auto"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     policy_file: Path | None = None
@@ -200,6 +202,10 @@ class Settings(BaseSettings):
             raise ValueError(f"die Datei {value} gibt es nicht")
         return value
 
+    def site_url(self) -> str:
+        """The pages' base address, without a trailing slash."""
+        return (self.public_url or f"http://{self.api_host}:{self.api_port}").rstrip("/")
+
     @property
     def events_path(self) -> Path:
         return self.sqlite_path or self.var_dir / "events.db"
@@ -243,23 +249,15 @@ class Settings(BaseSettings):
         if self.policy_file is None:
             return StepPolicy(), FollowUpPolicy()
         try:
-            data = tomllib.loads(self.policy_file.read_text())
-        except tomllib.TOMLDecodeError as e:
-            raise SettingsError(f"Die Regeldatei {self.policy_file} ist kein gültiges TOML: {e}") from None
-        return _policy(StepPolicy, data.get("steps", {}), "steps"), _policy(
-            FollowUpPolicy, data.get("follow_ups", {}), "follow_ups")
-
-
-def _policy(cls: Any, values: dict[str, Any], section: str) -> Any:
-    known = {f.name for f in fields(cls)}
-    unknown = sorted(set(values) - known)
-    if unknown:
-        raise SettingsError(f"Unbekannte Regel(n) in [{section}]: {', '.join(unknown)}; "
-                            f"bekannt: {', '.join(sorted(known))}")
-    try:
-        return cls(**values)
-    except ValueError as e:
-        raise SettingsError(f"[{section}]: {e}") from None
+            data = tomllib.loads(self.policy_file.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+            raise SettingsError(f"Die Regeldatei {self.policy_file} ist kein gültiges TOML (UTF-8): {e}") from None
+        except OSError as e:
+            raise SettingsError(f"Die Regeldatei {self.policy_file} ist nicht lesbar: {e.strerror}") from None
+        try:
+            return policies_from(data)
+        except InvalidInput as e:
+            raise SettingsError(f"Die Regeldatei {self.policy_file}: {e.message}") from None
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -7,6 +7,7 @@ days) or break a read. People read times in Europe/Berlin; the store keeps UTC.
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -19,14 +20,29 @@ LATEST = date(LAST_YEAR, 12, 31)
 BERLIN = ZoneInfo("Europe/Berlin")
 # Counters and versions cross SQL and Temporal as signed 64-bit integers.
 MAX_INT64 = 2**63 - 1
+# The text forms accepted at the boundaries (ASCII digits only: int() would take "٢٠٢٦" or "+1").
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([Zz]|[+-]\d{2}:\d{2})?", re.ASCII)
+# A comma too: the decimal key of a German phone keyboard gives "," (the page's field is inputmode=decimal).
+GERMAN_DATE = re.compile(r"(\d{1,2})[.,](\d{1,2})[.,](\d{4})", re.ASCII)
+
+
+class CalendarError(InvalidInput):
+    """A date or moment the calendar refuses; `reason` says why: type, format, zone or range."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def check_date(value: date, what: str = "Das Datum") -> date:
     """`value` when it lies in the years the domain accepts, else an InvalidInput in German."""
     if isinstance(value, datetime) or not isinstance(value, date):
-        raise InvalidInput(f"{what} muss ein Datum sein (JJJJ-MM-TT).")
+        raise CalendarError(f"{what} muss ein Datum sein (JJJJ-MM-TT).", "type")
     if not EARLIEST <= value <= LATEST:
-        raise InvalidInput(f"{what} muss zwischen {FIRST_YEAR} und {LAST_YEAR} liegen, nicht {value.isoformat()}.")
+        raise CalendarError(
+            f"{what} muss zwischen {FIRST_YEAR} und {LAST_YEAR} liegen, nicht {german_date(value)}.", "range"
+        )
     return value
 
 
@@ -37,15 +53,15 @@ def check_optional_date(value: date | None, what: str = "Das Datum") -> date | N
 def check_moment(value: datetime, what: str = "Der Zeitpunkt") -> datetime:
     """A moment with a zone, in the accepted years (compared in UTC)."""
     if not isinstance(value, datetime):
-        raise InvalidInput(f"{what} muss ein Zeitpunkt mit Zeitzone sein.")
+        raise CalendarError(f"{what} muss ein Zeitpunkt mit Zeitzone sein.", "type")
     if value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidInput(f"{what} braucht eine Zeitzone (z. B. 2026-03-01T12:00:00+01:00).")
+        raise CalendarError(f"{what} braucht eine Zeitzone (z. B. 2026-03-01T12:00:00+01:00).", "zone")
     try:
         in_utc = value.astimezone(UTC)
     except (OverflowError, ValueError):
-        raise InvalidInput(f"{what} liegt außerhalb der Jahre {FIRST_YEAR} bis {LAST_YEAR}.") from None
-    if not FIRST_YEAR <= in_utc.year <= LAST_YEAR:
-        raise InvalidInput(f"{what} muss zwischen {FIRST_YEAR} und {LAST_YEAR} liegen.")
+        in_utc = None
+    if in_utc is None or not FIRST_YEAR <= in_utc.year <= LAST_YEAR:
+        raise CalendarError(f"{what} muss zwischen {FIRST_YEAR} und {LAST_YEAR} liegen.", "range")
     return value
 
 
@@ -109,25 +125,78 @@ def german_moment(moment: datetime | None) -> str:
     return f"{berlin(moment):%d.%m.%Y, %H:%M} Uhr"
 
 
+def end_of_day(d: date) -> datetime:
+    """The last moment of `d` in Germany: what "as of 01.03.2026" means."""
+    return datetime.combine(d + timedelta(days=1), datetime.min.time(), tzinfo=BERLIN) - timedelta(microseconds=1)
+
+
+def parse_iso_date(text: object, what: str = "Das Datum") -> date:
+    """JJJJ-MM-TT as a string, in the accepted years; numbers and other forms are refused."""
+    if not isinstance(text, str):
+        raise CalendarError(
+            f"{what} muss ein Datum als Text sein (JJJJ-MM-TT); Zahlen werden nicht angenommen.", "type"
+        )
+    bad = f"{what} ist kein gültiges Datum (JJJJ-MM-TT, z. B. 2026-03-01)."
+    if not ISO_DATE.fullmatch(text):
+        raise CalendarError(bad, "format")
+    try:
+        value = date.fromisoformat(text)
+    except ValueError:
+        raise CalendarError(bad, "format") from None
+    return check_date(value, what)
+
+
+def parse_moment(text: object, what: str = "Der Zeitpunkt") -> datetime:
+    """An ISO 8601 timestamp with zone (2026-03-01T12:00:00+01:00 or …Z), in the accepted years."""
+    if not isinstance(text, str):
+        raise CalendarError(f"{what} muss ein Zeitpunkt als Text sein; Zahlen werden nicht angenommen.", "type")
+    bad = f"{what} ist kein gültiger Zeitpunkt (z. B. 2026-03-01T12:00:00+01:00)."
+    if not ISO_MOMENT.fullmatch(text):
+        raise CalendarError(bad, "format")
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise CalendarError(bad, "format") from None
+    return check_moment(value, what)
+
+
+def parse_as_of(text: object, what: str = "Der Stichtag") -> datetime:
+    """A date (the end of that day in Germany) or a timestamp with zone, for as-of reads."""
+    if isinstance(text, str) and ISO_DATE.fullmatch(text):
+        return end_of_day(parse_iso_date(text, what))
+    try:
+        return parse_moment(text, what)
+    except CalendarError as e:
+        if e.reason in ("type", "format"):
+            raise CalendarError(
+                f"{what} ist weder ein Datum noch ein Zeitpunkt (2026-03-01 oder 2026-03-01T12:00:00+01:00).",
+                e.reason,
+            ) from None
+        raise
+
+
 def parse_german_date(text: str, what: str = "Das Datum") -> date:
     """TT.MM.JJJJ (as people type it) or JJJJ-MM-TT (as browsers and APIs send it)."""
     raw = text.strip()
+    german = GERMAN_DATE.fullmatch(raw)
+    if german is None and not ISO_DATE.fullmatch(raw):
+        raise CalendarError(f"{what} ist kein gültiges Datum (TT.MM.JJJJ, z. B. 01.03.2026).", "format")
     try:
-        if "." in raw:
-            day, month, year = (int(p) for p in raw.split("."))
-            if year < 1000:
-                raise ValueError
+        if german is not None:
+            day, month, year = (int(g) for g in german.groups())
             value = date(year, month, day)
         else:
             value = date.fromisoformat(raw)
     except ValueError:
-        raise InvalidInput(f"{what} ist kein gültiges Datum (TT.MM.JJJJ, z. B. 01.03.2026).") from None
+        raise CalendarError(f"{what} ist kein gültiges Datum (TT.MM.JJJJ, z. B. 01.03.2026).", "format") from None
     return check_date(value, what)
 
 
 def parse_start(text: str) -> datetime:
     """`YYYY-MM-DD` (noon UTC) or `YYYY-MM-DDTHH:MM` (UTC): where a started clock begins."""
     raw = text.strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?", raw):
+        raise InvalidInput(f"„{text}“ ist kein Startzeitpunkt (JJJJ-MM-TT oder JJJJ-MM-TTTHH:MM, UTC).")
     try:
         if "T" in raw:
             moment = datetime.fromisoformat(raw)

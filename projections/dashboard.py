@@ -10,6 +10,7 @@ import statistics
 from datetime import datetime, timedelta
 from typing import Any
 
+from domain.dates import berlin
 from domain.follow_ups import FollowUpPolicy
 from domain.values import Dimension
 from projections.overview import DIMENSIONS
@@ -115,7 +116,7 @@ def dashboard(
             "distribution": distribution,
         }
 
-    today = now.date().isoformat()
+    today = berlin(now).date().isoformat()  # the day the domain marks commitments overdue on
     overdue_where = (
         "FROM {commitments} WHERE status IN ('pledged', 'confirmed', 'overdue') AND due_on < ?"
         + scope

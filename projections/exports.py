@@ -1,57 +1,64 @@
-"""Exports for the Servicebüro: the overview and the commitments as tables, and the yearly survey.
+"""Exports for the Servicebüro and the coordinators: the overview and the commitments as tables,
+and the yearly survey (Bündnisumfrage) pre-filled from what the events already know.
 
-The survey export (Bündnisumfrage) pre-fills what the events already know of one alliance:
-partners by sector, meetings per year, projects of the action plan, commitments kept per year.
+Every code is shown by its German label; dates are people's dates (a moment counts on its day in
+Europe/Berlin) and stay `date`s, amounts `Amount`s, so the workbook gets date and number cells
+(projections/spreadsheets.py writes the files). `alliance_id` narrows a table to one alliance
+(a coordinator's own).
 """
 
 from __future__ import annotations
 
-import csv
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from openpyxl import Workbook
-
-from domain.values import CommitmentStatus, MeetingKind, Sector
+from domain.dates import berlin
+from domain.values import AllianceStatus, CommitmentKind, CommitmentStatus, Dimension, LegalForm, MeetingKind, Sector
 from projections.queries import Queries
+from projections.spreadsheets import Amount, Table, csv_bytes, sections_table, xlsx_bytes
 
-Table = tuple[list[str], list[list[Any]]]
-STATUS_LABELS = {"active": "aktiv", "dormant": "ruhend", "dissolved": "aufgelöst"}
+STATUS_LABELS = {s.value: s.label for s in AllianceStatus}
+KIND_LABELS = {k.value: k.label for k in CommitmentKind}
+COMMITMENT_STATUS_LABELS = {s.value: s.label for s in CommitmentStatus}
+LEGAL_FORM_LABELS = {f.value: f.label for f in LegalForm}
 
 
-def overview_table(queries: Queries) -> Table:
+def _day(text: str | None) -> date | str:
+    """A stored date (JJJJ-MM-TT) as a date; empty when there is none."""
+    return date.fromisoformat(text) if text else ""
+
+
+def _berlin_day(text: str | None) -> date | str:
+    """A stored moment (UTC) as the day it was in Germany; empty when there is none."""
+    return berlin(datetime.fromisoformat(text)).date() if text else ""
+
+
+def _amount(text: str | None, unit: str | None) -> Amount | str:
+    try:
+        return Amount(Decimal(text), unit) if text else ""
+    except InvalidOperation:
+        return text or ""
+
+
+def overview_table(queries: Queries, alliance_id: UUID | None = None) -> Table:
     headers = [
-        "Bündnis",
-        "Kommune",
-        "Bundesland",
-        "Schritt",
-        "Status",
-        "Akteure",
-        "Bündnisteam",
-        "Gegründet am",
-        "Letzte Aktivität",
-        "Offene Kriterien",
-        "ID",
+        "Bündnis", "Kommune", "Bundesland", "Schritt", "Status", "Akteure", "Bündnisteam",
+        "Gegründet am", "Letzte Aktivität", "Offene Kriterien", "ID",
     ]
     rows, cursor = [], None
     while True:
         items, cursor = queries.list_alliances(after=cursor, limit=500)
         rows += [
             [
-                i["name"],
-                i["municipality"],
-                i["state"],
-                i["step"],
-                STATUS_LABELS[i["status"]],
-                i["actors"],
-                i["team"],
-                i["founded_on"] or "",
-                (i["last_activity_at"] or "")[:10],
-                "; ".join(i["unmet"]),
-                i["id"],
+                i["name"], i["municipality"], i["state"], i["step"], STATUS_LABELS.get(i["status"], i["status"]),
+                i["actors"], i["team"], _day(i["founded_on"]), _berlin_day(i["last_activity_at"]),
+                "; ".join(i["unmet"]), i["id"],
             ]
             for i in items
+            if alliance_id is None or i["id"] == str(alliance_id)
         ]
         if cursor is None:
             return headers, rows
@@ -59,17 +66,8 @@ def overview_table(queries: Queries) -> Table:
 
 def commitments_table(queries: Queries, alliance_id: UUID | None = None) -> Table:
     headers = [
-        "Bündnis",
-        "Partner",
-        "Beschreibung",
-        "Art",
-        "Betrag",
-        "Einheit",
-        "Fällig am",
-        "Status",
-        "Erfüllt (Anzahl)",
-        "Zugesagt am",
-        "ID",
+        "Bündnis", "Partner", "Beschreibung", "Art", "Betrag", "Einheit", "Fällig am", "Status",
+        "Erfüllt (Anzahl)", "Zugesagt am", "ID",
     ]
     sql = (
         "SELECT c.*, a.name AS alliance FROM {commitments} c JOIN {alliances} a "
@@ -80,57 +78,43 @@ def commitments_table(queries: Queries, alliance_id: UUID | None = None) -> Tabl
         sql, params = sql + " WHERE c.alliance_id = ?", [str(alliance_id)]
     with queries.read("overview") as db:
         found = db.all(sql + " ORDER BY a.name, c.pledged_at", params)
-    labels = {s.value: s.label for s in CommitmentStatus}
     return headers, [
         [
-            r["alliance"],
-            r["partner"],
-            r["description"],
-            r["kind"],
-            r["amount"] or "",
-            r["unit"] or "",
-            r["due_on"] or "",
-            labels.get(r["status"], r["status"]),
-            r["fulfilments"],
-            r["pledged_at"][:10],
-            r["commitment_id"],
+            r["alliance"], r["partner"], r["description"], KIND_LABELS.get(r["kind"], r["kind"]),
+            _amount(r["amount"], r["unit"]), r["unit"] or "", _day(r["due_on"]),
+            COMMITMENT_STATUS_LABELS.get(r["status"], r["status"]), r["fulfilments"],
+            _berlin_day(r["pledged_at"]), r["commitment_id"],
         ]
         for r in found
     ]
 
 
 def survey_sheets(queries: Queries, alliance_id: UUID) -> dict[str, Table]:
-    """The Bündnisumfrage of one alliance, section by section."""
+    """The Bündnisumfrage of one alliance, section by section, with its six-dimension self-assessments."""
     detail = queries.alliance(alliance_id)
     key = str(alliance_id)
     with queries.read("overview") as db:
-        actors = db.all(
-            "SELECT sector, in_team, signed_on FROM {actors} WHERE alliance_id = ?", (key,)
-        )
+        actors = db.all("SELECT sector, in_team, signed_on FROM {actors} WHERE alliance_id = ?", (key,))
         meetings = db.all("SELECT kind, held_on FROM {meetings} WHERE alliance_id = ?", (key,))
         kept = db.all("SELECT fulfilled_on FROM {fulfilments} WHERE alliance_id = ?", (key,))
     sectors = []
     for s in Sector:
         of_sector = [a for a in actors if a["sector"] == s.value]
         if of_sector:
-            sectors.append(
-                [
-                    s.label,
-                    len(of_sector),
-                    sum(1 for a in of_sector if a["signed_on"]),
-                    sum(1 for a in of_sector if a["in_team"]),
-                ]
-            )
-    per_year: dict[tuple[str, str], int] = {}
+            sectors.append([s.label, len(of_sector), sum(1 for a in of_sector if a["signed_on"]),
+                            sum(1 for a in of_sector if a["in_team"])])
+    per_year: dict[tuple[int, str], int] = {}
     for m in meetings:
-        per_year[(m["held_on"][:4], m["kind"])] = per_year.get((m["held_on"][:4], m["kind"]), 0) + 1
+        year_kind = (int(m["held_on"][:4]), m["kind"])
+        per_year[year_kind] = per_year.get(year_kind, 0) + 1
     kinds = {k.value: k.label for k in MeetingKind}
-    kept_per_year: dict[str, int] = {}
+    kept_per_year: dict[int, int] = {}
     for f in kept:
-        kept_per_year[f["fulfilled_on"][:4]] = kept_per_year.get(f["fulfilled_on"][:4], 0) + 1
+        kept_per_year[int(f["fulfilled_on"][:4])] = kept_per_year.get(int(f["fulfilled_on"][:4]), 0) + 1
     statuses: dict[str, int] = {}
     for c in detail["commitments"]:
         statuses[c["status_label"]] = statuses.get(c["status_label"], 0) + 1
+    legal_form = detail["legal_form"]
     return {
         "Bündnis": (
             ["Feld", "Wert"],
@@ -139,14 +123,12 @@ def survey_sheets(queries: Queries, alliance_id: UUID) -> dict[str, Table]:
                 ["Kommune", detail["municipality"]],
                 ["Bundesland", detail["state"]],
                 ["Schritt", f"{detail['step']} – {detail['step_title']}"],
-                ["Rechtsform", detail["legal_form"] or ""],
-                ["Gegründet am", (detail["founding"] or {}).get("on", "")],
-                ["Beitritt zur Initiative", detail["joined_initiative_on"] or ""],
+                ["Status", STATUS_LABELS.get(detail["status"], detail["status"])],
+                ["Rechtsform", LEGAL_FORM_LABELS.get(legal_form, legal_form) if legal_form else ""],
+                ["Gegründet am", _day((detail["founding"] or {}).get("on"))],
+                ["Beitritt zur Initiative", _day(detail["joined_initiative_on"])],
                 ["Arbeitsgruppen", len(detail["working_groups"])],
-                [
-                    "Arbeitsgruppen mit Sprecher/in",
-                    sum(1 for g in detail["working_groups"] if g["speaker"]),
-                ],
+                ["Arbeitsgruppen mit Sprecher/in", sum(1 for g in detail["working_groups"] if g["speaker"])],
                 ["Steuerungsgruppe", ", ".join(n or "" for n in detail["steering_group"])],
             ],
         ),
@@ -160,42 +142,35 @@ def survey_sheets(queries: Queries, alliance_id: UUID) -> dict[str, Table]:
         ),
         "Projekte": (
             ["Projekt", "Thema", "Verantwortlich", "Fällig am", "Status"],
-            [
-                [p["title"], p["theme"], p["owner"] or "", p["due_on"] or "", p["status_label"]]
-                for p in detail["action_plan"]
-            ],
+            [[p["title"], p["theme"], p["owner"] or "", _day(p["due_on"]), p["status_label"]]
+             for p in detail["action_plan"]],
         ),
         "Zusagen eingehalten": (
             ["Jahr", "erfüllte Zusagen"],
             [[y, n] for y, n in sorted(kept_per_year.items())]
             + [[f"heute {label}", n] for label, n in sorted(statuses.items())],
         ),
+        "Selbsteinschätzung": (
+            ["Datum", *[d.label for d in Dimension], "Durchschnitt"],
+            [
+                [_day(s["on"]), *[s["scores"].get(d.value) for d in Dimension],
+                 round(sum(s["scores"].values()) / len(s["scores"]), 2) if s["scores"] else ""]
+                for s in sorted(detail.get("self_assessments") or [], key=lambda s: str(s["on"]))
+            ],
+        ),
     }
 
 
 def write_csv(path: Path, table: Table) -> None:
-    """Semicolon-separated UTF-8 with BOM, as German spreadsheet programs expect."""
-    headers, rows = table
+    """Semicolon-separated UTF-8 with BOM and decimal comma, as German spreadsheet programs expect."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="", encoding="utf-8-sig") as f:
-        writer = csv.writer(f, delimiter=";")
-        writer.writerow(headers)
-        writer.writerows(rows)
+    path.write_bytes(csv_bytes(table))
 
 
 def write_survey_csv(path: Path, sheets: dict[str, Table]) -> None:
-    rows = [[section, *row] for section, (_, body) in sheets.items() for row in body]
-    write_csv(path, (["Abschnitt", "Feld", "Wert", "", ""], rows))
+    write_csv(path, sections_table(sheets))
 
 
 def write_xlsx(path: Path, sheets: dict[str, Table]) -> None:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, (headers, rows) in sheets.items():
-        sheet = workbook.create_sheet(title[:31])
-        sheet.append(headers)
-        for row in rows:
-            sheet.append(row)
-        sheet.freeze_panes = "A2"
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
+    path.write_bytes(xlsx_bytes(sheets))

@@ -25,7 +25,7 @@ from domain.follow_ups import FollowUpPolicy, plan_alliance, plan_commitment
 from domain.values import AllianceStatus, Bundesland, parse_code
 from projections import audit
 from projections.alliance_events import KNOWN_EVENTS
-from projections.checkpoints import CheckpointFile
+from projections.checkpoints import Checkpoints
 from projections.dashboard import STATUS_SQL, active_cutoff, dashboard
 from projections.registry import NAMES, projection_class
 from projections.store import Db, ProjectionStore, View
@@ -84,7 +84,7 @@ class Queries:
         self,
         store: ProjectionStore,
         application: AllianceApplication,
-        checkpoints: CheckpointFile,
+        checkpoints: Checkpoints,
         *,
         follow_up_policy: FollowUpPolicy | None = None,
         clock: Callable[[], datetime] = utc_now,

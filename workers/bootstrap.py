@@ -16,7 +16,7 @@ from config.settings import Settings, private_dir
 from domain.application import AllianceApplication, Clock
 from domain.errors import InvalidInput
 from domain.personal_data import InMemoryKeyRing, KeyRing
-from projections.checkpoints import CheckpointFile
+from projections.checkpoints import CheckpointFile, Checkpoints, PostgresCheckpoints
 from projections.postgres_store import PostgresProjectionStore
 from projections.queries import Queries
 from projections.sqlite_store import SQLiteProjectionStore
@@ -70,11 +70,17 @@ def build_store(settings: Settings) -> ProjectionStore:
     return SQLiteProjectionStore(settings.var_dir / "projections")
 
 
-def checkpoint_file(settings: Settings) -> CheckpointFile:
-    """The signed anchors of the audit chain, keyed by the audit key (not the token secret); lines
-    signed before it had its own file stay verifiable with the token secret (projections/checkpoints.py)."""
-    return CheckpointFile(settings.var_dir / "audit-checkpoints.jsonl", settings.audit_secret(),
-                          legacy_secret=settings.legacy_token_secret())
+def checkpoint_file(settings: Settings) -> Checkpoints:
+    """The signed anchors of the audit chain: a file under var/ (embedded), or a table in the
+    PostgreSQL schema, where every API process verifies against them. Signed with the audit key
+    (not the token secret); checkpoints signed before it existed, with a key derived from the token
+    secret, stay verifiable as signed by an older key (projections/checkpoints.py)."""
+    secret = settings.audit_secret()
+    legacy = settings.legacy_token_secret()
+    older = (legacy,) if legacy and legacy != secret else ()
+    if settings.store == "postgres":
+        return PostgresCheckpoints(settings.postgres_dsn, settings.postgres_schema, secret, older)
+    return CheckpointFile(settings.var_dir / "audit-checkpoints.jsonl", secret, older)
 
 
 def build_token_store(settings: Settings) -> TokenStore:

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from config.settings import SettingsError, load_settings
-from workers import cli_api, cli_workflows
+from workers import cli_api, cli_backup, cli_workflows
 from workers.cli_projections import audit_app, demo_generate, projections_app, projector
 from workers.cli_settings import settings_or_exit
 
@@ -27,6 +27,8 @@ app.command("relay")(cli_workflows.relay)
 app.add_typer(projections_app, name="projections")
 app.add_typer(audit_app, name="audit")
 app.command("projector")(projector)
+app.command("backup")(cli_backup.backup)
+app.command("restore")(cli_backup.restore)
 demo_app.command("generate")(demo_generate)
 console = Console(stderr=True)
 
@@ -84,9 +86,12 @@ def up() -> None:
     from workers.up import run
 
     try:
-        asyncio.run(run(settings_or_exit(), console))
+        failed = asyncio.run(run(settings_or_exit(), console))
     except KeyboardInterrupt:
         console.print("Abgebrochen.")
+        return
+    if failed:  # a part kept failing: say so to systemd, scripts and the shell
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from domain.dates import MAX_INT64
 from domain.errors import DomainError
 from workers.cli_settings import settings_or_exit
 
@@ -256,7 +257,10 @@ def demo_generate(
         float, typer.Option(min=0.1, max=20, help="Wie oft sich Gruppen treffen (1 = üblich).")
     ] = 1.0,
     seed: Annotated[
-        int, typer.Option(help="Startwert des Zufalls (gleich = gleiche Geschichte).")
+        int,
+        typer.Option(
+            min=-MAX_INT64 - 1, max=MAX_INT64, help="Startwert des Zufalls (gleich = gleiche Geschichte)."
+        ),
     ] = 7,
 ) -> None:
     """Erzeugt eine realistische Geschichte vieler Bündnisse über die Anwendung."""

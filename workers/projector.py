@@ -43,6 +43,7 @@ class Runner:
         self._caught_up: dict[str, int] = {}
         self._cleared: set[str] = set()
         self._recheck_at = 0.0
+        self._anchor_at = 0.0
 
     def round(self) -> int:
         """One batch for each projection that is behind; answers how many events were projected."""
@@ -82,6 +83,12 @@ class Runner:
                 self._caught_up[p.name] = head
             if done and p.name == "audit":
                 self.checkpoint(p)
+        # Also on a timer, not only after a batch: what was chained before a quiet period gets anchored.
+        if time.monotonic() >= self._anchor_at:
+            self._anchor_at = time.monotonic() + 1.0
+            for p in self.projectors:
+                if p.name == "audit" and p.name not in self.halted:
+                    self.checkpoint(p)
         return worked
 
     def checkpoint(self, projector: Projector, force: bool = False) -> None:

@@ -102,16 +102,7 @@ class DevServer:
         if await reachable(address):
             log.info("temporal_already_running", address=address)
             return self
-        private_dir(self.settings.var_dir)
-        args = dev_server_args(self.settings, ui=self.ui, extra=self.extra_args)
-        self.process = await asyncio.create_subprocess_exec(
-            *args,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
-            start_new_session=True,  # Ctrl-C reaches us; we stop the server cleanly
-            preexec_fn=_die_with_parent,
-        )
+        await self._spawn()
         await self._wait_ready(address)
         log.info(
             "temporal_started",
@@ -120,6 +111,70 @@ class DevServer:
             ui=f"http://127.0.0.1:{self.settings.temporal_ui_port}" if self.ui else None,
         )
         return self
+
+    @property
+    def log_path(self) -> Path:
+        return self.settings.var_dir / "log" / "temporal.log"
+
+    async def _spawn(self) -> None:
+        private_dir(self.settings.var_dir)  # var/ 0700 before anything is made in it
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        args = dev_server_args(self.settings, ui=self.ui, extra=self.extra_args)
+        with self.log_path.open("ab") as output:  # the child keeps its own handle
+            self.process = await asyncio.create_subprocess_exec(
+                *args,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=output,
+                stderr=asyncio.subprocess.STDOUT,
+                start_new_session=True,  # Ctrl-C reaches us; we stop the server cleanly
+                preexec_fn=_die_with_parent,
+            )
+
+    @property
+    def running(self) -> bool:
+        """True while the server this object started runs (or one found running was used)."""
+        return self._started and (self.process is None or self.process.returncode is None) and not self.failed
+
+    failed: str | None = None
+
+    async def supervise(self, stop: asyncio.Event, *, attempts: int = 5, backoff: float = 1.0) -> None:
+        """Restarts the server with backoff when it dies; when it died `attempts` times in a row
+        without running a minute in between, raises (the stack then ends with a non-zero exit)."""
+        if self.process is None:
+            return  # a server found running belongs to someone else
+        loop = asyncio.get_running_loop()
+        failures, delay, began = 0, backoff, loop.time()
+        while not stop.is_set():
+            assert self.process is not None
+            waiting = asyncio.ensure_future(stop.wait())
+            died = asyncio.ensure_future(self.process.wait())
+            await asyncio.wait({waiting, died}, return_when=asyncio.FIRST_COMPLETED)
+            waiting.cancel()
+            if stop.is_set():
+                died.cancel()
+                return
+            log.error("temporal_died", code=self.process.returncode, log=str(self.log_path))
+            if loop.time() - began > 60:  # it ran a while: a new series of attempts
+                failures, delay = 0, backoff
+            while True:
+                failures += 1
+                if failures > attempts:
+                    self.failed = f"Der Temporal-Server ist {attempts}-mal hintereinander beendet worden."
+                    raise RuntimeError(self.failed)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), delay)
+                if stop.is_set():
+                    return
+                delay = min(delay * 2, 30.0)
+                try:
+                    await self._spawn()
+                    await self._wait_ready(self.settings.temporal_address)
+                except RuntimeError as e:
+                    log.warning("temporal_restart_failed", attempt=failures, error=str(e))
+                    continue
+                began = loop.time()
+                log.info("temporal_restarted", attempt=failures, pid=self.process.pid if self.process else None)
+                break
 
     async def _wait_ready(self, address: str) -> None:
         from temporalio.api.workflowservice.v1 import GetSystemInfoRequest

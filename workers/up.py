@@ -55,9 +55,16 @@ class Stack:
     stops: dict[str, asyncio.Event] = field(default_factory=dict)
     absent: list[str] = field(default_factory=list)
     temporal: bool = False
+    dev_server: Any = None
+    serves: dict[str, Callable[[asyncio.Event], Coroutine[Any, Any, None]]] = field(default_factory=dict)
+    restartable: dict[str, bool] = field(default_factory=dict)
+    failures: dict[str, list[float]] = field(default_factory=dict)
 
-    def start(self, name: str, serve: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:
+    def start(
+        self, name: str, serve: Callable[[asyncio.Event], Coroutine[Any, Any, None]], *, restartable: bool = True
+    ) -> None:
         """Starts a part with a stop event of its own, so the parts can be stopped one by one."""
+        self.serves[name], self.restartable[name] = serve, restartable
         self.stops[name] = asyncio.Event()
         self.tasks[name] = asyncio.create_task(serve(self.stops[name]), name=name)
 
@@ -70,7 +77,14 @@ class Stack:
         return result
 
     def _temporal(self, probe: Callable[[], dict[str, Any]]) -> Callable[[], dict[str, Any]]:
-        return lambda: probe() if self.temporal else {"state": "absent"}
+        def state() -> dict[str, Any]:
+            if not self.temporal:
+                return {"state": "absent"}
+            if self.dev_server is not None and not self.dev_server.running:
+                return {"state": "down", "reason": self.dev_server.failed or "der Server startet neu"}
+            return probe()
+
+        return state
 
     def _part(self, name: str, more: Callable[[], dict[str, Any]] | None) -> Callable[[], dict[str, Any]]:
         def probe() -> dict[str, Any]:
@@ -83,7 +97,8 @@ class Stack:
         return probe
 
 
-async def run(settings: Settings, console: Console) -> None:
+async def run(settings: Settings, console: Console) -> bool:
+    """Runs the stack until Ctrl-C; True when it ended because a part kept failing."""
     application = await asyncio.to_thread(build_application, settings)
     stack = Stack(settings, application)
     stop = asyncio.Event()  # Ctrl-C, or a part that failed
@@ -98,14 +113,19 @@ async def run(settings: Settings, console: Console) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, interrupt)
     stuck: list[str] = []
+    failed = False
     try:
         await _load_demo_if_empty(application, console)
         async with contextlib.AsyncExitStack() as exits:
             server = optional_module("workers.temporal_server")
             if server is not None:
                 with console.status("Starte den Temporal-Entwicklungsserver …"):
-                    await exits.enter_async_context(server.start_dev_server(settings))
+                    dev_server = await exits.enter_async_context(server.start_dev_server(settings))
                 stack.temporal = True
+                stack.dev_server = dev_server
+                if dev_server.process is not None:  # ours (not one found running): watch over it
+                    # Restarted with backoff when it dies (its output: var/log/temporal.log).
+                    stack.start("temporal", dev_server.supervise, restartable=False)
             else:
                 stack.absent.append("Temporal-Server")
             for name, module_name in PARTS:
@@ -120,7 +140,7 @@ async def run(settings: Settings, console: Console) -> None:
             stack.start("api", lambda own_stop: serve_api(settings, application, own_stop, probes=probes))
             await asyncio.sleep(0.5)
             _banner(console, settings, stack)
-            await _supervise(stack, stop, console)
+            failed = await _supervise(stack, stop, console)
             # However a part misbehaves, the process ends: nothing in it is needed to keep the data.
             _watchdog(SHUTDOWN_BUDGET, "shutdown_overran")
             stuck = await _shut_down(stack, console)
@@ -133,7 +153,8 @@ async def run(settings: Settings, console: Console) -> None:
         # A thread a part left behind (e.g. an activity) must not keep the process alive.
         _watchdog(EXIT_GRACE, "threads_left_behind")
     if stuck:
-        _exit_now("parts_left_behind", parts=stuck)
+        _exit_now("parts_left_behind", parts=stuck, code=1 if failed else 0)
+    return failed
 
 
 def _serve_part(
@@ -149,13 +170,13 @@ def _watchdog(seconds: float, reason: str) -> None:
     timer.start()
 
 
-def _exit_now(reason: str, **details: Any) -> None:
+def _exit_now(reason: str, code: int = 0, **details: Any) -> None:
     # Whatever still runs holds nothing that is not already stored (events are committed
     # atomically, workflows live in Temporal): end the process rather than wait forever.
     log.warning(reason, **details)
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(0)
+    os._exit(code)
 
 
 async def _load_demo_if_empty(application: AllianceApplication, console: Console) -> None:
@@ -168,20 +189,42 @@ async def _load_demo_if_empty(application: AllianceApplication, console: Console
     console.print(f"{len(ids)} Demo-Bündnisse geladen.")
 
 
-async def _supervise(stack: Stack, stop: asyncio.Event, console: Console) -> None:
-    """Runs until Ctrl-C; a part that fails stops the whole stack (better than half running)."""
+async def _supervise(
+    stack: Stack, stop: asyncio.Event, console: Console, *, attempts: int = 3, window: float = 300.0
+) -> bool:
+    """Runs until Ctrl-C. A part that fails is restarted with backoff; one that failed `attempts`
+    times within `window` seconds (or cannot be restarted) stops the whole stack, which then ends
+    with a non-zero exit code (better than half running). Answers whether that happened."""
+    loop = asyncio.get_running_loop()
     waiting = asyncio.create_task(stop.wait())
     pending: set[asyncio.Task[Any]] = {waiting, *stack.tasks.values()}
+    failed = False
     while not stop.is_set():
         done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
         for task in done:
             if task is waiting:
                 continue
+            name = task.get_name()
             error = task.exception() if not task.cancelled() else None
-            console.print(f"[bold red]Der Dienst {task.get_name()} ist beendet[/]" + (f": {error}" if error else ""))
-            log.error("part_stopped", part=task.get_name(), error=str(error) if error else None)
+            log.error("part_stopped", part=name, error=str(error) if error else None)
+            recent = [t for t in stack.failures.get(name, []) if loop.time() - t < window]
+            stack.failures[name] = [*recent, loop.time()]
+            if stack.restartable.get(name) and len(stack.failures[name]) < attempts:
+                delay = 2.0 ** len(stack.failures[name])
+                console.print(f"[bold yellow]Der Dienst {name} ist ausgefallen[/]" + (f": {error}" if error else "")
+                              + f"; Neustart in {delay:.0f} s.")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(waiting), delay)
+                if stop.is_set():
+                    break
+                stack.start(name, stack.serves[name])
+                pending.add(stack.tasks[name])
+                continue
+            console.print(f"[bold red]Der Dienst {name} ist beendet[/]" + (f": {error}" if error else ""))
+            failed = True
             stop.set()
     waiting.cancel()
+    return failed
 
 
 async def _shut_down(stack: Stack, console: Console, patience: float = 15) -> list[str]:

@@ -8,13 +8,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 import structlog
 from temporalio.client import Client
+from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from config.settings import Settings
 from domain.application import AllianceApplication
 from workers.bootstrap import build_mailer
+from workers.policy_watch import Policies, PolicyWatch, follow
 from workers.temporal_client import connect_client
 from workflows.activities import FollowUpActivities
-from workflows.fleet import FleetActivities, FleetSweepWorkflow, ensure_schedules
+from workflows.fleet import FleetActivities, FleetSweepWorkflow, SweepInput, ensure_schedules
 from workflows.runtime import build_worker
 from workflows.search_attributes import ensure_registered
 
@@ -40,7 +42,9 @@ async def connect_when_ready(settings: Settings, stop: asyncio.Event) -> Client 
     return None
 
 
-async def serve(settings: Settings, application: AllianceApplication, stop: asyncio.Event) -> None:
+async def serve(
+    settings: Settings, application: AllianceApplication, stop: asyncio.Event, *, policy_interval: float = 5.0
+) -> None:
     # A broken policy file stops start-up here with the SettingsError's German message.
     _, follow_up_policy = settings.policies()
     client = await connect_when_ready(settings, stop)
@@ -48,7 +52,7 @@ async def serve(settings: Settings, application: AllianceApplication, stop: asyn
         return
     mailer = build_mailer(settings)
     follow_ups = FollowUpActivities(
-        application, follow_up_policy, mailer, sender=settings.mail_from
+        application, follow_up_policy, mailer, sender=settings.mail_from, site_url=settings.site_url()
     )
     fleet = FleetActivities(
         application,
@@ -57,6 +61,7 @@ async def serve(settings: Settings, application: AllianceApplication, stop: asyn
         follow_up_policy,
         mailer,
         sender=settings.mail_from,
+        site_url=settings.site_url(),
     )
     with ThreadPoolExecutor(max_workers=16, thread_name_prefix="activity") as executor:
         worker = build_worker(
@@ -69,9 +74,23 @@ async def serve(settings: Settings, application: AllianceApplication, stop: asyn
         )
         await ensure_registered(client, settings.temporal_namespace)
         await ensure_schedules(client, settings.task_queue)
+        def apply(policies: Policies) -> None:
+            application.policy, follow_ups.policy, fleet.policy = policies[0], policies[1], policies[1]
+
+        async def sweep(version: str) -> None:
+            # One sweep per version, whichever worker saw the change first: the others' starts
+            # are refused as duplicates.
+            with contextlib.suppress(WorkflowAlreadyStartedError):
+                await client.start_workflow(
+                    FleetSweepWorkflow.run, SweepInput(), id=f"fleet-sweep-policy-{version}",
+                    task_queue=settings.task_queue,
+                )
+
+        watch = PolicyWatch(settings, apply)
         log.info(
-            "worker_started", task_queue=settings.task_queue, address=settings.temporal_address
+            "worker_started", task_queue=settings.task_queue, address=settings.temporal_address,
+            policy=watch.version,
         )
         async with worker:
-            await stop.wait()
+            await follow(watch, stop, sweep, interval=policy_interval)
     log.info("worker_stopped")

@@ -57,11 +57,13 @@ class FollowUpActivities:
         mailer: Mailer,
         *,
         sender: str,
+        site_url: str = "http://127.0.0.1:8000",
     ) -> None:
         self.application = application
         self.policy = policy
         self.mailer = mailer
         self.sender = sender
+        self.site_url = site_url.rstrip("/")
         self.domain = sender.rpartition("@")[2] or "buendnis.invalid"
 
     # ---- loading ---------------------------------------------------------------------------
@@ -180,7 +182,7 @@ class FollowUpActivities:
         if notification.commitment_id is not None:
             commitment = self._commitment(notification.commitment_id)
         mail = mail_for(self.application, alliance, notification, commitment,
-                        sender=self.sender, domain=self.domain)
+                        sender=self.sender, domain=self.domain, site_url=self.site_url)
         message = compose(
             mail,
             notification.follow_up,
@@ -207,7 +209,7 @@ class FollowUpActivities:
         if summary.commitment_id is not None:
             commitment = self._commitment(summary.commitment_id)
         mail = summary_for(self.application, alliance, summary, commitment,
-                           sender=self.sender, domain=self.domain)
+                           sender=self.sender, domain=self.domain, site_url=self.site_url)
         message = compose_summary(mail, summary, sender=self.sender, domain=self.domain,
                                   sent_at=activity.info().current_attempt_scheduled_time)
         self.mailer.send(message)

@@ -38,7 +38,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.alliance import AllianceWorkflow
     from workflows.commitment import CommitmentWorkflow
     from workflows.digest import build_digest
-    from workflows.notifications import Mailer, message_id, render
+    from workflows.notifications import Mailer, message_id, set_body
     from workflows.payloads import (
         EVENT_SIGNAL,
         AllianceInput,
@@ -91,9 +91,11 @@ class FleetActivities:
         mailer: Mailer,
         *,
         sender: str,
+        site_url: str = "http://127.0.0.1:8000",
     ) -> None:
         self.application, self.client, self.task_queue = application, client, task_queue
         self.policy, self.mailer, self.sender = policy, mailer, sender
+        self.site_url = site_url.rstrip("/")
 
     def functions(self) -> list[Any]:
         return [self.list_open_work, self.ensure_running, self.send_digest]
@@ -186,7 +188,7 @@ class FleetActivities:
         )
         message["Message-ID"] = message_id(f"digest:{year}-W{week}", domain)
         message["Date"] = format_datetime(request.now)
-        message.set_content(render("digest.txt.j2", vars(digest)))
+        set_body(message, "digest", {**vars(digest), "link": f"{self.site_url}/"})
         self.mailer.send(message)
         return str(message["Message-ID"])
 

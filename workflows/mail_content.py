@@ -13,6 +13,7 @@ from domain.alliance import Alliance
 from domain.application import AllianceApplication
 from domain.commitment import Commitment
 from domain.facts import alliance_facts
+from domain.follow_up_words import page_anchor
 from domain.follow_ups import COORDINATOR, SERVICEBUERO
 from domain.steps import STEP_TITLES
 from workflows.notifications import MEETING_RULES, Mail, german_date
@@ -37,7 +38,7 @@ def addresses(application: AllianceApplication, alliance: Alliance, role: str, *
 
 
 def mail_for(application: AllianceApplication, alliance: Alliance, notification: Notification,
-             commitment: Commitment | None, *, sender: str, domain: str) -> Mail:
+             commitment: Commitment | None, *, sender: str, domain: str, site_url: str | None = None) -> Mail:
     f = notification.follow_up
     to = tuple(dict.fromkeys(
         a for role in f.recipients
@@ -51,6 +52,7 @@ def mail_for(application: AllianceApplication, alliance: Alliance, notification:
         "since": german_date(alliance.step_entered_at),
         "due_on": german_date(f.due_at),
         "subject": alliance.name,
+        "link": _link(site_url, alliance, f.rule, f.subject_id, str(commitment.id) if commitment else None),
     }
     meeting = None
     if commitment is not None:
@@ -77,8 +79,16 @@ def _last_all_partner_meeting(application: AllianceApplication, alliance: Allian
     return alliance.step_entered_at if on is None else datetime.combine(on, datetime.min.time())
 
 
+def _link(site_url: str | None, alliance: Alliance, rule: str, subject_id: str | None,
+          commitment_id: str | None) -> str | None:
+    """The alliance page, at the section where the reminded thing is done."""
+    if site_url is None:
+        return None
+    return f"{site_url.rstrip('/')}/alliances/{alliance.id}{page_anchor(rule, subject_id, commitment_id)}"
+
+
 def summary_for(application: AllianceApplication, alliance: Alliance, summary: Summary,
-                commitment: Commitment | None, *, sender: str, domain: str) -> Mail:
+                commitment: Commitment | None, *, sender: str, domain: str, site_url: str | None = None) -> Mail:
     """One mail listing the missed follow-ups of one workflow for one recipient role."""
     to = tuple(dict.fromkeys(addresses(application, alliance, summary.recipient, sender=sender, domain=domain)))
     items = []
@@ -89,5 +99,9 @@ def summary_for(application: AllianceApplication, alliance: Alliance, summary: S
         items.append({"label": f.label, "subject": single.context["subject"], "due_on": german_date(f.due_at)})
     n = len(items)
     what = "eine verpasste Erinnerung" if n == 1 else f"{n} verpasste Erinnerungen"
-    context: dict[str, object] = {"alliance": alliance.name, "items": items, "what": what}
+    first = min(summary.follow_ups, key=lambda f: f.due_at)
+    context: dict[str, object] = {
+        "alliance": alliance.name, "items": items, "what": what,
+        "link": _link(site_url, alliance, first.rule, first.subject_id, str(commitment.id) if commitment else None),
+    }
     return Mail(to, f"Zusammenfassung: {what} – {alliance.name}", context)

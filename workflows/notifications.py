@@ -1,4 +1,5 @@
-"""German e-mails for follow-ups: Jinja2 templates, an .ics for meetings, a Message-ID per key."""
+"""German e-mails for follow-ups: a text and an HTML part from Jinja2 templates (the HTML ones
+autoescaped), a link to where the reminded thing is done, an .ics for meetings, a Message-ID per key."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ _env = Environment(
     autoescape=False,
     keep_trailing_newline=True,
 )
+# The HTML part: every template it loads (the shared rule sentences too) escapes what it prints.
+_html_env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, autoescape=True)
 MEETING_RULES = ("minutes_missing", "meeting_cadence", "meeting_cadence_escalation")
 
 
@@ -83,6 +86,16 @@ def render(template: str, context: dict[str, Any]) -> str:
     return _env.get_template(template).render(**context)
 
 
+def render_html(template: str, context: dict[str, Any]) -> str:
+    return _html_env.get_template(template).render(**context)
+
+
+def set_body(message: EmailMessage, name: str, context: dict[str, Any]) -> None:
+    """The text part and, beside it, the same content as HTML (`<name>.txt.j2`, `<name>.html.j2`)."""
+    message.set_content(render(f"{name}.txt.j2", context))
+    message.add_alternative(render_html(f"{name}.html.j2", context), subtype="html")
+
+
 def calendar_entry(key: str, domain: str, title: str, on: date, rule: str, made_at: datetime) -> bytes:
     """A VEVENT for the meeting concerned (minutes missing), a VTODO to plan one (cadence)."""
     cal = icalendar.Calendar()
@@ -113,11 +126,7 @@ def compose(
     message["Message-ID"] = message_id(follow_up.key, domain)
     message["Date"] = format_datetime(sent_at)
     message["X-Buendnis-Follow-Up"] = follow_up.key
-    message.set_content(
-        render(
-            "follow_up.txt.j2", {"rule": follow_up.rule, "label": follow_up.label, **mail.context}
-        )
-    )
+    set_body(message, "follow_up", {"rule": follow_up.rule, "label": follow_up.label, **mail.context})
     if mail.meeting is not None:
         title, on = mail.meeting
         message.add_attachment(
@@ -144,5 +153,5 @@ def compose_summary(mail: Mail, summary: Any, *, sender: str, domain: str, sent_
     message["Message-ID"] = message_id(key, domain)
     message["Date"] = format_datetime(sent_at)
     message["X-Buendnis-Follow-Up"] = key
-    message.set_content(render("summary.txt.j2", mail.context))
+    set_body(message, "summary", mail.context)
     return message

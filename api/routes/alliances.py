@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Header, Path, Response
 
 from api.access import CoordinationDep, OfficeDep
+from api.calendar_fields import Version
 from api.schemas import (
     AddActor,
     AddProject,
@@ -24,7 +25,7 @@ from api.schemas import (
     ScheduleMeeting,
 )
 
-IfMatch = Annotated[int | None, Header(alias="If-Match", ge=1, description="erwartete Version des Bündnisses")]
+IfMatch = Annotated[Version | None, Header(alias="If-Match", description="erwartete Version des Bündnisses")]
 router = APIRouter(prefix="/api/v1/alliances", tags=["Bündnisse"])
 Step = Annotated[int, Path(ge=1, le=5, description="Schritt 1–4 (Schritt 5 ist dauerhaft)")]
 

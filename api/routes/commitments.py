@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response
 
 from api.access import MemberDep, OwnerDep
-from api.context import instant
+from api.calendar_fields import AsOf
 from api.paging import Cursor, page
 from api.routes.common import Caller
 from api.schemas import (
@@ -22,7 +22,9 @@ from api.schemas import (
 from api.views import commitment_view
 from api.visibility import commitments_view
 
-AsOf = Annotated[str | None, Query(max_length=64, description="Datum oder Zeitpunkt mit Zone")]
+Stichtag = Annotated[AsOf, Query(description="Datum oder Zeitpunkt mit Zone")]
+
+
 def _iso(d: Any) -> str | None:
     return None if d is None else str(d.isoformat())
 
@@ -60,15 +62,14 @@ async def pledge(alliance_id: UUID, body: PledgeCommitment, response: Response, 
 def list_commitments(
     alliance_id: UUID,
     c: MemberDep,
-    as_of: AsOf = None,
+    as_of: Stichtag = None,
     cursor: Cursor = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 500,
 ) -> dict[str, Any]:
     """A partner reads only its own organisation's commitments."""
     c.principal.require_alliance(alliance_id)
-    moment = instant(as_of, "as_of")
-    items = commitments_view(c.principal, [commitment_view(x) for x in c.app.commitments(alliance_id, moment)])
-    return {**page(items, cursor, limit), "as_of": moment.isoformat() if moment else None}
+    items = commitments_view(c.principal, [commitment_view(x) for x in c.app.commitments(alliance_id, as_of)])
+    return {**page(items, cursor, limit), "as_of": as_of.isoformat() if as_of else None}
 
 
 @router.get("/{commitment_id}", summary="Eine Zusage")

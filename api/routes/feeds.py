@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 
 from api.access import MemberDep
 from api.problems import Problem
-from api.routes.calendar import calendar_url
+from api.routes.calendar import feed_address
 from api.schemas import Nothing
 
 router = APIRouter(prefix="/api/v1/alliances/{alliance_id}/calendar-feeds", tags=["Kalender"])
@@ -20,7 +20,7 @@ def create_feed(alliance_id: UUID, request: Request, c: MemberDep, body: Nothing
     c.app.get_alliance(alliance_id)  # 404 for an unknown alliance
     p = c.principal
     feed, secret = c.ctx.tokens.create_feed(p.subject, p.role, alliance_id, p.partner_id)
-    return {"id": feed.id, "url": str(request.base_url).rstrip("/") + calendar_url(alliance_id, secret)}
+    return {"id": feed.id, "url": feed_address(request, alliance_id, secret)}
 
 
 @router.get("", summary="Eigene Kalenderadressen (ohne Geheimnis)")

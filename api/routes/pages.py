@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import parse_qs, quote
@@ -14,19 +14,21 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from api.auth import API, COOKIE, SESSION, SESSION_RENEW, SESSION_TTL, Principal, decode_token, session_token
-from api.context import context, instant, page_principal
+from api.context import context, page_principal
 from api.mailbox import stored_mails
 from api.page_models import SECTOR_LABELS, alliance_page, dashboard_page
 from api.problems import Problem
-from api.routes.calendar import calendar_url
+from api.routes.calendar import feed_address
 from api.security import CSRF_COOKIE, CSRF_FIELD, csrf_field, csrf_ok, new_csrf_cookie, same_origin
 from api.views import parse_uuid
-from domain.errors import DomainError
+from domain.dates import end_of_day, german_date, german_moment, parse_german_date
+from domain.errors import DomainError, InvalidInput
 from domain.values import AllianceStatus, Bundesland
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent.parent / "templates"))
 templates.env.filters["datum"] = lambda v: _datum(v)
+templates.env.filters["tag"] = lambda v: german_date(v)
 templates.env.filters["zahl"] = lambda v: str(v).replace(".", ",") if isinstance(v, float) else v
 templates.env.filters["sector"] = lambda code: SECTOR_LABELS.get(code, code)
 STATES = {b.value for b in Bundesland}
@@ -35,14 +37,19 @@ Filter = Annotated[str | None, Query(max_length=64)]
 
 
 def _datum(value: Any) -> str:
-    """ISO dates and timestamps the German way (01.03.2026, 01.03.2026 12:00)."""
+    """Dates and timestamps for people: 01.03.2026, and 01.03.2026, 08:00 Uhr in Berlin time."""
     if not value:
         return "–"
+    if isinstance(value, datetime):
+        return german_moment(value)
+    if isinstance(value, date):
+        return german_date(value)
     try:
-        moment = datetime.fromisoformat(str(value))
+        if len(str(value)) == 10:
+            return german_date(date.fromisoformat(str(value)))
+        return german_moment(datetime.fromisoformat(str(value)))
     except ValueError:
         return str(value)
-    return moment.strftime("%d.%m.%Y" if len(str(value)) == 10 else "%d.%m.%Y %H:%M")
 
 
 # What /anmelden?hinweis= may say: codes, never text from the address (no one can make the page
@@ -98,7 +105,7 @@ def _set_session(response: Response, token: str, development: bool) -> None:
                         max_age=int(SESSION_TTL.total_seconds()))
 
 
-def _error(request: Request, status: int, detail: str, who: Principal | None = None) -> HTMLResponse:
+def error_page(request: Request, status: int, detail: str, who: Principal | None = None) -> HTMLResponse:
     return _render(request, "error.html", status, title="Fehler", status_code=status, detail=detail, who=who)
 
 
@@ -106,7 +113,7 @@ def _form_refused(request: Request, form: dict[str, list[str]]) -> HTMLResponse 
     """Every form POST: from a page of this site (Origin) and with this browser's CSRF value."""
     ctx = context(request)
     if not same_origin(request) or not csrf_ok(request, ctx.secret, (form.get(CSRF_FIELD) or [None])[0]):
-        return _error(request, 403, "Das Formular kam nicht von dieser Seite oder ist veraltet; "
+        return error_page(request, 403, "Das Formular kam nicht von dieser Seite oder ist veraltet; "
                                     "bitte die Seite neu laden und noch einmal senden.")
     return None
 
@@ -115,7 +122,9 @@ async def _form(request: Request) -> dict[str, list[str]]:
     return parse_qs((await request.body()).decode("utf-8", "replace"), max_num_fields=20)
 
 
-def _signed_in(request: Request) -> Principal | Response:
+def signed_in(request: Request) -> Principal | Response:
+    """The signed-in caller of a page (or of a download linked from one), else the way to sign in:
+    back to this address afterwards, or with a notice code when the session was refused."""
     try:
         who = page_principal(request)
     except Problem as p:
@@ -125,13 +134,14 @@ def _signed_in(request: Request) -> Principal | Response:
         response.delete_cookie(COOKIE, path="/")
         return response
     if who is None:
-        return RedirectResponse(f"/anmelden?weiter={quote(str(request.url.path))}", status_code=303)
+        target = str(request.url.path) + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/anmelden?weiter={quote(target)}", status_code=303)
     return who
 
 
 @router.get("/", response_class=HTMLResponse)
 def dashboard(request: Request, land: Filter = None, status: Filter = None) -> Response:
-    who = _signed_in(request)
+    who = signed_in(request)
     if isinstance(who, Response):
         return who
     if who.role != "servicebuero" and who.alliance_id:
@@ -150,40 +160,61 @@ def dashboard(request: Request, land: Filter = None, status: Filter = None) -> R
 
 @router.get("/alliances/{alliance_id}", response_class=HTMLResponse)
 def alliance(request: Request, alliance_id: str, stand: Filter = None) -> Response:
-    who = _signed_in(request)
+    who = signed_in(request)
     if isinstance(who, Response):
         return who
     try:
         aid = UUID(alliance_id)
     except ValueError:
-        return _error(request, 404, "Diese Adresse gibt es nicht.", who)
+        return error_page(request, 404, "Diese Adresse gibt es nicht.", who)
     ctx = context(request)
+    as_of, shown, refused = _stand(stand)
     try:
         who.require_alliance(aid)
-        as_of = instant(stand, "Stand") if stand else None
-        data = alliance_page(ctx, aid, as_of, who)
+        try:
+            data = alliance_page(ctx, aid, as_of, who)
+        except DomainError as e:
+            if as_of is None:
+                raise
+            # The alliance did not exist then: today's page, the reason beside the field.
+            as_of, refused = None, e.message
+            data = alliance_page(ctx, aid, None, who)
     except Problem as p:
-        return _error(request, p.status, p.detail, who)
+        return error_page(request, p.status, p.detail, who)
     except DomainError as e:
         status = 404 if e.code == "not_found" else 422
-        return _error(request, status, e.message, who)
+        return error_page(request, status, e.message, who)
     return _render(
         request,
         "alliance.html",
+        422 if refused else 200,
         title=data["a"]["name"],
         who=who,
-        stand=stand or "",
+        stand=shown,
+        stand_error=refused,
         **data,
     )
 
 
+def _stand(text: str | None) -> tuple[datetime | None, str, str | None]:
+    """The "Stand am" field: TT.MM.JJJJ (or JJJJ-MM-TT) as the end of that day in Germany, the
+    text to show in the field again, and the German reason when it is refused."""
+    if not text or not text.strip():
+        return None, "", None
+    try:
+        day = parse_german_date(text, "Der Stand")
+    except InvalidInput as e:
+        return None, text, e.message
+    return end_of_day(day), german_date(day), None
+
+
 @router.get("/post", response_class=HTMLResponse)
 def mailbox(request: Request) -> Response:
-    who = _signed_in(request)
+    who = signed_in(request)
     if isinstance(who, Response):
         return who
     if who.role != "servicebuero":
-        return _error(request, 403, "Der Mail-Sammler ist dem Servicebüro vorbehalten.", who)
+        return error_page(request, 403, "Der Mail-Sammler ist dem Servicebüro vorbehalten.", who)
     mails = stored_mails(context(request).mail_dir)
     return _render(request, "mailbox.html", title="Versandte Mails", who=who, mails=mails)
 
@@ -236,7 +267,7 @@ async def sign_out(request: Request) -> Response:
 @router.post("/alliances/{alliance_id}/kalender", response_class=HTMLResponse)
 async def new_calendar_feed(request: Request, alliance_id: str) -> Response:
     """Makes a calendar address for the signed-in person and shows it once (only its hash is kept)."""
-    who = _signed_in(request)
+    who = signed_in(request)
     if isinstance(who, Response):
         return who
     refused = _form_refused(request, await _form(request))
@@ -244,16 +275,16 @@ async def new_calendar_feed(request: Request, alliance_id: str) -> Response:
         return refused
     aid = parse_uuid(alliance_id)
     if aid is None:
-        return _error(request, 404, "Diese Adresse gibt es nicht.", who)
+        return error_page(request, 404, "Diese Adresse gibt es nicht.", who)
     try:
         who.require_alliance(aid)
         alliance = context(request).application.get_alliance(aid)
     except Problem as p:
-        return _error(request, p.status, p.detail, who)
+        return error_page(request, p.status, p.detail, who)
     except DomainError as e:
-        return _error(request, 404 if e.code == "not_found" else 422, e.message, who)
+        return error_page(request, 404 if e.code == "not_found" else 422, e.message, who)
     feed, secret = context(request).tokens.create_feed(who.subject, who.role, aid, who.partner_id)
-    url = str(request.base_url).rstrip("/") + calendar_url(aid, secret)
+    url = feed_address(request, aid, secret)
     return _render(request, "calendar_feed.html", title="Kalenderadresse", who=who, a=alliance, url=url,
                    feed=feed)
 

@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 
 from api.access import MemberDep, OfficeDep
-from api.context import instant
+from api.calendar_fields import AsOf
 from api.paging import MAX_PAGE, Cursor, offset, page
 from api.problems import Problem
 from api.routes.common import CallerDep
@@ -19,8 +19,10 @@ from domain.errors import NotFound
 from domain.values import Bundesland
 
 router = APIRouter(prefix="/api/v1", tags=["Lesen"])
-Moment = Annotated[str | None, Query(max_length=64)]
+Moment = Annotated[AsOf, Query(description="Datum oder Zeitpunkt mit Zone")]
 Status = Literal["active", "dormant", "dissolved"]
+
+
 @router.get("/alliances", summary="Bündnisse (seitenweise)")
 def list_alliances(
     c: OfficeDep,
@@ -79,9 +81,7 @@ def history(
     c.app.get_alliance(alliance_id)  # 404 for an unknown alliance, not an empty list
     after = offset(cursor) if cursor else None
     try:
-        rows = queries.timeline(
-            alliance_id, until=instant(until, "until"), since=instant(since, "since"), after=after, limit=limit
-        )
+        rows = queries.timeline(alliance_id, until=until, since=since, after=after, limit=limit)
     except NotFound:
         rows = []  # the alliance exists (checked above); its history has not reached the read model yet
     own = own_commitment_ids(c.principal, c.app.commitments(alliance_id)) if c.principal.role == "partner" else set()
@@ -95,15 +95,14 @@ def history(
 def commitments_changes(alliance_id: UUID, c: MemberDep, since: Moment = None, until: Moment = None) -> dict[str, Any]:
     """Added, changed and withdrawn commitments between two dates, with the events in between."""
     c.principal.require_alliance(alliance_id)
-    begin, end = instant(since, "since"), instant(until, "until")
-    if begin is None or end is None:
+    if since is None or until is None:
         raise Problem(
             422, "„since“ und „until“ werden gebraucht (Datum oder Zeitpunkt mit Zone).", code="invalid_input"
         )
     queries = c.ctx.require_queries()
     c.app.get_alliance(alliance_id)  # 404 for an unknown alliance
     try:
-        result: dict[str, Any] = queries.commitments_diff(alliance_id, begin, end)
+        result: dict[str, Any] = queries.commitments_diff(alliance_id, since, until)
     except NotFound:
         raise Problem(
             503,

@@ -32,12 +32,15 @@ CLASSES: dict[str, tuple[Any, ...]] = {
     "office": (OK, 403, 403, 403, 403, 403, 401),
     "coordination": (OK, OK, 403, 403, 403, 403, 401),
     "member": (OK, OK, 403, OK, 403, OK, 401),
+    "exports": (OK, OK, OK, 403, 403, 403, 401),  # a Koordination its own alliance's (api/visibility.py)
     "owner": (OK, OK, 403, OK, 403, 403, 401),
     "signed_in": (OK, OK, OK, OK, OK, OK, 401),
     "feed_secret_only": (401, 401, 401, 401, 401, 401, 401),  # a bearer token opens no feed
     "page_home": (OK, 303, 303, 303, 303, 303, 303),  # others go to their alliance; signed out: sign in
     "page_member": (OK, OK, 403, OK, 403, OK, 303),
     "page_office": (OK, 403, 403, 403, 403, 403, 303),
+    "page_coordination": (OK, OK, 403, 403, 403, 403, 303),
+    "page_exports": (OK, OK, OK, 403, 403, 403, 303),
     "page_form": (403, 403, 403, 403, 403, 403, 403),  # no CSRF value: refused for everyone
     "page_signed_in_form": (403, 403, 403, 403, 403, 403, 303),
     "files": (),  # static files and Swagger UI's: mounted directories, nothing to authorise
@@ -77,6 +80,8 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", f"{A}/calendar-feeds"): "member",
     ("GET", f"{A}/calendar-feeds"): "member",
     ("DELETE", f"{A}/calendar-feeds/{{feed_id}}"): "member",
+    ("GET", f"{A}/documents/{{name}}"): "coordination",  # the Werkzeugbox names organisations and people
+    ("GET", "/api/v1/exports/{name}"): "exports",
     # pages and documents outside the OpenAPI document
     ("GET", "/"): "page_home",
     ("GET", "/alliances/{alliance_id}"): "page_member",
@@ -85,6 +90,8 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/anmelden"): "page_form",
     ("POST", "/abmelden"): "page_form",
     ("POST", "/alliances/{alliance_id}/kalender"): "page_signed_in_form",
+    ("GET", "/alliances/{alliance_id}/werkzeugbox/{name}"): "page_coordination",
+    ("GET", "/exporte/{name}"): "page_exports",
     ("GET", "/docs"): "public",
     ("GET", "/openapi.json"): "public",
     ("MOUNT", "/static"): "files",
@@ -93,6 +100,13 @@ ACCESS: dict[tuple[str, str], str] = {
 # An allowed caller's answer where it is not 200 (GET) or 422 (a write with an invalid body).
 ALLOWED = {("DELETE", f"{A}/calendar-feeds/{{feed_id}}"): 404}  # an unknown feed
 QUERY = {("GET", f"{A}/commitments-changes"): {"since": "2099-01-01", "until": "2100-01-01"}}
+# Path values of one route beyond the world's ids (a real document or export, so allowed callers get it).
+PATHS = {
+    ("GET", f"{A}/documents/{{name}}"): {"name": "AM1.docx"},
+    ("GET", "/alliances/{alliance_id}/werkzeugbox/{name}"): {"name": "AM1.docx"},
+    ("GET", "/api/v1/exports/{name}"): {"name": "overview.csv"},
+    ("GET", "/exporte/{name}"): {"name": "overview.csv"},
+}
 
 
 def routes(app: Any) -> set[tuple[str, str]]:
@@ -156,7 +170,7 @@ def test_every_route_answers_every_caller_as_the_matrix_says(api: Api) -> None:
             assert (method, path) in present
             if access == "files":
                 continue
-            url = _fill(path, params)
+            url = _fill(path, {**params, **PATHS.get((method, path), {})})
             query = dict(QUERY.get((method, path), {}))
             if access == "feed_secret_only":
                 query["token"] = "kein-Geheimnis"

@@ -3,12 +3,17 @@ revocable feed secret that opens that one feed and nothing else."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from icalendar import Calendar
+from pydantic import SecretStr
 
-from tests.api.conftest import Api, is_problem
+from api.app import create_app
+from config.settings import Settings
+from tests.api.conftest import SECRET, Api, is_problem
 from tests.api.walk import ok, register, step_one
+from workers.bootstrap import build_application
 
 
 def _path(url: str) -> str:
@@ -94,3 +99,41 @@ def test_a_partners_feed_shows_meetings_and_its_own_reminders_only(api: Api) -> 
     assert len(reminders) == len(mine) < len(everything)
     assert all(actors[1] not in str(e.get("DESCRIPTION", "")) for e in events)
     assert "Teamtreffen: Team" in [str(e["SUMMARY"]) for e in events]
+
+
+def test_the_feed_names_the_alliance_once_and_says_in_words_who_is_reminded(api: Api) -> None:
+    with api.client() as c:
+        aid = register(c, "Lokales Bündnis für Familie Kassel")
+        actors = step_one(c, aid)
+        ok(c.post(f"/api/v1/alliances/{aid}/commitments",
+                  json={"partner_id": actors[1], "description": "Räume für das Elterncafé", "kind": "raeume",
+                        "due_on": "2099-06-01"}), 201)
+        created = ok(c.post(f"/api/v1/alliances/{aid}/calendar-feeds"), 201)
+    with api.anonymous() as anon:
+        feed = anon.get(_path(created["url"]))
+    calendar = Calendar.from_ical(feed.content)
+    assert str(calendar["X-WR-CALNAME"]) == "Lokales Bündnis für Familie Kassel"
+    descriptions = [str(e["DESCRIPTION"]) for e in calendar.walk("VEVENT") if "DESCRIPTION" in e]
+    due_soon = next(d for d in descriptions if "Räume für das Elterncafé" in d)
+    assert due_soon == ("Betrifft: Zusage „Räume für das Elterncafé“ von Organisation 1 (unternehmen)\n"
+                        "An: Organisation 1 (unternehmen) (Partner), Koordination")
+    for d in descriptions:
+        assert "partner:" not in d and "koordination" not in d and not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}", d)
+
+
+def test_the_public_url_setting_reaches_the_pages_and_the_api() -> None:
+    settings = Settings(store="memory", token_secret=SecretStr(SECRET), public_url="https://buendnis.example.org")
+    assert create_app(build_application(settings), None, settings).state.ctx.public_url == settings.public_url
+
+
+def test_feed_addresses_are_made_under_the_public_url_when_it_is_set(api: Api) -> None:
+    with api.client() as c:
+        aid = register(c, "Bündnis D")
+        api.app.state.ctx.public_url = "https://buendnis.example.org/"
+        try:
+            created = ok(c.post(f"/api/v1/alliances/{aid}/calendar-feeds"), 201)
+        finally:
+            api.app.state.ctx.public_url = None
+    assert created["url"].startswith(f"https://buendnis.example.org/calendar/{aid}.ics?token=")
+    with api.anonymous() as anon:
+        assert anon.get(_path(created["url"])).status_code == 200

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from uuid import UUID
 
 from tests.api.conftest import Api, is_problem
@@ -14,7 +14,7 @@ def test_inbox_shows_each_role_what_was_sent_to_it(api: Api) -> None:
     with api.client() as c:
         aid = register(c)
         actors = step_one(c, aid)
-    due = datetime.now(UTC)
+    due = api.application.clock()
     api.application.record_alliance_follow_up(
         UUID(aid), key=f"stalled:{aid}", rule="step_stalled", subject_id=aid, recipients=["koordination"], due_at=due
     )
@@ -50,9 +50,9 @@ def test_commitment_changes_between_two_moments(api: Api) -> None:
             ),
             201,
         )["id"]
-        between = datetime.now(UTC)
+        between = api.application.clock()
         ok(c.post(f"/api/v1/alliances/{aid}/commitments/{cid}/confirm"))
-        until = (datetime.now(UTC) + timedelta(seconds=1)).isoformat()
+        until = (api.application.clock() + timedelta(seconds=1)).isoformat()
         answer = poll(
             lambda: c.get(
                 f"/api/v1/alliances/{aid}/commitments-changes", params={"since": between.isoformat(), "until": until}

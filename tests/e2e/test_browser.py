@@ -3,9 +3,13 @@ record a commitment through the API and see it appear; screenshots go to tests/a
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
+
+from domain.dates import berlin, german_date
 from tests.api.conftest import Api
 from tests.api.walk import ok, register, step_one
 
@@ -88,7 +92,7 @@ def test_pages_work_with_the_keyboard_and_on_a_phone(browser: Any, api: Api, sho
     # Nothing wider than the phone's screen, except inside scrollable tables.
     overflow = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     assert overflow, "the page scrolls sideways on a phone"
-    page.get_by_label("Stand am").fill("2020-01-01")
+    page.get_by_label("Stand am").fill("01.01.2020")
     page.get_by_label("Stand am").press("Enter")
     assert "gab es zu diesem Zeitpunkt noch nicht" in page.get_by_role("alert").inner_text()
     page.go_back()
@@ -137,3 +141,38 @@ def test_pages_and_swagger_ui_run_under_the_content_security_policy(browser: Any
     page.screenshot(path=str(shots / "docs.png"))
     assert violations == []
     assert all(u.startswith(api.url) for u in requests), [u for u in requests if not u.startswith(api.url)]
+
+
+def test_stand_reads_and_submits_tt_mm_jjjj_in_an_english_browser(browser: Any, api: Api, shots: Path) -> None:
+    with api.client() as c:
+        aid = register(c, "Bündnis für Familie Lindau")
+    context = browser.new_context(
+        locale="en-US",
+        timezone_id="America/New_York",
+        extra_http_headers={"Authorization": f"Bearer {api.token()}"},
+    )
+    page = context.new_page()
+    page.goto(f"{api.url}/alliances/{aid}")
+    field = page.get_by_label("Stand am")
+    # Not <input type=date>: that one reads mm/dd/yyyy in an English browser.
+    assert field.get_attribute("type") == "text" and field.get_attribute("inputmode") == "decimal"
+    expect(field).to_have_accessible_description("TT.MM.JJJJ")
+    assert page.locator("#stand-format").is_visible()
+
+    today = german_date(berlin(api.application.clock()))
+    field.fill(today)
+    field.press("Enter")
+    page.wait_for_url(re.compile(r".*stand=.*"))
+    assert f"Stand {today}" in page.locator(".meta").inner_text()
+    expect(page.get_by_label("Stand am")).to_have_value(today)
+
+    page.get_by_label("Stand am").fill("12/31/2026")  # the English habit is answered in German
+    page.get_by_role("button", name="Anzeigen").click()
+    page.wait_for_url(re.compile(r".*stand=12%2F31%2F2026"))
+    field = page.get_by_label("Stand am")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_value("12/31/2026")
+    assert "TT.MM.JJJJ" in page.get_by_role("alert").inner_text()
+    expect(field).to_have_accessible_description(re.compile(r"^TT\.MM\.JJJJ .*kein gültiges Datum"))
+    page.screenshot(path=str(shots / "stand-englischer-browser.png"), full_page=True)
+    context.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import time
 from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -19,13 +21,14 @@ from config.settings import load_settings
 from domain.follow_ups import FollowUpPolicy
 from tests import clock as test_clock
 from tests.api.conftest import free_port
+from tests.waiting import poll
 from workers.bootstrap import build_application
 from workers.mail_sink import read_mails
 
 BIN = Path(sys.executable).parent / "buendnis"
 
 
-def start(var: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+def start(var: Path, port: int, log: Path, smtp_port: int | None = None) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "BUENDNIS_VAR_DIR": str(var),
@@ -33,7 +36,7 @@ def start(var: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
         "BUENDNIS_STORE": "sqlite",
         "BUENDNIS_TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}",
         "BUENDNIS_TEMPORAL_UI_PORT": str(free_port()),
-        "BUENDNIS_SMTP_PORT": str(free_port()),
+        "BUENDNIS_SMTP_PORT": str(smtp_port or free_port()),
         "BUENDNIS_LOG_FORMAT": "json",
     }
     return subprocess.Popen(
@@ -130,3 +133,53 @@ def test_up_loads_the_demo_prints_urls_and_a_token_and_keeps_the_data_on_restart
     finally:
         assert stop(process) == 0
     assert "Demo-Bündnisse geladen" not in second_log.read_text(errors="replace")
+
+
+def health(port: int) -> dict[str, Any]:
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as c:
+        body: dict[str, Any] = c.get("/health").json()
+        return body
+
+
+def test_up_restarts_a_dead_temporal_server_and_logs_it(tmp_path: Path) -> None:
+    var, port = tmp_path / "var", free_port()
+    log = tmp_path / "up.log"
+    process = start(var, port, log)
+    try:
+        wait_for_token(log, process)
+        pid = temporal_pid(var)
+        os.kill(pid, signal.SIGKILL)
+        down = poll(lambda: health(port)["components"]["temporal"], lambda t: t["state"] != "ok", timeout=30)
+        assert down["state"] == "down" and down["reason"]
+        back = poll(lambda: health(port)["components"]["temporal"], lambda t: t["state"] == "ok", timeout=90)
+        assert back["state"] == "ok" and temporal_pid(var) != pid
+        assert process.poll() is None, "the stack goes on"
+        assert (var / "log" / "temporal.log").stat().st_size > 0
+    finally:
+        assert stop(process) == 0
+    assert "temporal_died" in log.read_text(errors="replace")
+
+
+def test_a_part_that_keeps_failing_ends_the_stack_with_a_non_zero_exit(tmp_path: Path) -> None:
+    var, port, smtp = tmp_path / "var", free_port(), free_port()
+    log = tmp_path / "up.log"
+    with socket.socket() as taken:  # the mail sink's port is taken: it fails at every start
+        taken.bind(("127.0.0.1", smtp))
+        taken.listen()
+        process = start(var, port, log, smtp_port=smtp)
+        try:
+            code = process.wait(timeout=180)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            raise
+    out = log.read_text(errors="replace")
+    assert code == 1, out
+    assert "Neustart in" in out and "ist beendet" in out
+
+
+def temporal_pid(var: Path) -> int:
+    """The dev server started for this var/ (its command line names the database file)."""
+    found = subprocess.run(["pgrep", "-f", "--", f"--db-filename {var}/temporal.db"], capture_output=True, text=True)
+    pids = [int(p) for p in found.stdout.split()]
+    assert len(pids) == 1, found
+    return pids[0]

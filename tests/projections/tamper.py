@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from uuid import UUID
 
 import psycopg
 
@@ -74,3 +75,37 @@ def swap_events(settings: Settings, first: int, second: int) -> None:
                 f"WHERE {pos} = ?",
                 (*rows[source], target),
             )
+
+
+def edit_checkpoints(checkpoints: Any, edit: Callable[[str], str]) -> None:
+    """Changes the first signed checkpoint in place, wherever the deployment keeps them."""
+    from projections.checkpoints import CheckpointFile
+
+    if isinstance(checkpoints, CheckpointFile):
+        checkpoints.path.write_text(edit(checkpoints.path.read_text()))
+        return
+    with psycopg.connect(checkpoints.dsn, autocommit=True) as pg:
+        n, line = pg.execute(f"SELECT n, line FROM {checkpoints.table} ORDER BY n LIMIT 1").fetchone()  # type: ignore[misc]
+        pg.execute(f"UPDATE {checkpoints.table} SET line = %s WHERE n = %s", (edit(bytes(line).decode()).encode(), n))
+
+
+def forge_snapshot(settings: Settings, originator_id: UUID, edit: Callable[[bytes], bytes]) -> None:
+    """Rewrites the latest snapshot of an aggregate (its state bytes)."""
+    if settings.store == "sqlite":
+        conn = sqlite3.connect(settings.events_path, isolation_level=None)
+        try:
+            state, version = conn.execute(
+                "SELECT state, originator_version FROM stored_snapshots WHERE originator_id = ? "
+                "ORDER BY originator_version DESC LIMIT 1", (originator_id.hex,)).fetchone()
+            conn.execute("UPDATE stored_snapshots SET state = ? WHERE originator_id = ? AND originator_version = ?",
+                         (edit(bytes(state)), originator_id.hex, version))
+        finally:
+            conn.close()
+        return
+    table = f'"{settings.postgres_schema}".alliances_snapshots'
+    with psycopg.connect(settings.postgres_dsn, autocommit=True) as pg:
+        state, version = pg.execute(  # type: ignore[misc]
+            f"SELECT state, originator_version FROM {table} WHERE originator_id = %s "
+            "ORDER BY originator_version DESC LIMIT 1", (originator_id,)).fetchone()
+        pg.execute(f"UPDATE {table} SET state = %s WHERE originator_id = %s AND originator_version = %s",
+                   (edit(bytes(state)), originator_id, version))

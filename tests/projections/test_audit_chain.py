@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from datetime import timedelta
 
 import pytest
 
 from config.settings import Settings
 from domain.application import AllianceApplication
-from projections.audit import Anchor, AuditChainProjection, link
+from projections.audit import Anchor, AuditChainProjection, link, verify
 from projections.engine import Projector
 from projections.queries import Queries
 from projections.store import ProjectionStore
-from tests.projections.tamper import delete_event, flip_one_byte, swap_events
+from tests.builders import alliance_in_step
+from tests.projections.tamper import delete_event, edit_checkpoints, flip_one_byte, forge_snapshot, swap_events
 from workers.bootstrap import checkpoint_file
 from workers.demo import load_demo
 
@@ -87,15 +88,46 @@ def test_a_corrupt_checkpoint_file_is_reported_in_german(
     chained: Projector, queries: Queries, settings: Settings
 ) -> None:
     # Given a checkpoint whose recorded position was edited by hand
-    path: Path = checkpoint_file(settings).path
-    line = path.read_text()
-    path.write_text(line.replace('"position":', '"position":1', 1))
+    edit_checkpoints(checkpoint_file(settings), lambda line: line.replace('"position":', '"position":1', 1))
     result = queries.verify_audit()
     assert not result["ok"]
-    assert (
-        "Prüfpunktdatei" in result["problems"][0]
-        and "beschädigt (Zeile 1)" in result["problems"][0]
-    )
+    assert "Prüfpunkt" in result["problems"][0] and "beschädigt (" in result["problems"][0]
+    assert "Zeile 1" in result["problems"][0] or "Eintrag 1" in result["problems"][0]
+
+
+def test_no_checkpoint_at_all_is_a_finding(
+    app: AllianceApplication, store: ProjectionStore, queries: Queries, settings: Settings
+) -> None:
+    load_demo(app)
+    projector = Projector(app, store, AuditChainProjection(app), batch_size=200)
+    projector.catch_up()
+    result = verify(app, projector.view(), queries.checkpoints, now=app.clock() + timedelta(minutes=2))
+    projector.close()
+    assert not result["ok"] and result["checkpoints"] == 0
+    assert "keinen signierten Prüfpunkt" in result["problems"][0]
+
+
+def test_events_left_unchained_longer_than_a_minute_are_a_finding(
+    chained: Projector, queries: Queries, app: AllianceApplication
+) -> None:
+    aid = app.register_alliance(name="Am Projektor vorbei", municipality="Hinten", state="Hessen", by="sql")
+    later = app.clock() + timedelta(seconds=61)
+    result = verify(app, chained.view(), queries.checkpoints, now=later)
+    assert not result["ok"] and result["unchained"] == 1
+    assert "nicht in der Prüfkette" in result["problems"][0] and str(aid) not in result["problems"][0]
+
+
+def test_a_forged_snapshot_is_a_finding(
+    chained: Projector, queries: Queries, app: AllianceApplication, settings: Settings
+) -> None:
+    g = alliance_in_step(app, 2)
+    for i in range(105):  # snapshots are taken every 100 events of an aggregate
+        app.record_goal(g.alliance_id, text=f"Ziel {i}", by="koordination@test")
+    chained.catch_up()
+    assert [p for p in queries.verify_audit()["problems"] if "Schnappschuss" in p] == []
+    forge_snapshot(settings, g.alliance_id, lambda state: state.replace(b'"step":2', b'"step":5'))
+    problems = queries.verify_audit()["problems"]
+    assert any("Schnappschuss" in p and str(g.alliance_id) in p for p in problems), problems
 
 
 def test_events_after_the_last_checkpoint_are_chained_and_checked(

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import multiprocessing
 from pathlib import Path
+from typing import Any
 
+import orjson
 import pytest
 
-from projections.checkpoints import CheckpointFile
+from projections.checkpoints import CheckpointFile, Checkpoints, PostgresCheckpoints, key_id, signing_key
 from projections.errors import CheckpointCorrupt
+from tests.conftest import POSTGRES_DSN
 
 SECRET = "s" * 40
 
@@ -57,15 +63,77 @@ def test_checkpoints_from_before_the_audit_key_stay_verifiable_and_are_sealed_by
     token_secret, audit_key = "t" * 40, "a" * 40
     old = CheckpointFile(tmp_path / "audit-checkpoints.jsonl", token_secret)  # as written before the split
     old.append(position=10, head="0" * 64, events=10)
-    migrated = CheckpointFile(old.path, audit_key, legacy_secret=token_secret)
+    migrated = CheckpointFile(old.path, audit_key, (token_secret,))  # workers/bootstrap.py: the token secret is older
     assert [e.position for e in migrated.entries()] == [10]
     migrated.append(position=20, head="1" * 64, events=20)
     assert [e.position for e in migrated.entries()] == [10, 20]
-    # Whoever holds only the token secret can no longer add or change a line after the seal.
-    CheckpointFile(old.path, token_secret).append(position=30, head="2" * 64, events=30, known=True,
-                                                  previous=migrated.entries()[-1])
-    with pytest.raises(CheckpointCorrupt, match="Zeile 3"):
+    # Whoever holds only the token secret can no longer add a checkpoint after the seal, even a
+    # well-formed one that names its key and links to the last one.
+    last = migrated.entries()[-1]
+    old_key = signing_key(token_secret)
+    body = {"n": 3, "position": 30, "head": "2" * 64, "events": 30, "at": last.at, "prev": last.mac,
+            "kid": key_id(old_key)}
+    forged = orjson.dumps({**body, "mac": hmac.new(old_key, orjson.dumps(body, option=orjson.OPT_SORT_KEYS),
+                                                    hashlib.sha256).hexdigest()})
+    with old.path.open("ab") as file:
+        file.write(forged + b"\n")
+    with pytest.raises(CheckpointCorrupt, match=r"Zeile 3.*älteren Schlüssel"):
         migrated.entries()
-    # Without the legacy secret the old lines are not taken on trust.
+    # Without the token secret listed the old lines are not taken on trust.
     with pytest.raises(CheckpointCorrupt, match="Zeile 1"):
         CheckpointFile(old.path, audit_key).entries()
+
+
+def _append_many(kind: str, where: str, worker: int, rounds: int, written: Any, go: Any) -> None:
+    """One process appending checkpoints, as a projector and `buendnis audit checkpoint` do."""
+    cp = _open(kind, where)
+    cp.entries()  # connected and ready before the start signal, so the appends overlap
+    written.put("ready")
+    go.wait(60)
+    count = 0
+    for j in range(rounds):
+        events = j * 10 + worker
+        if cp.append(position=events, head=f"{events:064x}", events=events) is not None:
+            count += 1
+    written.put(count)
+
+
+def _open(kind: str, where: str, secret: str = SECRET, older: tuple[str, ...] = ()) -> Checkpoints:
+    if kind == "file":
+        return CheckpointFile(Path(where), secret, older)
+    return PostgresCheckpoints(POSTGRES_DSN, where, secret, older)
+
+
+@pytest.fixture(params=["file", pytest.param("postgres", marks=pytest.mark.postgres)])
+def place(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, str]:
+    if request.param == "file":
+        return "file", str(tmp_path / "audit-checkpoints.jsonl")
+    return "postgres", request.getfixturevalue("pg_schema")
+
+
+def test_processes_appending_at_once_keep_one_unbroken_chain(place: tuple[str, str]) -> None:
+    kind, where = place
+    context = multiprocessing.get_context("spawn")
+    written, go = context.Queue(), context.Event()
+    workers = [context.Process(target=_append_many, args=(kind, where, w, 100, written, go)) for w in range(4)]
+    for w in workers:
+        w.start()
+    assert [written.get(timeout=60) for _ in workers] == ["ready"] * len(workers)
+    go.set()
+    for w in workers:
+        w.join(timeout=120)
+        assert w.exitcode == 0
+    appended = sum(written.get(timeout=10) for _ in workers)
+    entries = _open(kind, where).entries()  # raises on any break in the chain
+    assert len(entries) == appended > 0
+    assert [e.number for e in entries] == list(range(1, appended + 1))
+
+
+def test_after_a_key_rotation_old_checkpoints_still_verify(place: tuple[str, str]) -> None:
+    kind, where = place
+    _open(kind, where, secret="alt" * 12).append(position=10, head="a" * 64, events=10)
+    rotated = _open(kind, where, secret="neu" * 12, older=("alt" * 12,))
+    rotated.append(position=20, head="b" * 64, events=20)
+    assert [e.position for e in rotated.entries()] == [10, 20]
+    with pytest.raises(CheckpointCorrupt, match="Signatur stimmt nicht"):
+        _open(kind, where, secret="neu" * 12).entries()  # the old key forgotten: the old line fails

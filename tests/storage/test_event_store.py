@@ -175,7 +175,7 @@ class TestEventStore:
             app.record_goal(g.alliance_id, text=f"Ziel {i}", by=BY)
         assert app.snapshots is not None and list(app.snapshots.get(g.alliance_id))
         from_snapshot = make_app().get_alliance(g.alliance_id)
-        replayed = app.replay(g.alliance_id, datetime.now(UTC) + timedelta(days=1))
+        replayed = app.replay(g.alliance_id, app.clock() + timedelta(days=1))
         assert replayed is not None and from_snapshot.__dict__ == replayed.__dict__
 
     def test_erasing_a_person_destroys_the_key_in_the_real_key_ring(self, make_app: MakeApp) -> None:

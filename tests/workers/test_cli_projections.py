@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from config.settings import Settings
-from workers.bootstrap import build_queries
+from workers.bootstrap import build_application, build_queries
 from workers.cli import app
 
 runner = CliRunner()
@@ -105,3 +105,19 @@ def test_unknown_projection_names_and_the_audit_chain_are_refused_in_german(
     assert audit.exit_code == 2 and "Prüfkette wird nie neu aufgebaut" in audit.output
     survey = runner.invoke(app, ["projections", "export", "survey", "-o", "x.csv"], env=env)
     assert survey.exit_code == 2 and "--alliance" in survey.output
+
+
+@pytest.mark.parametrize(
+    "option",
+    [["--seed", str(2**63)], ["--seed", str(-(2**63) - 1)], ["--years", "nan"], ["--alliances", str(10**30)]],
+)
+def test_number_options_beyond_their_bounds_stop_before_anything_is_written(
+    env: dict[str, str], settings: Settings, tmp_path: Path, option: list[str]
+) -> None:
+    result = runner.invoke(app, ["demo", "generate", "--alliances", "1", *option], env=env)
+    assert result.exit_code == 2 and option[0] in result.output
+    application = build_application(settings.model_copy(update={"var_dir": tmp_path / "var"}))
+    try:
+        assert not application.recorder.max_notification_id()
+    finally:
+        application.close()

@@ -104,3 +104,44 @@ def test_a_secret_file_is_created_atomically_and_never_overwritten(tmp_path: Pat
     path.chmod(0o644)
     with pytest.raises(SettingsError, match="chmod 600"):
         read_secret_file(path, lambda: "x")
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("steps = 5\n", r"\[steps\] muss eine Tabelle sein"),
+    ("steps = [1, 2]\n", r"\[steps\] muss eine Tabelle sein"),
+    ("[schritte]\nmin_contacts = 8\n", "Unbekannte Tabelle.*schritte"),
+    ('[steps]\nmin_contacts = "8"\n', "min_contacts muss eine ganze Zahl sein, nicht ein Text"),
+    ("[steps]\nmin_contacts = 1.5\n", "min_contacts muss eine ganze Zahl sein, nicht eine Kommazahl"),
+    ("[steps]\nmin_contacts = true\n", "min_contacts muss eine ganze Zahl sein, nicht ein Wahrheitswert"),
+    ("[steps]\nmin_contacts = [8]\n", "min_contacts muss eine ganze Zahl sein, nicht eine Liste"),
+    ("[follow_ups]\nstalled_days = 1979-05-27\n", "stalled_days muss eine ganze Zahl sein, nicht ein Datum"),
+    ("[follow_ups]\nstalled_days = 9223372036854775807\n", "stalled_days muss eine ganze Zahl zwischen 0 und 3660"),
+    ("[follow_ups]\ncadence_escalation_months = 100000\n",
+     "cadence_escalation_months muss eine ganze Zahl zwischen 0 und 120 "),
+    ("[follow_ups]\nsend_hour_utc = 24\n", "send_hour_utc muss eine ganze Zahl zwischen 0 und 23"),
+    ("[follow_ups]\nsend_window_minutes = 100000\n", "send_window_minutes muss eine ganze Zahl zwischen 0 und 1440"),
+    ("[follow_ups]\nsend_hour = 5\n", "zwischen 6 und 20 Uhr"),
+    ("[steps]\nmin_team = 99999999999999999999999\n", "min_team muss eine ganze Zahl zwischen 0 und 10000"),
+    ("[follow_ups]\ncadence_reminder_months = 7\ncadence_escalation_months = 6\n", "Eskalation"),
+])
+def test_a_misshapen_policy_file_is_refused_in_german_naming_the_rule(tmp_path: Path, text: str, message: str) -> None:
+    policy = tmp_path / "policy.toml"
+    policy.write_text(text)
+    with pytest.raises(SettingsError, match=message) as refused:
+        load_settings(policy_file=policy)
+    assert str(policy) in str(refused.value)
+
+
+def test_a_policy_file_that_is_not_utf8_text_is_refused_in_german(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.toml"
+    policy.write_bytes(b"[steps]\nmin_contacts = 8 # \xfc\n")
+    with pytest.raises(SettingsError, match="kein gültiges TOML"):
+        load_settings(policy_file=policy)
+
+
+def test_the_largest_accepted_figures_are_taken(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.toml"
+    policy.write_text("[follow_ups]\nstalled_days = 3660\noverdue_escalation_days = 3660\n"
+                      "cadence_reminder_months = 120\ncadence_escalation_months = 120\n")
+    _, follow_ups = load_settings(policy_file=policy).policies()
+    assert (follow_ups.stalled_days, follow_ups.cadence_escalation_months) == (3660, 120)

@@ -70,6 +70,19 @@ class SimClock:
         return self.value
 
 
+def plain(message: EmailMessage) -> str:
+    """A mail's text part (each mail has a text and an HTML part)."""
+    body = message.get_body(("plain",))
+    assert body is not None, "the mail has no text part"
+    return str(body.get_content())  # type: ignore[attr-defined]
+
+
+def html(message: EmailMessage) -> str:
+    body = message.get_body(("html",))
+    assert body is not None, "the mail has no HTML part"
+    return str(body.get_content())  # type: ignore[attr-defined]
+
+
 class RecordingMailer:
     """Keeps the sent messages (the SMTP sink is exercised by the dev-server test)."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from domain.dates import berlin
-from tests.workflows.conftest import Harness, eventually
+from tests.workflows.conftest import Harness, eventually, plain
 from workflows.alliance import AllianceWorkflow
 
 BY = "koordination"
@@ -50,7 +50,7 @@ async def test_contact_follow_up_reminds_coordinator_once_on_its_date(harness: H
     assert sent[0].recipients == ("koordination",)
     mails = await eventually(lambda: h.mailer.with_key("contact_follow_up"))
     assert len(mails) == 1 and f"koordination+{alliance_id}@" in mails[0]["To"]
-    assert "Stadtwerke" in mails[0].get_content()
+    assert "Stadtwerke" in plain(mails[0])
 
     await h.advance(timedelta(days=20))
     assert len(h.alliance_follow_ups(alliance_id, "contact_follow_up")) == 1
@@ -146,7 +146,7 @@ async def test_coordinator_is_told_once_when_the_step_exit_criterion_holds(
     ready = await eventually(lambda: h.alliance_follow_ups(alliance_id, "step_ready"))
     assert len(ready) == 1 and ready[0].recipients == ("koordination",)
     mails = await eventually(lambda: h.mailer.with_key("step_ready"))
-    assert "Schritt 1" in mails[0].get_content()
+    assert "Schritt 1" in plain(mails[0])
     await h.advance(timedelta(days=3))
     assert len(h.alliance_follow_ups(alliance_id, "step_ready")) == 1
 
@@ -171,7 +171,7 @@ async def test_working_group_without_speaker_reminds_after_30_days_unless_one_is
     reminded = await eventually(lambda: h.alliance_follow_ups(alliance_id, "speaker_missing"))
     assert [f.subject_id for f in reminded] == [str(lonely)]
     mails = await eventually(lambda: h.mailer.with_key("speaker_missing"))
-    assert "Kinderbetreuung" in mails[0].get_content()
+    assert "Kinderbetreuung" in plain(mails[0])
 
 
 async def test_missing_minutes_remind_the_organiser_after_7_days_with_a_calendar_entry(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from domain.dates import berlin
-from tests.workflows.conftest import Harness, eventually
+from tests.workflows.conftest import Harness, eventually, plain
 
 BY = "koordination"
 
@@ -32,11 +32,11 @@ async def test_long_missed_contact_follow_ups_come_as_one_summary_and_a_current_
     )
     assert sorted(f.missed for f in recorded) == [False, True, True]
     [summary] = await eventually(lambda: h.mailer.with_key("summary:koordination:"))
-    body = summary.get_content()
+    body = plain(summary)
     assert all(name in body for name in long_ago) and "Familienzentrum" not in body
     assert "2 verpasste Erinnerungen" in summary["Subject"]
     [single] = await eventually(lambda: h.mailer.with_key("contact_follow_up:"))
-    assert "Familienzentrum" in single.get_content()
+    assert "Familienzentrum" in plain(single)
     await h.advance(timedelta(days=2))
     assert len(h.mailer.with_key("summary:")) == 1 and len(h.mailer.with_key("contact_follow_up:")) == 1
 
@@ -57,7 +57,7 @@ async def test_a_long_overdue_commitment_is_marked_and_summarised_while_its_esca
     c = h.app.get_commitment(alliance_id, commitment)
     assert c.status.value == "overdue"
     [summary] = await eventually(lambda: h.mailer.with_key("summary:koordination:"))
-    assert "Ferienbetreuung" in summary.get_content()
+    assert "Ferienbetreuung" in plain(summary)
     [escalation] = await eventually(lambda: h.mailer.with_key("commitment_overdue_escalation:"))
     assert escalation["To"] == "servicebuero@buendnis.invalid"
     assert h.mailer.with_key("commitment_overdue:") == []

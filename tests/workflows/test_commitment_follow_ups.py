@@ -7,7 +7,7 @@ from uuid import UUID
 
 from domain.commitment import next_year
 from domain.dates import berlin
-from tests.workflows.conftest import Harness, eventually
+from tests.workflows.conftest import Harness, eventually, plain
 
 BY = "koordination"
 
@@ -54,7 +54,7 @@ async def test_commitment_due_soon_reminds_partner_and_coordinator_14_days_befor
     assert len(await eventually(lambda: sent(h, commitment, "commitment_due_soon"))) == 1
     [mail] = await eventually(lambda: h.mailer.with_key("commitment_due_soon"))
     assert "paul@sparkasse.invalid" in mail["To"] and "koordination+" in mail["To"]
-    assert "Ferienbetreuung" in mail.get_content()
+    assert "Ferienbetreuung" in plain(mail)
 
 
 async def test_unfulfilled_commitment_is_marked_overdue_at_its_due_date(harness: Harness) -> None:

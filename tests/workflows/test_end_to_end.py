@@ -4,18 +4,24 @@ follow-up event → e-mail in the SMTP sink; plus the schedules, the sweep and t
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from temporalio.client import Client
 
 from config.settings import Settings, load_settings
 from domain.application import AllianceApplication
-from tests.workflows.conftest import eventually, free_port
+from domain.dates import berlin
+from tests.workflows.conftest import eventually, free_port, plain
 from workers import mail_sink, relay, worker
 from workers.bootstrap import build_application
+from workers.policy_watch import PolicyWatch
 from workers.temporal_server import start_dev_server
 from workflows.alliance import AllianceWorkflow
 from workflows.fleet import DIGEST_SCHEDULE, SWEEP_SCHEDULE, FleetSweepWorkflow, SweepInput
@@ -34,9 +40,12 @@ class Stack:
 @pytest.fixture(scope="module")
 async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
     var = tmp_path_factory.mktemp("e2e") / "var"
+    policy = var.parent / "policy.toml"
+    policy.write_text("[follow_ups]\nstalled_days = 90\n")
     settings = load_settings(
         store="sqlite",
         var_dir=var,
+        policy_file=policy,
         temporal_address=f"127.0.0.1:{free_port()}",
         temporal_ui_port=free_port(),
         smtp_port=free_port(),
@@ -155,7 +164,7 @@ async def test_schedules_sweep_missing_workflows_and_send_the_weekly_digest(stac
     digests = await eventually(
         lambda: [m for m in mails(stack) if "Wochenübersicht" in str(m["Subject"])]
     )
-    assert "Bündnis" in digests[0].get_content()
+    assert "Bündnis" in plain(digests[0])
 
 
 async def _running(handle: object) -> bool:
@@ -164,3 +173,42 @@ async def _running(handle: object) -> bool:
     except Exception:
         return False
     return bool(description.status.name == "RUNNING")
+
+
+async def test_a_changed_policy_file_reaches_running_workflows_without_a_restart(stack: Stack) -> None:
+    """Runs last in this module: the stack's worker follows its policy file (SIGHUP: at once)."""
+    app = stack.app
+    alliance_id = app.register_alliance(name="Bündnis Regeln", municipality="Regelstadt", state="Hessen", by=BY)
+    handle = stack.client.get_workflow_handle(f"alliance-{alliance_id}")
+    async def view() -> object:
+        try:
+            return await handle.query(AllianceWorkflow.view)
+        except Exception:  # not started by the relay yet
+            return None
+
+    first = await eventually(view, timeout=30)
+    assert first.policy.stalled_days == 90
+    assert stack.settings.policy_file is not None
+    stack.settings.policy_file.write_text("[follow_ups]\nstalled_days = 60\n")
+    os.kill(os.getpid(), signal.SIGHUP)
+
+    async def reloaded() -> bool:
+        changed = await handle.query(AllianceWorkflow.view)
+        return changed is not None and changed.policy.stalled_days == 60
+
+    await eventually(reloaded, timeout=60, what="the workflow reloads its view with the new policy")
+    upcoming = await handle.query(AllianceWorkflow.upcoming)
+    stalled = next(u for u in upcoming if u.rule == "step_stalled")
+    entered = berlin(app.get_alliance(alliance_id).step_entered_at).date()
+    assert berlin(stalled.due_at).date() == entered + timedelta(days=60)
+
+
+async def test_a_policy_file_that_breaks_the_rules_is_refused_and_the_old_policy_kept(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.toml"
+    policy.write_text("[follow_ups]\nstalled_days = 45\n")
+    applied: list[object] = []
+    watch = PolicyWatch(load_settings(var_dir=tmp_path, policy_file=policy), applied.append)
+    policy.write_text("[follow-ups]\nstalled_days = 30\n")  # a misspelt table
+    assert not watch.check(force=True)
+    assert watch.current[1].stalled_days == 45 and applied == []
+    assert watch.refused is not None and "follow-ups" in watch.refused

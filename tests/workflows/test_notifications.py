@@ -70,3 +70,49 @@ async def test_a_resent_follow_up_mail_is_stored_once_by_its_message_id(tmp_path
     assert first["Message-ID"] == retry["Message-ID"]  # type: ignore[index]
     stored = mail_sink.read_mails(mail_sink.mail_dir(settings))
     assert [m["Message-ID"] for m in stored] == [first["Message-ID"]]  # type: ignore[index]
+
+
+def test_a_follow_up_mail_has_an_html_part_with_the_same_words_escaped_and_a_link() -> None:
+    mail = Mail(
+        ("koordination+a1@buendnis.invalid",),
+        "Zusage bald fällig: Bündnis <Takt>",
+        {"alliance": "Bündnis <script>alert(1)</script> & Co", "municipality": "Takt", "state": "Berlin",
+         "subject": "Räume „für“ <b>Eltern</b>", "due_on": "01.07.2025",
+         "link": "https://buendnis.example/alliances/a1#zusage-c1"},
+    )
+    due_soon = FollowUp("commitment_due_soon", "commitment_due_soon:c1:1", datetime(2025, 6, 17, 7, tzinfo=UTC),
+                        ("koordination",), "c1")
+
+    message = compose(mail, due_soon, sender="servicebuero@buendnis.invalid", domain="buendnis.invalid",
+                      sent_at=datetime(2025, 6, 17, 7, tzinfo=UTC))
+
+    text = message.get_body(("plain",)).get_content()  # type: ignore[attr-defined]
+    html = message.get_body(("html",)).get_content()  # type: ignore[attr-defined]
+    assert "die Zusage „Räume „für“ <b>Eltern</b>“ im Bündnis" in text
+    assert "Im Bündnis erledigen: https://buendnis.example/alliances/a1#zusage-c1" in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html and "<script>" not in html
+    assert "&lt;b&gt;Eltern&lt;/b&gt;" in html
+    assert '<a href="https://buendnis.example/alliances/a1#zusage-c1">Im Bündnis erledigen</a>' in html
+    for words in ("ist am 01.07.2025 fällig", "Diese Erinnerung ist im Bündnis als gesendet vermerkt"):
+        assert words in text and words in html
+
+
+def test_the_mail_links_to_the_section_of_the_alliance_page_where_the_thing_is_done() -> None:
+    from domain.application import AllianceApplication
+    from workflows.mail_content import mail_for
+    from workflows.payloads import Notification
+
+    app = AllianceApplication()
+    aid = app.register_alliance(name="Bündnis Link", municipality="Jena", state="Thüringen", by="t")
+    partner = app.add_actor(aid, name="Stadtwerke Jena", sector="unternehmen", by="t")
+    cid = app.pledge_commitment(aid, partner_id=partner, description="Räume", kind="raeume", by="t")
+    alliance, commitment = app.get_alliance(aid), app.get_commitment(aid, cid)
+    due = FollowUp("commitment_due_soon", "k", datetime(2025, 6, 17, 7, tzinfo=UTC), ("koordination",), str(cid))
+    stalled = FollowUp("step_stalled", "s", datetime(2025, 6, 17, 7, tzinfo=UTC), ("koordination",), None)
+
+    def link(f: FollowUp, c: object) -> object:
+        return mail_for(app, alliance, Notification(str(aid), f), c, sender="s@x.invalid",  # type: ignore[arg-type]
+                        domain="x.invalid", site_url="https://buendnis.example/").context["link"]
+
+    assert link(due, commitment) == f"https://buendnis.example/alliances/{aid}#zusage-{cid}"
+    assert link(stalled, None) == f"https://buendnis.example/alliances/{aid}#schritte"

@@ -1,0 +1,97 @@
+"""What every part of an alliance shares: its state, its base event and the guards on both."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from domain.dates import check_dates, not_before
+from domain.errors import NotFound, RuleViolation
+from domain.records import (
+    ActionItem,
+    Actor,
+    Candidate,
+    Contact,
+    ContactPerson,
+    FollowUpRecord,
+    Founding,
+    Goal,
+    Meeting,
+    Project,
+    SelfAssessment,
+    Signature,
+    WorkingGroup,
+)
+from domain.values import Bundesland, LegalForm
+
+if TYPE_CHECKING:
+    from domain.steps import StepPolicy
+
+
+class AllianceEvent(Aggregate.Event):
+    """Every event of an alliance carries who did it."""
+
+    by: str
+
+
+class AllianceState:
+    """The state of an alliance (set in `Alliance.__init__`); children are kept in dicts keyed by
+    the child's id as text. A dissolved alliance takes no further changes."""
+
+    name: str
+    municipality: str
+    state: Bundesland
+    step: int
+    step_entered_at: datetime
+    paused: bool
+    paused_at: datetime | None
+    dissolved: bool
+    legal_form: LegalForm | None
+    actors: dict[str, Actor]
+    contacts: dict[str, Contact]
+    persons: dict[str, ContactPerson]
+    team: list[str]
+    goals: dict[str, Goal]
+    candidates: dict[str, Candidate]
+    meetings: dict[str, Meeting]
+    action_items: dict[str, ActionItem]
+    projects: dict[str, Project]
+    founding: Founding | None
+    signatures: dict[str, Signature]
+    joined_initiative_on: date | None
+    working_groups: dict[str, WorkingGroup]
+    steering_group: list[str]
+    self_assessments: list[SelfAssessment]
+    follow_ups: dict[str, FollowUpRecord]
+
+    if TYPE_CHECKING:  # given by the Alliance the parts are composed into
+        modified_on: datetime
+
+        def trigger_event(self, event_class: type[Any], **kwargs: Any) -> None: ...
+
+        def unmet_criteria(self, policy: StepPolicy) -> list[str]: ...
+
+    # ---- guards --------------------------------------------------------------------------
+
+    def require_open(self) -> None:
+        if self.dissolved:
+            raise RuleViolation("Das Bündnis ist aufgelöst und nimmt keine Änderungen mehr an.")
+
+    def actor(self, actor_id: UUID) -> Actor:
+        """The actor of this alliance; NotFound when it has none with this id."""
+        try:
+            return self.actors[str(actor_id)]
+        except KeyError:
+            raise NotFound(f"Akteur {actor_id} gehört nicht zu diesem Bündnis.") from None
+
+    def _require_new(self, table: dict[str, Any], child_id: UUID, what: str) -> None:
+        if str(child_id) in table:
+            raise RuleViolation(f"{what} {child_id} ist bereits erfasst.")
+
+    def _emit(self, event_class: type[AllianceEvent], by: str, at: datetime | None, **fields: Any) -> None:
+        check_dates(fields)
+        # Activities stamp workflow time, the API wall time: never let an aggregate's time run back.
+        self.trigger_event(event_class, timestamp=not_before(at, self.modified_on), by=by, **fields)

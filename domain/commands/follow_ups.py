@@ -1,0 +1,62 @@
+"""Follow-ups the workflows sent, recorded once per deterministic key (a retried activity changes
+nothing): these commands carry no command id, the key is what makes them idempotent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from domain.alliance import Alliance
+from domain.commands.base import AllianceCommand, Change, CommitmentCommand, Handles
+from domain.commitment import Commitment
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordAllianceFollowUp(AllianceCommand[bool]):
+    """Records a sent follow-up about an alliance once per key; a repeated key answers False.
+    `missed`: it fell due long before it could be sent and goes out in a summary."""
+
+    key: str
+    rule: str
+    subject_id: str | None
+    recipients: list[str]
+    due_at: datetime
+    missed: bool = False
+
+    def check(self) -> Change[Alliance, bool]:
+        return lambda a, ctx: a.record_follow_up(key=self.key, rule=self.rule, subject_id=self.subject_id,
+                                                 recipients=self.recipients, due_at=self.due_at, missed=self.missed,
+                                                 by=ctx.by, at=ctx.now())
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordCommitmentFollowUp(CommitmentCommand[bool]):
+    """Records a sent follow-up about a commitment once per key; a repeated key answers False."""
+
+    key: str
+    rule: str
+    recipients: list[str]
+    due_at: datetime
+    missed: bool = False
+
+    def check(self) -> Change[Commitment, bool]:
+        return lambda c, ctx: c.record_follow_up(key=self.key, rule=self.rule, recipients=self.recipients,
+                                                 due_at=self.due_at, missed=self.missed, by=ctx.by, at=ctx.now())
+
+
+class FollowUpCommands(Handles):
+    """Recording sent follow-ups, as methods of the application."""
+
+    def record_alliance_follow_up(self, alliance_id: UUID, *, key: str, rule: str, subject_id: str | None,
+                                  recipients: list[str], due_at: datetime, missed: bool = False,
+                                  by: str = "system") -> bool:
+        return self.handle(RecordAllianceFollowUp(alliance_id=alliance_id, key=key, rule=rule, subject_id=subject_id,
+                                                  recipients=recipients, due_at=due_at, missed=missed), by=by)
+
+    def record_commitment_follow_up(self, alliance_id: UUID, commitment_id: UUID, *, key: str, rule: str,
+                                    recipients: list[str], due_at: datetime, missed: bool = False,
+                                    by: str = "system") -> bool:
+        return self.handle(RecordCommitmentFollowUp(alliance_id=alliance_id, commitment_id=commitment_id, key=key,
+                                                    rule=rule, recipients=recipients, due_at=due_at, missed=missed),
+                           by=by)
