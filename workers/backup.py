@@ -4,8 +4,10 @@ Each SQLite file is copied with SQLite's online backup API (a consistent snapsho
 while the stack runs). Across files, the order makes every follower at most as far as the events
 it follows, never ahead: first what follows the events (Temporal's file, the relay position, the
 read models, the audit checkpoints), then the events, then the key ring (a person added in between
-brings a spare key; none is missing). After a restore the relay re-signals what Temporal had not
-seen (workflows ignore what they saw), the projectors catch up, the checkpoints still verify.
+brings a spare key; none is missing) and the token store (revocations, calendar feeds), then the
+secret files (token secret, audit key, the Servicebüro's first token), all 0600 in the copy.
+After a restore the relay re-signals what Temporal had not seen (workflows ignore what they saw),
+the projectors catch up, the checkpoints still verify.
 The PostgreSQL layout is backed up with pg_dump/pg_restore (docs/RELIABILITY.md).
 """
 
@@ -55,7 +57,14 @@ def _plan(settings: Settings) -> list[tuple[str, Path, str]]:
         *followers,
         ("events.db", settings.events_path, "sqlite"),
         ("person-keys.db", var / "person-keys.db", "sqlite"),
+        # Revoked tokens and calendar feeds: after the events, like the key ring (a revocation made
+        # in between is kept; none is lost).
+        ("tokens.db", var / "tokens.db", "sqlite"),
+        # The secrets: tokens (and the page sessions made from them), the audit checkpoints' key,
+        # and the Servicebüro's first token that `buendnis up` wrote.
         ("token-secret", var / "token-secret", "file"),
+        ("audit-key", var / "audit-key", "file"),
+        ("servicebuero-token", var / "servicebuero-token", "file"),
     ]
 
 

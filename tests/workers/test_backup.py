@@ -4,6 +4,7 @@ on PostgreSQL pg_dump/pg_restore as docs/RELIABILITY.md says."""
 
 from __future__ import annotations
 
+import stat
 import subprocess
 import sys
 import threading
@@ -13,15 +14,17 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from api.tokens import TokenState
 from config.settings import load_settings
 from projections.rebuild import rebuild
 from projections.registry import NAMES, build_projection
 from tests.conftest import POSTGRES_DSN
 from tests.projections.conftest import snapshot
 from workers.backup import BackupError, backup, restore
-from workers.bootstrap import build_application, build_queries, build_store
+from workers.bootstrap import build_application, build_queries, build_store, build_token_store
 from workers.demo import load_demo
 from workers.projector import Runner
+from workers.up import servicebuero_token_file
 from workflows.relay_position import SQLitePositionStore
 
 BUENDNIS = Path(sys.executable).parent / "buendnis"
@@ -93,6 +96,31 @@ def test_a_backup_restores_every_store_and_they_agree(tmp_path: Path) -> None:
         queries.close()
     finally:
         restored.close()
+
+
+def test_the_secrets_and_the_token_store_come_back_with_a_restore(tmp_path: Path) -> None:
+    settings = load_settings(store="sqlite", var_dir=tmp_path / "var")
+    app = build_application(settings)
+    aid = app.register_alliance(name="Bündnis", municipality="Ort", state="Hessen", by="k")
+    app.close()
+    token_file = servicebuero_token_file(settings)
+    tokens = TokenState(build_token_store(settings), ttl=0)
+    tokens.revoke_subject("koordination:weg")
+    _feed, feed_secret = tokens.create_feed("servicebuero", "servicebuero", aid)
+    audit_key, token_secret = settings.audit_secret(), settings.secret()
+    manifest = backup(settings, tmp_path / "sicherung")
+    assert {"tokens.db", "token-secret", "audit-key", "servicebuero-token"} <= {f["name"] for f in manifest["files"]}
+
+    restored_settings = load_settings(store="sqlite", var_dir=tmp_path / "var2")
+    restore(restored_settings, tmp_path / "sicherung")
+    var = restored_settings.var_dir
+    assert restored_settings.audit_secret() == audit_key and restored_settings.secret() == token_secret
+    for name in ("token-secret", "audit-key", "servicebuero-token", "tokens.db"):
+        assert stat.S_IMODE((var / name).stat().st_mode) == 0o600, name
+    assert (var / "servicebuero-token").read_text() == token_file.read_text()
+    restored_tokens = TokenState(build_token_store(restored_settings), ttl=0)
+    assert restored_tokens.version("koordination:weg") == 1
+    assert restored_tokens.feed(feed_secret) is not None
 
 
 def test_a_damaged_backup_or_an_occupied_var_is_refused(tmp_path: Path) -> None:
