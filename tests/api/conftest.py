@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,6 +100,23 @@ class Api:
 
     def anonymous(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, timeout=30)
+
+    @contextmanager
+    def signed_in_browser(self, token: str, target: str = "/") -> Iterator[httpx.Client]:
+        """A client signed in as a browser is: the sign-in form's CSRF value and this site's Origin,
+        then the session cookie; over plain HTTP as `make run` serves (cookies without `Secure`)."""
+        ctx = self.app.state.ctx
+        before, ctx.development = ctx.development, True
+        try:
+            with self.anonymous() as browser:
+                form = re.search(r'name="csrf" value="([^"]+)"', browser.get("/anmelden").text)
+                assert form is not None
+                signed = browser.post("/anmelden", data={"token": token, "weiter": target, "csrf": form.group(1)},
+                                      headers={"Origin": self.url})
+                assert signed.status_code == 303 and signed.headers["location"] == target, signed.text
+                yield browser
+        finally:
+            ctx.development = before
 
 
 def read_models(settings: Settings, application: AllianceApplication) -> Any:

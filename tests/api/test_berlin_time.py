@@ -8,6 +8,7 @@ import os
 import re
 from datetime import UTC, date, datetime
 from email.message import EmailMessage
+from urllib.parse import urlsplit
 
 from icalendar import Calendar
 
@@ -63,10 +64,9 @@ def test_the_calendar_feed_gives_follow_ups_in_berlin_time_with_its_zone_and_mee
             for f in ok(c.get(f"/api/v1/alliances/{aid}/follow-ups"))["items"]
             if f["rule"] == "contact_follow_up"
         }
-        link = re.search(r'href="(/calendar/[^"]+)"', c.get(f"/alliances/{aid}").text)
-    assert link is not None
+        address = urlsplit(ok(c.post(f"/api/v1/alliances/{aid}/calendar-feeds"), 201)["url"])
     with api.anonymous() as anon:
-        text = anon.get(link.group(1).replace("&amp;", "&")).content
+        text = anon.get(f"{address.path}?{address.query}").content
     feed = Calendar.from_ical(text)
     assert [str(z["TZID"]) for z in feed.walk("VTIMEZONE")] == ["Europe/Berlin"]
     assert b"DTSTART;TZID=Europe/Berlin:" in text and not re.search(rb"DTSTART:\d{8}T\d{6}Z", text)

@@ -7,6 +7,7 @@ import json
 import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -169,9 +170,8 @@ def test_a_partner_pledging_for_9999_is_refused_and_follow_ups_page_and_feed_sti
         ok(c.get(f"/api/v1/alliances/{a.id}/follow-ups"))
         page = c.get(f"/alliances/{a.id}")
         assert page.status_code == 200
-        feed = re.search(r'href="(/calendar/[^"]+)"', page.text)
-        assert feed is not None
-        assert c.get(feed.group(1).replace("&amp;", "&")).status_code == 200
+        feed = urlsplit(ok(c.post(f"/api/v1/alliances/{a.id}/calendar-feeds"), 201)["url"])
+        assert c.get(f"{feed.path}?{feed.query}").status_code == 200
 
 
 @pytest.mark.parametrize("value", BAD_MOMENTS)

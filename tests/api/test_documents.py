@@ -69,10 +69,7 @@ def test_a_document_as_of_a_past_moment_shows_what_stood_then(api: Api) -> None:
 
 def test_the_alliance_page_links_its_werkzeugbox_and_the_links_work_with_the_sign_in_cookie(api: Api) -> None:
     k = kassel(api.application, Clock(now()))
-    with api.anonymous() as browser:
-        signed = browser.post("/anmelden", data={"token": api.token("koordination", alliance=k.id),
-                                                 "weiter": f"/alliances/{k.id}"})
-        assert signed.status_code in (200, 303)
+    with api.signed_in_browser(api.token("koordination", alliance=k.id), f"/alliances/{k.id}") as browser:
         page = browser.get(f"/alliances/{k.id}").text
         assert "Werkzeugbox" in page
         links = re.findall(r'href="(/alliances/[^"]+/werkzeugbox/[^"]+)"', page)
