@@ -135,8 +135,10 @@ def test_up_loads_the_demo_prints_urls_and_a_token_and_keeps_the_data_on_restart
     assert "Demo-Bündnisse geladen" not in second_log.read_text(errors="replace")
 
 
-def health(port: int) -> dict[str, Any]:
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as c:
+def health(port: int, token: str) -> dict[str, Any]:
+    """/health with its components: the details are the Servicebüro's (anyone gets the status only)."""
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10,
+                      headers={"Authorization": f"Bearer {token}"}) as c:
         body: dict[str, Any] = c.get("/health").json()
         return body
 
@@ -146,12 +148,12 @@ def test_up_restarts_a_dead_temporal_server_and_logs_it(tmp_path: Path) -> None:
     log = tmp_path / "up.log"
     process = start(var, port, log)
     try:
-        wait_for_token(log, process)
+        token = wait_for_token(log, process)
         pid = temporal_pid(var)
         os.kill(pid, signal.SIGKILL)
-        down = poll(lambda: health(port)["components"]["temporal"], lambda t: t["state"] != "ok", timeout=30)
+        down = poll(lambda: health(port, token)["components"]["temporal"], lambda t: t["state"] != "ok", timeout=30)
         assert down["state"] == "down" and down["reason"]
-        back = poll(lambda: health(port)["components"]["temporal"], lambda t: t["state"] == "ok", timeout=90)
+        back = poll(lambda: health(port, token)["components"]["temporal"], lambda t: t["state"] == "ok", timeout=90)
         assert back["state"] == "ok" and temporal_pid(var) != pid
         assert process.poll() is None, "the stack goes on"
         assert (var / "log" / "temporal.log").stat().st_size > 0
