@@ -3,6 +3,7 @@ and move by keyboard alone where a test says so."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tests.api.conftest import Api
@@ -56,3 +57,8 @@ def press_and_load(page: Any, key: str = "Enter") -> None:
 def click_and_load(page: Any, locator: Any) -> None:
     with page.expect_navigation():
         locator.click()
+
+
+def label(text: str) -> re.Pattern[str]:
+    """A field's label as shown, with or without the "(Pflichtfeld)" that required fields carry."""
+    return re.compile(f"^{re.escape(text)}( \\(Pflichtfeld\\))?$")
