@@ -30,14 +30,14 @@ def create_app(
     max_body: int = MAX_BODY,
 ) -> FastAPI:
     """The API and pages over `application` (writes, one alliance) and `queries` (read models)."""
-    from api.routes import alliances, calendar, commitments, documents, exports, forms_pages, health, pages, reads
+    from api.routes import alliances, browser, calendar, commitments, documents, exports, health, pages, reads
 
     app = FastAPI(
         title="buendnis – Lokale Bündnisse für Familie",
         version="1",
         description="Aufbau und Steuerung Lokaler Bündnisse für Familie. Fehler als RFC 9457 "
         "Problem Details mit deutschem `detail`.",
-        docs_url="/docs",
+        docs_url=None,  # /docs is a German page (api/routes/fleet_pages.py)
         redoc_url=None,
     )
     app.state.ctx = Context(
@@ -55,7 +55,7 @@ def create_app(
     head = queries.positions if queries is not None else lambda: application.recorder.max_notification_id() or 0
     app.state.ctx.fleet_cache = ReadCache(head)
     install_problem_handlers(app)
-    for module in (health, alliances, commitments, reads, calendar, documents, exports, pages, forms_pages):
+    for module in (health, alliances, commitments, reads, calendar, documents, exports, pages, browser):
         app.include_router(module.router)
     for downloads in (documents.pages, exports.pages):
         app.include_router(downloads)
