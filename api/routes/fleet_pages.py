@@ -18,8 +18,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.auth import Principal
 from api.context import context
-from api.page_models import STATUS_LABELS, _all_alliances
-from api.routes.pages import _signed_in, templates
+from api.page_access import all_alliances, signed_in
+from api.page_models import STATUS_LABELS
+from api.routes.pages import templates
 from domain.steps import STEP_TITLES
 from domain.values import Bundesland
 
@@ -37,7 +38,7 @@ def _error(request: Request, status: int, detail: str, who: Principal | None) ->
 
 
 def _servicebuero(request: Request) -> Principal | Response:
-    who = _signed_in(request)
+    who = signed_in(request)
     if isinstance(who, Response):
         return who
     if who.role != "servicebuero":
@@ -57,7 +58,7 @@ def alliances(request: Request, schritt: Text = None, land: Text = None, status:
     step = int(schritt) if schritt in {"1", "2", "3", "4", "5"} else None
     state = land if land in STATES else None
     chosen = status if status in STATUS_LABELS else None
-    rows = _all_alliances(queries, state, chosen)
+    rows = all_alliances(queries, state, chosen)
     per_state = Counter(r["state"] for r in rows if step is None or r["step"] == step)
     if step is not None:
         rows = [r for r in rows if r["step"] == step]
@@ -92,7 +93,7 @@ def overdue(request: Request) -> Response:
 
 @router.get("/posteingang", response_class=HTMLResponse)
 def inbox(request: Request) -> Response:
-    who = _signed_in(request)
+    who = signed_in(request)
     if isinstance(who, Response):
         return who
     queries = context(request).queries
@@ -104,7 +105,7 @@ def inbox(request: Request) -> Response:
 @router.get("/docs", response_class=HTMLResponse)
 def api_reference(request: Request) -> Response:
     """The HTTP API in German, drawn from the OpenAPI description (no script, no CDN)."""
-    who = _signed_in(request)
+    who = signed_in(request)
     if isinstance(who, Response):
         return who
     spec = request.app.openapi()

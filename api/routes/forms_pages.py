@@ -25,8 +25,9 @@ from api.form_choices import choices
 from api.form_commitments import COMMITMENT_FORMS
 from api.form_fields import Filled, Form, place, read
 from api.form_steps import REGISTER, STEP_FORMS
+from api.page_access import signed_in
 from api.problems import Problem
-from api.routes.pages import _signed_in, templates
+from api.routes.pages import templates
 from domain.errors import ConcurrencyConflict, DomainError, IdempotencyConflict, InvalidInput, NotFound, RuleViolation
 from domain.steps import STEP_TITLES
 
@@ -142,7 +143,7 @@ def _own(who: Principal, raw: dict[str, list[str]], commitments: list[Any]) -> b
 
 
 def _target(request: Request, alliance_id: str, slug: str) -> tuple[Principal, UUID, Form] | Response:
-    who = _signed_in(request)
+    who = signed_in(request)
     if isinstance(who, Response):
         return who
     form = FORMS.get(slug)
@@ -222,7 +223,7 @@ async def _run(request: Request, form: Form, aid: UUID | None, filled: Filled, w
 
 @router.get("/buendnisse/neu", response_class=HTMLResponse)
 def register_page(request: Request) -> Response:
-    who = _signed_in(request)
+    who = signed_in(request)
     if isinstance(who, Response):
         return who
     if not may_use(who, REGISTER, None):
@@ -232,7 +233,7 @@ def register_page(request: Request) -> Response:
 
 @router.post("/buendnisse/neu", response_class=HTMLResponse)
 async def register(request: Request) -> Response:
-    who = _signed_in(request)
+    who = signed_in(request)
     if isinstance(who, Response):
         return who
     if not may_use(who, REGISTER, None):
