@@ -91,7 +91,7 @@ def workbench(request: Request, a: dict[str, Any], who: Principal | None, as_of:
     alliance, commitments, options = _state(request, aid, who)
     groups: dict[str, list[tuple[Form, Markup]]] = {}
     for form in FORMS.values():
-        if may_use(who, form, aid) and _usable(form, options):
+        if not alliance.dissolved and may_use(who, form, aid) and _usable(form, options):
             action = f"/alliances/{aid}/formulare/{form.slug}"
             groups.setdefault(form.section, []).append((form, render_form(request, form, action, options, heading=4)))
     ordered = [(key, GROUPS[key], groups[key]) for key in GROUPS if key in groups]

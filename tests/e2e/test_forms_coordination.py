@@ -184,7 +184,7 @@ def test_the_koordination_fills_every_form_of_steps_two_to_five(browser: Any, ap
     page.get_by_role("group", name="bundesweite Kooperation", exact=True).get_by_label("1", exact=True).check()
     click_and_load(page, page.get_by_role("button", name="Selbsteinschätzung speichern"))
     assert done(page) == "Die Selbsteinschätzung ist gespeichert."
-    table = page.locator("#dimensionen ~ table").inner_text()
+    table = page.get_by_role("table", name="Werte (1 = schwach, 5 = stark)").inner_text()
     assert "lokale/regionale Verankerung\t5" in table and "bundesweite Kooperation\t1" in table
 
     # Zusagen: erfassen, bestätigen, ändern, Fortschritt, erfüllt, zurückziehen
@@ -221,6 +221,8 @@ def test_the_koordination_fills_every_form_of_steps_two_to_five(browser: Any, ap
     b.send("Bündnis auflösen", {"Grund der Auflösung": "Aufgegangen im Landkreisbündnis"},
            "Bündnis endgültig auflösen")
     assert "aufgelöst" in page.locator(".meta").inner_text()
+    assert page.locator("details.form").count() == 0
+    assert "nimmt keine Änderungen mehr an" in page.locator("#bearbeiten ~ p").first.inner_text()
     page.screenshot(path=str(shots / "formulare-koordination.png"), full_page=True)
     assert api.application.get_alliance(UUID(aid)).dissolved
 
