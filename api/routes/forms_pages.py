@@ -9,9 +9,10 @@ GET|POST /buendnisse/neu                register an alliance (Servicebüro)
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -32,6 +33,8 @@ from domain.errors import ConcurrencyConflict, DomainError, IdempotencyConflict,
 from domain.steps import STEP_TITLES
 
 router = APIRouter(include_in_schema=False)
+ONCE = "_einmal"
+ONCE_FORMAT = re.compile(r"[0-9a-f]{32}")
 FORMS: dict[str, Form] = {f.slug: f for f in (*ALLIANCE_FORMS, *COMMITMENT_FORMS, *STEP_FORMS)}
 GROUPS = {
     "schritt": "Schritte",
@@ -45,6 +48,17 @@ GROUPS = {
     "zusagen-bearbeiten": "Zusagen bearbeiten",
     "status": "Status des Bündnisses",
 }
+
+
+class _Once:
+    """The application with a command id on every command: a form sent twice (a double click, the
+    back button) changes nothing twice (each rendered form carries its own `_einmal`)."""
+
+    def __init__(self, application: Any, command_id: str) -> None:
+        self._application, self._command_id = application, command_id
+
+    def __getattr__(self, name: str) -> Any:
+        return partial(getattr(self._application, name), command_id=self._command_id)
 
 
 def may_use(who: Principal, form: Form, alliance_id: UUID | None) -> bool:
@@ -79,7 +93,7 @@ def render_form(request: Request, form: Form, action: str, options: Any, filled:
     """One form as HTML (the macro of forms/form.html)."""
     template = templates.get_template("forms/form.html")
     html = template.module.render_form(form, filled or Filled({}), options, token_for(request), action,  # type: ignore[attr-defined]
-                                       heading)
+                                       heading, uuid4().hex)
     return Markup(html)
 
 
@@ -203,8 +217,10 @@ async def submit(request: Request, alliance_id: str, slug: str) -> Response:
 async def _run(request: Request, form: Form, aid: UUID | None, filled: Filled, who: Principal) -> int | None:
     """Calls the command; None when it worked, else the status of the refusal placed in `filled`."""
     ctx = context(request)
+    once = filled.first(ONCE)
+    app = _Once(ctx.application, f"page:{who.by}:{once}") if ONCE_FORMAT.fullmatch(once) else ctx.application
     try:
-        result = await ctx.execute(partial(form.run, ctx.application, aid, filled.values, who.by))
+        result = await ctx.execute(partial(form.run, app, aid, filled.values, who.by))
     except RuleViolation as e:
         place(form, filled, e.message, e.unmet)
         return 409
