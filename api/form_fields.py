@@ -50,7 +50,7 @@ class Form:
     fields: tuple[Field, ...]
     submit: str
     done: str  # the German sentence shown after it worked
-    run: Callable[[Any, UUID, dict[str, Any], str], Any]
+    run: Callable[[Any, Any, dict[str, Any], str], Any]  # (application, alliance id or None, values, by)
     role: str = "koordination"  # koordination (also the Servicebüro), partner (own commitments too), servicebuero
     intro: str | None = None
     needs: str | None = None  # an option list that must not be empty for the form to make sense
