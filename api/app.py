@@ -35,14 +35,28 @@ def create_app(
     tokens: TokenStore | None = None,
 ) -> FastAPI:
     """The API and pages over `application` (writes, one alliance) and `queries` (read models)."""
-    from api.routes import alliances, calendar, commitments, docs, documents, exports, feeds, health, pages, reads
+    from api.routes import (
+        alliances,
+        browser,
+        calendar,
+        commitments,
+        docs,
+        documents,
+        exports,
+        feeds,
+        health,
+        pages,
+        reads,
+    )
 
     app = FastAPI(
         title="buendnis – Lokale Bündnisse für Familie",
         version="1",
         description="Aufbau und Steuerung Lokaler Bündnisse für Familie. Fehler als RFC 9457 "
         "Problem Details mit deutschem `detail`.",
-        docs_url=None,  # api/routes/docs.py: Swagger UI from the swagger-ui-bundle package, no CDN
+        # /docs is a German page (api/routes/fleet_pages.py); /docs/swagger the interactive Swagger UI
+        # from the swagger-ui-bundle-v2 package's files, no CDN (api/routes/docs.py).
+        docs_url=None,
         redoc_url=None,
     )
     app.state.ctx = Context(
@@ -66,7 +80,7 @@ def create_app(
     head = queries.positions if queries is not None else lambda: application.recorder.max_notification_id() or 0
     app.state.ctx.fleet_cache = ReadCache(head)
     install_problem_handlers(app)
-    for module in (health, alliances, commitments, reads, calendar, documents, exports, feeds, pages, docs):
+    for module in (health, alliances, commitments, reads, calendar, documents, exports, feeds, pages, browser, docs):
         app.include_router(module.router)
     for downloads in (documents.pages, exports.pages):
         app.include_router(downloads)

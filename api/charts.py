@@ -11,26 +11,55 @@ from markupsafe import Markup, escape
 _ids = count(1)
 
 
-def bars(rows: Sequence[tuple[str, float]], title: str, unit: str = "") -> Markup:
+def _lines(label: str, width: int) -> list[str]:
+    """A label broken at spaces into lines of at most `width` characters (a longer word stays whole)."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def table(rows: Sequence[tuple[str, float]], title: str, head: tuple[str, str], unit: str = "") -> Markup:
+    """The figures of a chart as a table (for screen readers, and for anyone who wants the numbers)."""
+    body = "".join(f'<tr><th scope="row">{escape(label)}</th><td>{escape(_number(value) + unit)}</td></tr>'
+                   for label, value in rows)
+    return Markup(
+        f'<details class="chart-figures"><summary>{escape(title)} als Tabelle</summary>'
+        f'<table class="chart-table"><caption>{escape(title)}</caption><thead><tr><th scope="col">{escape(head[0])}'
+        f'</th><th scope="col">{escape(head[1])}</th></tr></thead><tbody>{body}</tbody></table></details>'
+    )
+
+
+def _number(value: float) -> str:
+    return f"{value:g}".replace(".", ",")  # German decimal comma
+
+
+def bars(rows: Sequence[tuple[str, float]], title: str, unit: str = "",
+         head: tuple[str, str] = ("Eintrag", "Wert")) -> Markup:
     """Bars with the label above each and the value beside it (readable without colour, and narrow
-    enough for a phone: the labels never shrink with the bars)."""
+    enough for a phone: the labels never shrink with the bars; a long one takes two lines), and
+    the same figures as a table."""
     chart_id = f"chart{next(_ids)}"
     top = max((v for _, v in rows), default=0) or 1
-    row_h, bar_w = 46, 290
-    height = row_h * max(len(rows), 1) + 4
-    parts = [
-        f'<svg class="chart" viewBox="0 0 400 {height}" role="img" aria-labelledby="{chart_id}">',
-        f'<title id="{chart_id}">{escape(title)}</title>',
-    ]
-    for i, (label, value) in enumerate(rows):
-        y = i * row_h
+    line_h, bar_w = 21, 290
+    parts = []
+    y = 0
+    for label, value in rows:
+        lines = _lines(label, 34)
+        for n, line in enumerate(lines):
+            parts.append(f'<text x="0" y="{y + 17 + n * line_h}">{escape(line)}</text>')
+        y += (len(lines) - 1) * line_h
         width = max(bar_w * value / top, 1.5)
-        parts.append(f'<text x="0" y="{y + 17}">{escape(label)}</text>')
         parts.append(f'<rect x="0" y="{y + 24}" width="{width:.1f}" height="16" class="bar"/>')
-        shown = f"{value:g}".replace(".", ",") + unit  # German decimal comma
-        parts.append(f'<text x="{width + 6:.1f}" y="{y + 38}">{escape(shown)}</text>')
-    parts.append("</svg>")
-    return Markup("".join(parts))
+        parts.append(f'<text x="{width + 6:.1f}" y="{y + 38}">{escape(_number(value) + unit)}</text>')
+        y += 46
+    height = max(y, 46) + 4
+    svg = (f'<svg class="chart" viewBox="0 0 400 {height}" role="img" aria-labelledby="{chart_id}">'
+           f'<title id="{chart_id}">{escape(title)}</title>' + "".join(parts) + "</svg>")
+    return Markup(svg) + table(rows, title, head, unit)
 
 
 def radar(
@@ -62,7 +91,12 @@ def radar(
         lx, ly = point(i, scale + 1.15)
         anchor = "middle" if abs(lx - centre) < 20 else ("start" if lx > centre else "end")
         parts.append(f'<line x1="{centre}" y1="{centre}" x2="{x:.1f}" y2="{y:.1f}" class="axis"/>')
-        parts.append(f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}">{escape(label)}</text>')
+        # Long labels ("lokale/regionale Verankerung") take two lines, so none leaves the picture.
+        lines = _lines(label, 16)
+        first = ly + 4 - (len(lines) - 1) * (20 if ly < centre - 20 else 0 if ly > centre + 20 else 10)
+        spans = "".join(f'<tspan x="{lx:.1f}" dy="{0 if n == 0 else 20}">{escape(line)}</tspan>'
+                        for n, line in enumerate(lines))
+        parts.append(f'<text x="{lx:.1f}" y="{first:.1f}" text-anchor="{anchor}">{spans}</text>')
     for data, css in ((previous, "previous"), (current, "current")):
         if not data:
             continue

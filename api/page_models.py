@@ -86,16 +86,20 @@ def dashboard_page(ctx: Context, state: str | None, status: str | None) -> dict[
         "alliances": alliances,
         "names": {a["id"]: a["name"] for a in alliances},
         "total": int(sum(v for _, v in funnel)),
-        "funnel": charts.bars(funnel, "Bündnisse je Schritt"),
-        "partner_mix": charts.bars(_pairs(board.get("partner_mix"), SECTOR_LABELS), "Partner nach Akteurstyp"),
+        "funnel": charts.bars(funnel, "Bündnisse je Schritt", head=("Schritt", "Bündnisse")),
+        "partner_mix": charts.bars(_pairs(board.get("partner_mix"), SECTOR_LABELS), "Partner nach Akteurstyp",
+                                  head=("Akteurstyp", "Partner")),
         "dimensions": charts.bars(
             [(label, round(_number(averages.get(code)), 2)) for code, label in DIMENSIONS],
             "Durchschnitt der sechs Dimensionen (1–5)",
+            head=("Dimension", "Durchschnitt"),
         )
         if any(v is not None for v in averages.values())
         else None,
-        "days_chart": charts.bars(median_days, "Median der Tage je Schritt", " Tage") if median_days else None,
-        "foundings_chart": charts.bars(foundings, "Gründungen je Jahr") if foundings else None,
+        "days_chart": charts.bars(median_days, "Median der Tage je Schritt", " Tage", ("Schritt", "Median"))
+        if median_days else None,
+        "foundings_chart": charts.bars(foundings, "Gründungen je Jahr", head=("Jahr", "Gründungen"))
+        if foundings else None,
         "cadence": board.get("meeting_cadence") or {},
         "stalled": board.get("stalled") or [],
         "overdue": board.get("overdue") or [],

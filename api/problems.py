@@ -122,6 +122,10 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
         errors = german_errors(exc.errors())
+        from api.browser_errors import error_page, wants_html
+
+        if wants_html(request):
+            return error_page(request, 422, "; ".join(e["detail"] for e in errors) or "Die Anfrage ist ungültig.")
         malformed = any(e["code"] in ("json_invalid", "body_not_json") for e in errors)
         status = 400 if malformed else 422
         return problem_response(
@@ -135,6 +139,10 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         # Framework messages are English: answer with our German text for the status instead.
         detail = DEFAULT_DETAILS.get(exc.status_code, "Die Anfrage konnte nicht bearbeitet werden.")
+        from api.browser_errors import error_page, wants_html  # a browser gets a page (imports auth)
+
+        if wants_html(request):
+            return error_page(request, exc.status_code, detail, getattr(exc, "headers", None))
         return problem_response(exc.status_code, detail, headers=getattr(exc, "headers", None))
 
 

@@ -51,6 +51,11 @@ def _commitment(c: Any, a: Any) -> str:
     )
 
 
+def _upper_first(text: str) -> str:
+    """The first letter upper case, the rest as written (str.capitalize would lower-case what it quotes)."""
+    return text[:1].upper() + text[1:]
+
+
 def _recipients(recipients: list[str], alliance: Any) -> str:
     labels = []
     for r in recipients:
@@ -188,9 +193,9 @@ SENTENCES: dict[type, Describe] = {
         + (", jährlich" if e.recurrence else "")
         + ")."
     ),
-    C.Confirmed: lambda e, a, c: f"{_commitment(c, a).capitalize()} wurde bestätigt.",
+    C.Confirmed: lambda e, a, c: f"{_upper_first(_commitment(c, a))} wurde bestätigt.",
     C.Amended: lambda e, a, c: (
-        f"{_commitment(c, a).capitalize()} wurde geändert: "
+        f"{_upper_first(_commitment(c, a))} wurde geändert: "
         + "; ".join(
             x
             for x in (
@@ -207,17 +212,17 @@ SENTENCES: dict[type, Describe] = {
         + (f" ({e.percent} %)." if e.percent is not None else ".")
     ),
     C.Fulfilled: lambda e, a, c: (
-        f"{_commitment(c, a).capitalize()} wurde am {_d(e.on)} erfüllt.{_why(e.note, 'Notiz')}"
+        f"{_upper_first(_commitment(c, a))} wurde am {_d(e.on)} erfüllt.{_why(e.note, 'Notiz')}"
     ),
     C.PeriodStarted: lambda e, a, c: (
         f"Neuer Zeitraum {e.period} für {_commitment(c, a)}"
         + (f", fällig am {_d(e.due_on)}." if e.due_on else ".")
     ),
     C.Withdrawn: lambda e, a, c: (
-        f"{_commitment(c, a).capitalize()} wurde zurückgezogen.{_why(e.reason, 'Grund')}"
+        f"{_upper_first(_commitment(c, a))} wurde zurückgezogen.{_why(e.reason, 'Grund')}"
     ),
     C.MarkedOverdue: lambda e, a, c: (
-        f"{_commitment(c, a).capitalize()} ist seit {_d(e.on)} überfällig."
+        f"{_upper_first(_commitment(c, a))} ist seit {_d(e.on)} überfällig."
     ),
     C.FollowUpRecorded: lambda e, a, c: (
         f"Erinnerung „{RULE_LABELS.get(e.rule, e.rule)}“ zu {_commitment(c, a)} an "

@@ -35,6 +35,9 @@ ORGANISATIONS: dict[str, tuple[str, ...]] = {
     "sonstige": ("Mehrgenerationenhaus {town}", "Familienzentrum {town}"),
 }
 
+# Meeting titles in German whatever the machine's locale (strftime's %B follows it: "May 2026").
+MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+          "November", "Dezember")
 OUTCOMES = ("interested", "interested", "undecided", "not_interested")
 THEMES = ("Vereinbarkeit von Familie und Beruf", "verlässliche Kinderbetreuung",
           "familienfreundliche Infrastruktur", "Vereinbarkeit von Beruf und Pflege")
@@ -200,7 +203,8 @@ def _steer(app: AllianceApplication, aid: UUID, actors: list[UUID], clock: SimCl
     year = 0
     while clock.now + timedelta(days=100) < end:
         on = clock.advance(rng.randint(90, 170))
-        meeting = app.schedule_meeting(aid, kind="all_partners", on=on, title=f"Bündnistreffen {on:%B %Y}", by=by)
+        title = f"Bündnistreffen {MONTHS[on.month - 1]} {on.year}"
+        meeting = app.schedule_meeting(aid, kind="all_partners", on=on, title=title, by=by)
         attendees = rng.sample(actors, rng.randint(3, len(actors)))
         minutes = "Berichte aus den Arbeitsgruppen." if rng.random() < 0.8 else None  # some never get minutes
         app.hold_meeting(aid, meeting, attendee_ids=attendees, minutes=minutes, by=by)

@@ -1,4 +1,4 @@
-"""`/docs`: Swagger UI from the swagger-ui-bundle-v2 package's files (Swagger UI 5, which reads
+"""`/docs/swagger`: Swagger UI from the swagger-ui-bundle-v2 package's files (Swagger UI 5, which reads
 OpenAPI 3.1; the older swagger-ui-bundle ships 4.15 and cannot), no CDN, no inline script."""
 
 from __future__ import annotations
@@ -23,6 +23,6 @@ PAGE = """<!doctype html>
 """
 
 
-@router.get("/docs", response_class=HTMLResponse)
+@router.get("/docs/swagger", response_class=HTMLResponse)
 def docs() -> HTMLResponse:
     return HTMLResponse(PAGE)
