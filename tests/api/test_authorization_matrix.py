@@ -43,6 +43,10 @@ CLASSES: dict[str, tuple[Any, ...]] = {
     "page_exports": (OK, OK, OK, 403, 403, 403, 303),
     "page_form": (403, 403, 403, 403, 403, 403, 403),  # no CSRF value: refused for everyone
     "page_signed_in_form": (403, 403, 403, 403, 403, 403, 303),
+    "page_signed_in": (OK, OK, OK, OK, OK, OK, 303),
+    # A form the caller may use, sent as JSON: refused as not a form (415) only after the role check.
+    "page_coordination_form": (415, 415, 403, 403, 403, 403, 303),
+    "page_office_form": (415, 403, 403, 403, 403, 403, 303),
     "files": (),  # static files and Swagger UI's: mounted directories, nothing to authorise
 }
 A = "/api/v1/alliances/{alliance_id}"
@@ -92,7 +96,16 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/alliances/{alliance_id}/kalender"): "page_signed_in_form",
     ("GET", "/alliances/{alliance_id}/werkzeugbox/{name}"): "page_coordination",
     ("GET", "/exporte/{name}"): "page_exports",
-    ("GET", "/docs"): "public",
+    ("GET", "/docs"): "page_signed_in",  # the API described in German
+    ("GET", "/docs/swagger"): "public",  # Swagger UI from the package's files
+    ("GET", "/alliances/{alliance_id}/formulare/{slug}"): "page_coordination",
+    ("POST", "/alliances/{alliance_id}/formulare/{slug}"): "page_coordination_form",
+    ("GET", "/buendnisse/neu"): "page_office",
+    ("POST", "/buendnisse/neu"): "page_office_form",
+    ("GET", "/buendnisse"): "page_office",
+    ("GET", "/buendnisse/stockend"): "page_office",
+    ("GET", "/zusagen/ueberfaellig"): "page_office",
+    ("GET", "/posteingang"): "page_signed_in",
     ("GET", "/openapi.json"): "public",
     ("MOUNT", "/static"): "files",
     ("MOUNT", "/docs/assets"): "files",
@@ -106,6 +119,8 @@ PATHS = {
     ("GET", "/alliances/{alliance_id}/werkzeugbox/{name}"): {"name": "AM1.docx"},
     ("GET", "/api/v1/exports/{name}"): {"name": "overview.csv"},
     ("GET", "/exporte/{name}"): {"name": "overview.csv"},
+    ("GET", "/alliances/{alliance_id}/formulare/{slug}"): {"slug": "akteur"},
+    ("POST", "/alliances/{alliance_id}/formulare/{slug}"): {"slug": "akteur"},
 }
 
 

@@ -135,7 +135,7 @@ def test_pages_and_swagger_ui_run_under_the_content_security_policy(browser: Any
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     page.goto(f"{api.url}/alliances/{aid}")
-    page.goto(f"{api.url}/docs")
+    page.goto(f"{api.url}/docs/swagger")
     page.wait_for_selector(".swagger-ui .info .title", timeout=20_000)
     assert "buendnis" in page.locator(".swagger-ui .info .title").inner_text()
     page.screenshot(path=str(shots / "docs.png"))
