@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -148,15 +149,22 @@ class Bundesland(Coded):
 
 
 MAX_TEXT = 2000
+# What no store, read model or export can hold: C0 control characters other than tab and newline
+# (PostgreSQL text refuses NUL, spreadsheets refuse the rest) and lone surrogates (not UTF-8).
+_UNSTORABLE = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff]")
 
 
 def require_text(value: object, what: str, max_len: int = MAX_TEXT) -> str:
-    """A stripped, non-empty text of at most `max_len` characters."""
+    """A stripped, non-empty text of at most `max_len` characters; line breaks become "\\n"."""
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput(f"{what} darf nicht leer sein.")
-    text = value.strip()
+    text = value.strip().replace("\r\n", "\n").replace("\r", "\n")
     if len(text) > max_len:
         raise InvalidInput(f"{what} ist zu lang (höchstens {max_len} Zeichen).")
+    bad = _UNSTORABLE.search(text)
+    if bad is not None:
+        raise InvalidInput(f"{what} enthält an Stelle {bad.start() + 1} ein unzulässiges Zeichen "
+                           f"(U+{ord(bad.group()):04X}); erlaubt sind Text, Tabulator und Zeilenumbruch.")
     return text
 
 
