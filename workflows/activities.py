@@ -47,6 +47,13 @@ from workflows.view import compact
 log = structlog.get_logger(__name__)
 
 
+def _uuid(value: str) -> UUID | None:
+    try:
+        return UUID(value)
+    except ValueError:
+        return None
+
+
 class FollowUpActivities:
     """Holds the application, the follow-up policy and the mailer (given by the worker)."""
 
@@ -66,16 +73,26 @@ class FollowUpActivities:
 
     # ---- loading ---------------------------------------------------------------------------
 
+    # None only when the store holds no such aggregate. Anything else that goes wrong while
+    # loading (the store unreachable, an event that cannot be read: often a ValueError) fails the
+    # activity, so the workflow retries and then fails, instead of ending as if it had nothing to do.
+
     def _alliance(self, alliance_id: str) -> Alliance | None:
+        aggregate_id = _uuid(alliance_id)
+        if aggregate_id is None:
+            return None
         try:
-            return self.application.get_alliance(UUID(alliance_id))
-        except (NotFound, ValueError):
+            return self.application.get_alliance(aggregate_id)
+        except NotFound:
             return None
 
     def _commitment(self, commitment_id: str) -> Commitment | None:
+        aggregate_id = _uuid(commitment_id)
+        if aggregate_id is None:
+            return None
         try:
-            commitment: object = self.application.repository.get(UUID(commitment_id))
-        except (AggregateNotFoundError, ValueError):
+            commitment: object = self.application.repository.get(aggregate_id)
+        except AggregateNotFoundError:
             return None
         return commitment if isinstance(commitment, Commitment) else None
 

@@ -39,10 +39,7 @@ class CommitmentWorkflow(FollowUpProcess[CommitmentView]):
         self._begin()
         while True:
             if (self._view is None or self._dirty) and await self._load() is None:
-                workflow.logger.warning(
-                    "Zusage %s gibt es nicht; Ablauf endet", self._entity_id
-                )
-                return "unbekannt"
+                return self._missing("Zusage")
             assert self._view is not None
             now = workflow.now()
             plans = plan_commitment(self._view.facts, now, self._policy())
