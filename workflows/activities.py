@@ -36,6 +36,7 @@ from workflows.notifications import (
 from workflows.payloads import (
     AllianceView,
     CommitmentView,
+    EndOrder,
     FollowUpOrder,
     FollowUpOutcome,
     LoadRequest,
@@ -45,6 +46,7 @@ from workflows.payloads import (
 from workflows.view import compact
 
 log = structlog.get_logger(__name__)
+ENDED_WITH_ALLIANCE = "Das Bündnis wurde aufgelöst; die Zusage endet mit ihm."
 
 
 def _uuid(value: str) -> UUID | None:
@@ -96,6 +98,10 @@ class FollowUpActivities:
             return None
         return commitment if isinstance(commitment, Commitment) else None
 
+    def _alliance_status(self, commitment: Commitment) -> str:
+        alliance = self._alliance(str(commitment.alliance_id))
+        return alliance.status.value if alliance is not None else "active"
+
     @activity.defn(name="load_alliance")
     def load_alliance(self, request: LoadRequest) -> AllianceView | None:
         alliance = self._alliance(request.aggregate_id)
@@ -114,7 +120,8 @@ class FollowUpActivities:
         commitment = self._commitment(request.aggregate_id)
         if commitment is None:
             return None
-        return CommitmentView(commitment_facts(commitment), self.policy, commitment.description)
+        return CommitmentView(commitment_facts(commitment, self._alliance_status(commitment)), self.policy,
+                              commitment.description)
 
     # ---- re-check and record ---------------------------------------------------------------
 
@@ -158,7 +165,7 @@ class FollowUpActivities:
         if order.key in commitment.follow_ups:
             return FollowUpOutcome("already")
         policy = replace(self.policy, timing=order.timing)
-        plans = plan_commitment(commitment_facts(commitment), order.now, policy)
+        plans = plan_commitment(commitment_facts(commitment, self._alliance_status(commitment)), order.now, policy)
         follow_up = next((f for f in due_now(plans, order.now) if f.key == order.key), None)
         if follow_up is None:
             log.info("follow_up_cancelled", commitment_id=order.aggregate_id, key=order.key)
@@ -184,6 +191,21 @@ class FollowUpActivities:
         return FollowUpOutcome(
             "recorded" if recorded else "already", notification if recorded else None
         )
+
+    @activity.defn(name="end_commitment_with_alliance")
+    def end_commitment_with_alliance(self, order: EndOrder) -> str:
+        """Withdraws an open commitment whose alliance was dissolved, saying so; answers its status."""
+        commitment = self._commitment(order.commitment_id)
+        if commitment is None:
+            return "unbekannt"
+        if not commitment.is_open or self._alliance_status(commitment) != "dissolved":
+            return str(commitment.status)
+        with at(order.now):
+            status = self.application.withdraw_commitment(
+                commitment.alliance_id, commitment.id, reason=ENDED_WITH_ALLIANCE, by="system",
+                command_id=f"end-with-alliance:{commitment.id}")
+        log.info("commitment_ended_with_alliance", commitment_id=order.commitment_id)
+        return str(status)
 
     # ---- sending -----------------------------------------------------------------------------
 
