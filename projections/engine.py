@@ -175,11 +175,13 @@ class Projector:
         )
         if not notifications:
             return 0
-        self.project([self.item(n) for n in notifications])
+        self.project([self.item(n) for n in notifications], after=start)
         return len(notifications)
 
-    def project(self, items: list[Item]) -> None:
+    def project(self, items: list[Item], *, after: int) -> None:
         """One transaction: the batch's changes and the position of its last event, or neither.
+        `after` is the position the batch was read from; checked first inside the transaction, so a
+        batch another runner projected meanwhile (even in part) is refused whole (IntegrityError).
 
         When the database refuses a value only at the end of the batch (a flush, the commit), the
         batch is projected again one event per transaction, so the halt names that event and
@@ -187,6 +189,7 @@ class Projector:
         view = self.view()
         try:
             with view.write() as db:
+                view.claim(db, after)
                 self.projection.process(items, db)
                 view.track(db, items[-1].position)
         except DATA_ERRORS as e:
@@ -194,7 +197,8 @@ class Projector:
             if len(items) == 1:
                 raise halted(self.name, items[0], e) from e
             for item in items:
-                self.project([item])
+                self.project([item], after=after)
+                after = item.position
         except BaseException:
             self.projection.reset()
             raise

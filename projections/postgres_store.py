@@ -10,7 +10,7 @@ import psycopg
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg.sql import SQL, Composed
 
-from projections.store import ProjectionStore, Schema, View, ddl
+from projections.store import Lease, ProjectionStore, Schema, View, ddl
 
 
 class _PostgresView(PostgresTrackingRecorder):
@@ -19,6 +19,21 @@ class _PostgresView(PostgresTrackingRecorder):
     ) -> None:
         super().__init__(datastore, tracking_table_name=tracking_table_name)
         self.sql_create_statements.extend(Composed([SQL(s)]) for s in statements)
+
+
+class _AdvisoryLease:
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+        self.conn = conn
+
+    def alive(self) -> bool:
+        try:
+            self.conn.execute("SELECT 1")
+            return True
+        except psycopg.Error:
+            return False
+
+    def release(self) -> None:
+        self.conn.close()  # ends the session, and with it the lock
 
 
 class PostgresProjectionStore(ProjectionStore):
@@ -81,6 +96,17 @@ class PostgresProjectionStore(ProjectionStore):
                 yield conn
             finally:
                 conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (f"buendnis-ddl:{self.schema}",))
+
+    def lease(self, name: str) -> Lease | None:
+        """A session advisory lock on a connection of its own (two-key space: no clash with the DDL
+        lock); PostgreSQL releases it when that connection ends, e.g. with a killed process."""
+        conn = psycopg.connect(self.dsn, autocommit=True)
+        row = conn.execute("SELECT pg_try_advisory_lock(hashtext('buendnis-projection'), hashtext(%s))",
+                           (f"{self.schema}:{name}",)).fetchone()
+        if row is None or not row[0]:
+            conn.close()
+            return None
+        return _AdvisoryLease(conn)
 
     def swap(self, name: str, generation: int) -> None:
         with self.datastore.transaction(commit=True) as c:
