@@ -37,7 +37,7 @@ LOCAL_TIMEOUT, LOCAL_RETRY = (
     RetryPolicy(maximum_interval=timedelta(minutes=1)),
 )
 # A missing aggregate fails the workflow (it used to complete it), and a local activity that keeps
-# failing (store unreachable, an event that cannot be read) gives up after about half an hour and
+# failing (store unreachable, an event that cannot be read) gives up after ~19 min of backoff and
 # fails it too: the relay's next notice and the daily sweep start failed workflows again. Backoffs
 # from 2 s on are workflow timers, so a failing load does not hold the workflow task.
 LOAD_FAILS = "missing-aggregate-fails-2027-01"
