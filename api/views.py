@@ -155,7 +155,7 @@ def follow_ups(
     items: list[dict[str, Any]] = []
     plans = list(plan_alliance(alliance_facts(a, application.policy), now, policy))
     for c in commitments:
-        plans.extend(plan_commitment(commitment_facts(c), now, policy))
+        plans.extend(plan_commitment(commitment_facts(c, a.status.value), now, policy))
     for f in plans:
         items.append(
             {

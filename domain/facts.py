@@ -45,7 +45,7 @@ def alliance_facts(alliance: Alliance, policy: StepPolicy) -> AllianceFacts:
     )
 
 
-def commitment_facts(commitment: Commitment) -> CommitmentFacts:
+def commitment_facts(commitment: Commitment, alliance_status: str = "active") -> CommitmentFacts:
     return CommitmentFacts(
         commitment_id=str(commitment.id),
         alliance_id=str(commitment.alliance_id),
@@ -54,4 +54,5 @@ def commitment_facts(commitment: Commitment) -> CommitmentFacts:
         due_on=commitment.due_on,
         period=commitment.period,
         sent=frozenset(commitment.follow_ups),
+        alliance_status=alliance_status,
     )

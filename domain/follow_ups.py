@@ -147,6 +147,8 @@ class CommitmentFacts:
     due_on: date | None
     period: int = 1
     sent: frozenset[str] = field(default_factory=frozenset)
+    # The commitment's alliance: a dormant or dissolved one sends no reminders about it.
+    alliance_status: str = "active"
 
 
 def add_months(d: date, months: int) -> date:
@@ -259,7 +261,7 @@ def plan_commitment(facts: CommitmentFacts, now: datetime, policy: FollowUpPolic
     """Reminders of one commitment: before its due date, at it, and the escalation after it."""
     open_statuses = {CommitmentStatus.PLEDGED.value, CommitmentStatus.CONFIRMED.value,
                      CommitmentStatus.OVERDUE.value}
-    if facts.status not in open_statuses or facts.due_on is None:
+    if facts.status not in open_statuses or facts.due_on is None or facts.alliance_status != "active":
         return []
     p, c, due, a = policy, facts.commitment_id, facts.due_on, facts.alliance_id
     tag = f"{c}:{facts.period}:{due}"

@@ -150,8 +150,11 @@ class Bundesland(Coded):
 
 MAX_TEXT = 2000
 # Characters that make a text lie about itself where it is shown (a terminal, a mail header, a
-# calendar, a page): C0 controls but newline and tab, DEL, and the bidi overrides and isolates.
-HOSTILE = re.compile("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+# calendar, a page), or that no store, read model or export can hold: C0 controls but newline and
+# tab (PostgreSQL text refuses NUL, spreadsheets the rest), DEL, the bidi overrides and isolates,
+# and lone surrogates (not UTF-8).
+HOSTILE = re.compile("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNSTORABLE = HOSTILE
 
 
 def inert(text: str, *, one_line: bool = False) -> str:
@@ -162,17 +165,18 @@ def inert(text: str, *, one_line: bool = False) -> str:
 
 
 def require_text(value: object, what: str, max_len: int = MAX_TEXT) -> str:
-    """A stripped, non-empty text of at most `max_len` characters, free of hostile characters."""
+    """A stripped, non-empty text of at most `max_len` characters, free of hostile characters;
+    line breaks become "\\n"."""
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput(f"{what} darf nicht leer sein.")
-    text = value.strip().replace("\r\n", "\n")
-    bad = HOSTILE.search(text)
-    if bad:
-        raise InvalidInput(
-            f"{what} enthält ein unzulässiges Steuer- oder Richtungszeichen (U+{ord(bad.group()):04X})."
-        )
+    text = value.strip().replace("\r\n", "\n").replace("\r", "\n")
     if len(text) > max_len:
         raise InvalidInput(f"{what} ist zu lang (höchstens {max_len} Zeichen).")
+    bad = HOSTILE.search(text)
+    if bad is not None:
+        raise InvalidInput(f"{what} enthält an Stelle {bad.start() + 1} ein unzulässiges Steuer- oder "
+                           f"Richtungszeichen (U+{ord(bad.group()):04X}); erlaubt sind Text, Tabulator und "
+                           "Zeilenumbruch.")
     return text
 
 

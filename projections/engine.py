@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import psycopg
-from eventsourcing.persistence import IntegrityError, Notification, OperationalError
+from eventsourcing.persistence import DataError, IntegrityError, Notification, OperationalError
 
 from domain.application import AllianceApplication
 from domain.idempotency import CommandRecord, CommitmentIndex
@@ -89,6 +89,8 @@ class Projection(ABC):
             except (sqlite3.IntegrityError, psycopg.IntegrityError) as e:
                 # Rows of this batch exist: another runner was first; not the event's fault.
                 raise IntegrityError(str(e)) from e
+            except DATA_ERRORS as e:
+                raise halted(self.name, item, e) from e
             except (sqlite3.Error, psycopg.Error) as e:
                 raise OperationalError(str(e)) from e
             except Exception as e:
@@ -109,6 +111,20 @@ class Projection(ABC):
 
 def _ignore(item: Item, db: Db) -> None:
     del item, db
+
+
+# The database refused a value of an event (a NUL in PostgreSQL text, a number out of range): the
+# same batch would fail the same way on every retry, so the projection halts at that event.
+DATA_ERRORS: tuple[type[Exception], ...] = (DataError, psycopg.DataError, sqlite3.DataError)
+
+
+def halted(projection: str, item: Item, error: Exception) -> ProjectionHalted:
+    n = item.notification
+    return ProjectionHalted(
+        projection, item.position, n.topic,
+        f"Aggregat {n.originator_id}, Version {n.originator_version}: die Datenbank lehnt einen Wert "
+        f"ab ({type(error).__name__}: {str(error).strip()[:300]})",
+    )
 
 
 class Projector:
@@ -159,16 +175,30 @@ class Projector:
         )
         if not notifications:
             return 0
-        self.project([self.item(n) for n in notifications])
+        self.project([self.item(n) for n in notifications], after=start)
         return len(notifications)
 
-    def project(self, items: list[Item]) -> None:
-        """One transaction: the batch's changes and the position of its last event, or neither."""
+    def project(self, items: list[Item], *, after: int) -> None:
+        """One transaction: the batch's changes and the position of its last event, or neither.
+        `after` is the position the batch was read from; checked first inside the transaction, so a
+        batch another runner projected meanwhile (even in part) is refused whole (IntegrityError).
+
+        When the database refuses a value only at the end of the batch (a flush, the commit), the
+        batch is projected again one event per transaction, so the halt names that event and
+        everything before it is kept."""
         view = self.view()
         try:
             with view.write() as db:
+                view.claim(db, after)
                 self.projection.process(items, db)
                 view.track(db, items[-1].position)
+        except DATA_ERRORS as e:
+            self.projection.reset()
+            if len(items) == 1:
+                raise halted(self.name, items[0], e) from e
+            for item in items:
+                self.project([item], after=after)
+                after = item.position
         except BaseException:
             self.projection.reset()
             raise

@@ -30,10 +30,21 @@ class ProjectionHalted(DomainError):
         self.topic = topic
 
 
+class RebuildRunning(DomainError):
+    """Another process rebuilds the projection right now: two would write the same generation."""
+
+    code = "rebuild_running"
+
+    def __init__(self, projection: str) -> None:
+        super().__init__(f"Die Projektion „{projection}“ wird gerade anderswo neu aufgebaut; bitte warten, "
+                         "bis jener Neuaufbau fertig ist.")
+
+
 class CheckpointCorrupt(DomainError):
     """The signed checkpoint file cannot be trusted (bad JSON, bad signature, broken order)."""
 
     code = "checkpoint_corrupt"
 
 
-__all__ = ["CheckpointCorrupt", "InvalidInput", "NotFound", "ProjectionHalted", "UnknownProjection"]
+__all__ = ["CheckpointCorrupt", "InvalidInput", "NotFound", "ProjectionHalted", "RebuildRunning",
+           "UnknownProjection"]

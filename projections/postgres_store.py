@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -10,7 +12,7 @@ import psycopg
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg.sql import SQL, Composed
 
-from projections.store import ProjectionStore, Schema, View, ddl
+from projections.store import Lease, ProjectionStore, Schema, View, ddl
 
 
 class _PostgresView(PostgresTrackingRecorder):
@@ -21,12 +23,43 @@ class _PostgresView(PostgresTrackingRecorder):
         self.sql_create_statements.extend(Composed([SQL(s)]) for s in statements)
 
 
+class _AdvisoryLease:
+    def __init__(self, store: PostgresProjectionStore, key: str, conn: psycopg.Connection[Any]) -> None:
+        self.store, self.key, self.conn = store, key, conn
+
+    def alive(self) -> bool:
+        with self.store._lease_lock:
+            if self.conn is not self.store._lease_conn or self.key not in self.store._held:
+                return False
+            try:
+                self.conn.execute("SELECT 1")
+                return True
+            except psycopg.Error:
+                return False
+
+    def release(self) -> None:
+        with self.store._lease_lock:
+            if self.key not in self.store._held or self.conn is not self.store._lease_conn:
+                return
+            self.store._held.discard(self.key)
+            with contextlib.suppress(psycopg.Error):
+                self.conn.execute(f"SELECT pg_advisory_unlock({_LEASE_KEY})", (self.key,))
+
+
+# Two-key space: no clash with the one-key DDL lock. The lock goes with its session, e.g. when the
+# process is killed; all leases of a store share one connection of their own.
+_LEASE_KEY = "hashtext('buendnis-projection'), hashtext(%s)"
+
+
 class PostgresProjectionStore(ProjectionStore):
     postgres = True
 
     def __init__(self, dsn: str, schema: str, parts: dict[str, str]) -> None:
         self.dsn = dsn
         self.schema = schema
+        self._lease_conn: psycopg.Connection[Any] | None = None
+        self._lease_lock = threading.Lock()
+        self._held: set[str] = set()
         with self._ddl_lock() as conn:
             conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
             conn.execute(
@@ -82,6 +115,22 @@ class PostgresProjectionStore(ProjectionStore):
             finally:
                 conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (f"buendnis-ddl:{self.schema}",))
 
+    def lease(self, name: str) -> Lease | None:
+        """A session advisory lock; PostgreSQL releases it when the session ends (a killed process)."""
+        key = f"{self.schema}:{name}"
+        with self._lease_lock:
+            if key in self._held:
+                return None  # held by this store already: a second holder in this process is refused too
+            conn = self._lease_conn
+            if conn is None or conn.closed or conn.broken:
+                conn = self._lease_conn = psycopg.connect(self.dsn, autocommit=True)
+                self._held.clear()  # a new session holds nothing
+            row = conn.execute(f"SELECT pg_try_advisory_lock({_LEASE_KEY})", (key,)).fetchone()
+            if row is None or not row[0]:
+                return None
+            self._held.add(key)
+            return _AdvisoryLease(self, key, conn)
+
     def swap(self, name: str, generation: int) -> None:
         with self.datastore.transaction(commit=True) as c:
             c.execute(
@@ -117,4 +166,8 @@ class PostgresProjectionStore(ProjectionStore):
                 )
 
     def close(self) -> None:
+        with self._lease_lock:
+            if self._lease_conn is not None:
+                self._lease_conn.close()  # ends the session: every lease of this store goes with it
+            self._held.clear()
         self.datastore.close()

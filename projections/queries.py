@@ -225,7 +225,7 @@ class Queries:
         policy = self.follow_up_policy
         plans = plan_alliance(alliance_facts(alliance, self.application.policy), now, policy)
         for c in self.application.commitments(alliance_id):
-            plans += plan_commitment(commitment_facts(c), now, policy)
+            plans += plan_commitment(commitment_facts(c, alliance.status.value), now, policy)
         return [
             {
                 "rule": f.rule,

@@ -3,20 +3,32 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import orjson
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 
-from projections.store import ProjectionStore, Schema, View, ddl
+from projections.store import Lease, ProjectionStore, Schema, View, ddl
 
 
 class _SQLiteView(SQLiteTrackingRecorder):
     def __init__(self, datastore: SQLiteDatastore, statements: list[str]) -> None:
         super().__init__(datastore)
         self.create_table_statements.extend(statements)
+
+
+class _FileLease:
+    def __init__(self, handle: IO[str]) -> None:
+        self.handle = handle
+
+    def alive(self) -> bool:
+        return not self.handle.closed
+
+    def release(self) -> None:
+        self.handle.close()  # closing the file drops the lock
 
 
 class SQLiteProjectionStore(ProjectionStore):
@@ -44,6 +56,17 @@ class SQLiteProjectionStore(ProjectionStore):
         recorder = _SQLiteView(datastore, ddl(schema, names, lambda ix: ix))
         recorder.create_table()
         return View(name, generation, recorder, names, False, owns_datastore=True)
+
+    def lease(self, name: str) -> Lease | None:
+        """An exclusive flock on `<name>.lock` (any other open of the file conflicts, in this process
+        too); the system releases it when the process ends."""
+        handle = open(self.directory / f"{name}.lock", "a")  # noqa: SIM115 - held until release
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            return None
+        return _FileLease(handle)
 
     def swap(self, name: str, generation: int) -> None:
         pointer = self._pointer(name)

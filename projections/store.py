@@ -12,9 +12,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from eventsourcing.persistence import Tracking, TrackingRecorder
+from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder
 
 from domain.application import AllianceApplication
 
@@ -105,6 +105,36 @@ class View:
         with self.recorder.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]
             yield Db(cursor, self.names, self.postgres)
 
+    def claim(self, db: Db, after: int) -> None:
+        """First in a batch's transaction: locks the tracking row until the commit and checks it
+        still says `after`, the position the batch was read from. If another runner moved it since,
+        IntegrityError rolls the batch back before anything of it counts (a batch that merely
+        overlapped another's would otherwise pass the tracking insert and count events twice)."""
+        table = self.tracking_table
+        if self.postgres:
+            db.cursor.execute(f"INSERT INTO {table} VALUES (%s, 0) ON CONFLICT (application_name) DO NOTHING",
+                              (APPLICATION_NAME,))
+            db.cursor.execute(f"SELECT notification_id FROM {table} WHERE application_name = %s FOR UPDATE",
+                              (APPLICATION_NAME,))
+            current = int(db.cursor.fetchone()["notification_id"])
+        else:  # the INSERT takes SQLite's write lock first, so the position read is the latest
+            db.cursor.execute(f"INSERT INTO {table} VALUES (?, 0) ON CONFLICT (application_name) DO NOTHING",
+                              (APPLICATION_NAME,))
+            db.cursor.execute(f"SELECT notification_id FROM {table} WHERE application_name = ?",
+                              (APPLICATION_NAME,))
+            current = int(db.cursor.fetchone()[0])
+        if current != after:
+            raise IntegrityError(
+                f"Projektion „{self.name}“: Position {current} statt {after}; ein anderer Läufer war schneller"
+            )
+
+    @property
+    def tracking_table(self) -> str:
+        if self.postgres:
+            r: Any = self.recorder
+            return f'"{r.datastore.schema}"."{r.tracking_table_name}"'
+        return "tracking"
+
     def track(self, db: Db, position: int) -> None:
         """Records the position in the same transaction; a repeated position rolls it all back."""
         self.recorder._insert_tracking(db.cursor, Tracking(APPLICATION_NAME, position))  # type: ignore[attr-defined]
@@ -126,6 +156,15 @@ def ddl(schema: Schema, names: dict[str, str], index_name: Any) -> list[str]:
     return statements
 
 
+class Lease(Protocol):
+    """A projection held by this process (an advisory lock, a file lock)."""
+
+    def alive(self) -> bool:
+        """Still held (on PostgreSQL the lock goes with its connection)."""
+
+    def release(self) -> None: ...
+
+
 class ProjectionStore(ABC):
     """Opens generations of projections and moves the pointer to the current one."""
 
@@ -142,6 +181,11 @@ class ProjectionStore(ABC):
 
     @abstractmethod
     def drop(self, name: str, generation: int, schema: Schema) -> None: ...
+
+    @abstractmethod
+    def lease(self, name: str) -> Lease | None:
+        """Holds `name` (a projection, or `<projection>.rebuild`) for this process until released or
+        the process ends: one runner per projection. None when another process holds it."""
 
     @abstractmethod
     def record_halt(self, name: str, position: int, message: str) -> None:

@@ -10,6 +10,8 @@ from uuid import UUID
 import psycopg
 from eventsourcing.cryptography import AESCipher
 
+from storage.postgres_events import ddl_lock_key
+
 
 class SQLiteKeyRing:
     """Keys in their own SQLite file, so erasing a key never touches the events."""
@@ -51,7 +53,8 @@ class PostgresKeyRing:
         self._conn = psycopg.connect(conninfo, autocommit=True)
         self._table = f'"{schema}".person_keys'
         self._lock = threading.Lock()
-        with self._lock:
+        with self._lock, self._conn.transaction():  # processes starting together create it once
+            self._conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (ddl_lock_key(schema),))
             self._conn.execute(
                 f"CREATE TABLE IF NOT EXISTS {self._table} (person_id uuid PRIMARY KEY, key text NOT NULL)"
             )

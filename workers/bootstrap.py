@@ -22,6 +22,7 @@ from projections.queries import Queries
 from projections.sqlite_store import SQLiteProjectionStore
 from projections.store import ProjectionStore
 from storage.keyrings import PostgresKeyRing, SQLiteKeyRing
+from storage.postgres_events import ddl_lock_key
 from storage.tokens import PostgresTokenStore, SQLiteTokenStore
 from workflows.notifications import SmtpMailer
 
@@ -35,14 +36,19 @@ def store_env(settings: Settings) -> dict[str, str]:
         settings.events_path.parent.mkdir(parents=True, exist_ok=True)
         return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(settings.events_path),
                 "SQLITE_LOCK_TIMEOUT": "10"}
-    return {"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_SCHEMA": settings.postgres_schema,
+    # eventsourcing's PostgreSQL recorders, with an insert function that takes the table lock (a
+    # gapless notification log) and table creation under an advisory lock: storage/postgres_events.py.
+    return {"PERSISTENCE_MODULE": "storage.postgres_events:GaplessPostgresFactory",
+            "POSTGRES_SCHEMA": settings.postgres_schema,
             "POSTGRES_POOL_SIZE": "10", "POSTGRES_MAX_OVERFLOW": "10", "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
             **settings.postgres_parts()}
 
 
 def ensure_schema(settings: Settings) -> None:
+    """The deployment's schema; processes starting together create it once (advisory lock)."""
     if settings.store == "postgres":
-        with psycopg.connect(settings.postgres_dsn, autocommit=True) as conn:
+        with psycopg.connect(settings.postgres_dsn) as conn:
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (ddl_lock_key(settings.postgres_schema),))
             conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{settings.postgres_schema}"')
 
 

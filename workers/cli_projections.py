@@ -234,8 +234,10 @@ def audit_checkpoint() -> None:
     projector_ = Projector(
         application, store, build_projection("audit", application), batch_size=5000
     )
+    lease = store.lease("audit")  # one runner per projection: a running projector keeps it current
     try:
-        projector_.catch_up()
+        if lease is not None:
+            projector_.catch_up()
         written = Anchor(checkpoint_file(settings)).maybe(projector_.view(), force=True)
         console.print(
             "Nichts Neues zu verankern."
@@ -245,6 +247,8 @@ def audit_checkpoint() -> None:
     except DomainError as e:
         raise _fail(e.message, 1) from None
     finally:
+        if lease is not None:
+            lease.release()
         projector_.close()
         store.close()
         application.close()

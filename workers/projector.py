@@ -1,6 +1,9 @@
 """The projector process: runs every projection over the notification log until told to stop.
 
 Each projection advances one batch per round in a worker thread (eventsourcing is synchronous).
+One runner per projection: a process projects only what it holds the lease of (an advisory lock
+on PostgreSQL, a file lock on SQLite); another process started beside it waits as a standby and
+takes over when the holder ends. Each batch also checks its position inside its own transaction.
 A projection that meets an event it cannot handle is halted and logged with the position and
 the event; the others go on. The audit chain's head is anchored in the signed checkpoint file
 every 5,000 events or five minutes, and once more on the way out.
@@ -21,9 +24,11 @@ from projections.audit import Anchor
 from projections.engine import Projector
 from projections.errors import CheckpointCorrupt, ProjectionHalted
 from projections.registry import NAMES, build_projection
+from projections.store import Lease
 from workers.bootstrap import build_store, checkpoint_file
 
 log = structlog.get_logger("projector")
+LEASE_RECHECK = 5.0  # seconds between looks at the leases (and at swapped generations)
 
 
 class Runner:
@@ -44,6 +49,8 @@ class Runner:
         self._cleared: set[str] = set()
         self._recheck_at = 0.0
         self._anchor_at = 0.0
+        self.leases: dict[str, Lease] = {}
+        self._waiting: set[str] = set()
 
     def round(self) -> int:
         """One batch for each projection that is behind; answers how many events were projected."""
@@ -51,9 +58,10 @@ class Runner:
         head = self.application.recorder.max_notification_id() or 0
         if time.monotonic() > self._recheck_at:  # a rebuild elsewhere may have swapped a generation
             self._caught_up.clear()
-            self._recheck_at = time.monotonic() + 5.0
+            self._hold_leases()
+            self._recheck_at = time.monotonic() + LEASE_RECHECK
         for p in self.projectors:
-            if p.name in self.halted or self._caught_up.get(p.name, -1) >= head:
+            if p.name in self.halted or p.name not in self.leases or self._caught_up.get(p.name, -1) >= head:
                 continue
             try:
                 done = p.step()
@@ -87,9 +95,29 @@ class Runner:
         if time.monotonic() >= self._anchor_at:
             self._anchor_at = time.monotonic() + 1.0
             for p in self.projectors:
-                if p.name == "audit" and p.name not in self.halted:
+                if p.name == "audit" and p.name not in self.halted and p.name in self.leases:
                     self.checkpoint(p)
         return worked
+
+    def _hold_leases(self) -> None:
+        """One runner per projection: takes the lease of each projection nobody holds (a standby
+        takes over within LEASE_RECHECK seconds of the holder's end), drops leases it lost."""
+        for p in self.projectors:
+            lease = self.leases.get(p.name)
+            if lease is not None and not lease.alive():
+                del self.leases[p.name]
+                log.warning("projection_lease_lost", projection=p.name)
+            if p.name in self.leases:
+                continue
+            lease = self.store.lease(p.name)
+            if lease is None:
+                if p.name not in self._waiting:
+                    log.info("projection_runs_elsewhere", projection=p.name)
+                    self._waiting.add(p.name)
+                continue
+            self.leases[p.name] = lease
+            self._waiting.discard(p.name)
+            log.info("projection_lease_taken", projection=p.name)
 
     def checkpoint(self, projector: Projector, force: bool = False) -> None:
         if self.anchor is None:
@@ -102,10 +130,13 @@ class Runner:
 
     def close(self) -> None:
         for p in self.projectors:
-            if p.name == "audit" and p.name not in self.halted:
+            if p.name == "audit" and p.name not in self.halted and p.name in self.leases:
                 with contextlib.suppress(PersistenceError):
                     self.checkpoint(p, force=True)
             p.close()
+        for lease in self.leases.values():
+            lease.release()
+        self.leases.clear()
         self.store.close()
 
 

@@ -36,6 +36,7 @@ from workflows.notifications import (
 from workflows.payloads import (
     AllianceView,
     CommitmentView,
+    EndOrder,
     FollowUpOrder,
     FollowUpOutcome,
     LoadRequest,
@@ -45,6 +46,14 @@ from workflows.payloads import (
 from workflows.view import compact
 
 log = structlog.get_logger(__name__)
+ENDED_WITH_ALLIANCE = "Das Bündnis wurde aufgelöst; die Zusage endet mit ihm."
+
+
+def _uuid(value: str) -> UUID | None:
+    try:
+        return UUID(value)
+    except ValueError:
+        return None
 
 
 class FollowUpActivities:
@@ -68,18 +77,32 @@ class FollowUpActivities:
 
     # ---- loading ---------------------------------------------------------------------------
 
+    # None only when the store holds no such aggregate. Anything else that goes wrong while
+    # loading (the store unreachable, an event that cannot be read: often a ValueError) fails the
+    # activity, so the workflow retries and then fails, instead of ending as if it had nothing to do.
+
     def _alliance(self, alliance_id: str) -> Alliance | None:
+        aggregate_id = _uuid(alliance_id)
+        if aggregate_id is None:
+            return None
         try:
-            return self.application.get_alliance(UUID(alliance_id))
-        except (NotFound, ValueError):
+            return self.application.get_alliance(aggregate_id)
+        except NotFound:
             return None
 
     def _commitment(self, commitment_id: str) -> Commitment | None:
+        aggregate_id = _uuid(commitment_id)
+        if aggregate_id is None:
+            return None
         try:
-            commitment: object = self.application.repository.get(UUID(commitment_id))
-        except (AggregateNotFoundError, ValueError):
+            commitment: object = self.application.repository.get(aggregate_id)
+        except AggregateNotFoundError:
             return None
         return commitment if isinstance(commitment, Commitment) else None
+
+    def _alliance_status(self, commitment: Commitment) -> str:
+        alliance = self._alliance(str(commitment.alliance_id))
+        return alliance.status.value if alliance is not None else "active"
 
     @activity.defn(name="load_alliance")
     def load_alliance(self, request: LoadRequest) -> AllianceView | None:
@@ -99,7 +122,8 @@ class FollowUpActivities:
         commitment = self._commitment(request.aggregate_id)
         if commitment is None:
             return None
-        return CommitmentView(commitment_facts(commitment), self.policy, commitment.description)
+        return CommitmentView(commitment_facts(commitment, self._alliance_status(commitment)), self.policy,
+                              commitment.description)
 
     # ---- re-check and record ---------------------------------------------------------------
 
@@ -143,7 +167,7 @@ class FollowUpActivities:
         if order.key in commitment.follow_ups:
             return FollowUpOutcome("already")
         policy = replace(self.policy, timing=order.timing)
-        plans = plan_commitment(commitment_facts(commitment), order.now, policy)
+        plans = plan_commitment(commitment_facts(commitment, self._alliance_status(commitment)), order.now, policy)
         follow_up = next((f for f in due_now(plans, order.now) if f.key == order.key), None)
         if follow_up is None:
             log.info("follow_up_cancelled", commitment_id=order.aggregate_id, key=order.key)
@@ -169,6 +193,21 @@ class FollowUpActivities:
         return FollowUpOutcome(
             "recorded" if recorded else "already", notification if recorded else None
         )
+
+    @activity.defn(name="end_commitment_with_alliance")
+    def end_commitment_with_alliance(self, order: EndOrder) -> str:
+        """Withdraws an open commitment whose alliance was dissolved, saying so; answers its status."""
+        commitment = self._commitment(order.commitment_id)
+        if commitment is None:
+            return "unbekannt"
+        if not commitment.is_open or self._alliance_status(commitment) != "dissolved":
+            return str(commitment.status)
+        with at(order.now):
+            status = self.application.withdraw_commitment(
+                commitment.alliance_id, commitment.id, reason=ENDED_WITH_ALLIANCE, by="system",
+                command_id=f"end-with-alliance:{commitment.id}")
+        log.info("commitment_ended_with_alliance", commitment_id=order.commitment_id)
+        return str(status)
 
     # ---- sending -----------------------------------------------------------------------------
 

@@ -53,10 +53,7 @@ class AllianceWorkflow(FollowUpProcess[AllianceView]):
             if self._view is None or self._dirty:
                 view = await self._load()
                 if view is None:
-                    workflow.logger.warning(
-                        "Bündnis %s gibt es nicht; Ablauf endet", self._entity_id
-                    )
-                    return "unbekannt"
+                    return self._missing("Bündnis")
             assert self._view is not None
             now = workflow.now()
             if input.search_attributes:

@@ -125,8 +125,9 @@ class FleetActivities:
 
     @activity.defn(name="ensure_running")
     async def ensure_running(self, request: EnsureRequest) -> EnsureResult:
-        """Starts the workflows that do not run (never started, or failed), and has running ones
-        whose view holds another policy than the worker's reload it."""
+        """Starts the workflows of open aggregates that do not run (never started, failed, or ended
+        as if there were nothing to do, as runs before the LOAD_FAILS patch did when loading
+        failed), and has running ones whose view holds another policy than the worker's reload it."""
         result = EnsureResult([], [])
         for aggregate_id in request.ids:
             workflow_id = f"{request.kind}-{aggregate_id}"
@@ -137,8 +138,6 @@ class FleetActivities:
                 if e.status != RPCStatusCode.NOT_FOUND:
                     raise
                 status = None
-            if status is not None and status.name == "COMPLETED":
-                continue
             if status is not None and status.name == "RUNNING":
                 if await self._holds_other_policy(handle, request.kind):
                     await handle.execute_update(
@@ -161,7 +160,8 @@ class FleetActivities:
                 start_signal_args=[EventNotice(0, aggregate_id, ("Sweep",))],
             )
             result.started.append(workflow_id)
-            log.info("sweep_started_missing_workflow", workflow_id=workflow_id)
+            log.info("sweep_started_missing_workflow", workflow_id=workflow_id,
+                     previous=status.name if status is not None else None)
         return result
 
     async def _holds_other_policy(self, handle: WorkflowHandle[Any, Any], kind: str) -> bool:

@@ -140,6 +140,14 @@ class FollowUpOrder:
 
 
 @dataclass(frozen=True)
+class EndOrder:
+    """The commitment's alliance was dissolved at `now`: end the commitment, saying why."""
+
+    commitment_id: str
+    now: datetime
+
+
+@dataclass(frozen=True)
 class Notification:
     """A recorded follow-up to be sent by e-mail (the recorded event is the inbox entry)."""
 

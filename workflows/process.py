@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from domain.follow_ups import FollowUp, FollowUpPolicy, is_stale
@@ -35,6 +36,13 @@ LOCAL_TIMEOUT, LOCAL_RETRY = (
     timedelta(seconds=30),
     RetryPolicy(maximum_interval=timedelta(minutes=1)),
 )
+# A missing aggregate fails the workflow (it used to complete it), and a local activity that keeps
+# failing (store unreachable, an event that cannot be read) gives up after ~19 min of backoff and
+# fails it too: the relay's next notice and the daily sweep start failed workflows again. Backoffs
+# from 2 s on are workflow timers, so a failing load does not hold the workflow task.
+LOAD_FAILS = "missing-aggregate-fails-2027-01"
+LOCAL_RETRY_BOUNDED = RetryPolicy(maximum_interval=timedelta(minutes=5), maximum_attempts=12)
+LOCAL_RETRY_THRESHOLD = timedelta(seconds=2)
 # Record all due follow-ups first, then send their mails in parallel (was: one after the other).
 PARALLEL_SENDS = "parallel-sends-2026-11"
 SEND_TIMEOUT, SEND_RETRY = timedelta(minutes=1), RetryPolicy(maximum_interval=timedelta(minutes=10))
@@ -61,12 +69,14 @@ class FollowUpProcess(Generic[V]):
         self._generation = 1
         self._steady = False
         self._calendar = False
+        self._strict = False
         self._alarm = Alarm()
 
     def _begin(self) -> None:
         """Decides once per run which versions of the workflow's behaviour apply (see the patches)."""
         self._steady = workflow.patched(STEADY_TIMER)
         self._calendar = workflow.patched(CALENDAR)
+        self._strict = workflow.patched(LOAD_FAILS)
 
     def _policy(self) -> FollowUpPolicy:
         """The view's policy, with the timing this run started with (older runs replay 07:00 UTC)."""
@@ -110,14 +120,27 @@ class FollowUpProcess(Generic[V]):
             "generation": self._generation,
         }
 
+    async def _local(self, activity: Any, arg: Any) -> Any:
+        """Runs one of the workflow's local activities (bounded retries since LOAD_FAILS)."""
+        if not self._strict:
+            return await workflow.execute_local_activity_method(
+                activity, arg, start_to_close_timeout=LOCAL_TIMEOUT, retry_policy=LOCAL_RETRY)
+        return await workflow.execute_local_activity_method(
+            activity, arg, start_to_close_timeout=LOCAL_TIMEOUT, retry_policy=LOCAL_RETRY_BOUNDED,
+            local_retry_threshold=LOCAL_RETRY_THRESHOLD)
+
+    def _missing(self, what: str) -> str:
+        """Ends a run whose aggregate the store does not hold: fails it (since LOAD_FAILS), so the
+        relay and the sweep start it again once the store has it; older runs completed."""
+        if self._strict:
+            raise ApplicationError(f"{what} {self._entity_id} gibt es im Ereignisspeicher nicht",
+                                   type="AggregateNotFound", non_retryable=True)
+        workflow.logger.warning("%s %s gibt es nicht; Ablauf endet", what, self._entity_id)
+        return "unbekannt"
+
     async def _load(self) -> V | None:
         self._dirty = False
-        view: V | None = await workflow.execute_local_activity_method(
-            type(self).LOAD,
-            LoadRequest(self._entity_id, workflow.now()),
-            start_to_close_timeout=LOCAL_TIMEOUT,
-            retry_policy=LOCAL_RETRY,
-        )
+        view: V | None = await self._local(type(self).LOAD, LoadRequest(self._entity_id, workflow.now()))
         if view != self._view:
             # Changed facts or policy may make a cancelled follow-up due again; an unchanged view
             # keeps it cancelled (no re-firing loop should the activity keep disagreeing).
@@ -152,12 +175,7 @@ class FollowUpProcess(Generic[V]):
             if self._calendar
             else FollowUpOrder(self._entity_id, follow_up.key, now, timing=1)
         )
-        outcome = await workflow.execute_local_activity_method(
-            type(self).RECORD,
-            order,
-            start_to_close_timeout=LOCAL_TIMEOUT,
-            retry_policy=LOCAL_RETRY,
-        )
+        outcome = await self._local(type(self).RECORD, order)
         if outcome.status == "cancelled":
             self._cancelled.add(follow_up.key)
         return outcome.notification if outcome.status == "recorded" else None

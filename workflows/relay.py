@@ -11,9 +11,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 import structlog
 from eventsourcing.persistence import Notification
@@ -31,6 +32,9 @@ log = structlog.get_logger(__name__)
 
 # Aggregates of the store that no workflow follows (idempotency records, the commitment index).
 INTERNAL = ("CommandRecord", "CommitmentIndex")
+# Alliance events the alliance's commitment workflows are told of too.
+ALLIANCE_STATUS = frozenset({"Paused", "Resumed", "Dissolved"})
+CommitmentsOf = Callable[[str], Sequence[str]]
 
 
 @dataclass(frozen=True)
@@ -63,18 +67,26 @@ def route(notification: Notification) -> Target | None:
     return None
 
 
-def coalesce(notifications: Sequence[Notification]) -> dict[Target, EventNotice]:
-    """One notice per aggregate: the last position, how many events, and their (distinct) types."""
+def coalesce(
+    notifications: Sequence[Notification], commitments_of: CommitmentsOf | None = None
+) -> dict[Target, EventNotice]:
+    """One notice per aggregate: the last position, how many events, and their (distinct) types.
+    An alliance's pause, resumption or dissolution also goes to each of its commitments
+    (`commitments_of(alliance_id)`), whose reminders follow the alliance's status."""
     grouped: dict[Target, tuple[int, int, list[str]]] = {}
     for n in notifications:
         target = route(n)
         if target is None:
             continue
         event_type = n.topic.partition(":")[2].split(".", 1)[-1][:80]
-        _, count, types = grouped.get(target, (0, 0, []))
-        if event_type not in types and len(types) < 20:
-            types.append(event_type)
-        grouped[target] = (n.id, count + 1, types)
+        targets = [target]
+        if commitments_of is not None and target.kind == "alliance" and event_type in ALLIANCE_STATUS:
+            targets += [Target(f"commitment-{c}", "commitment", c) for c in commitments_of(target.aggregate_id)]
+        for t in targets:
+            _, count, types = grouped.get(t, (0, 0, []))
+            if event_type not in types and len(types) < 20:
+                types.append(event_type)
+            grouped[t] = (n.id, count + 1, types)
     return {
         t: EventNotice(position=p, aggregate_id=t.aggregate_id, event_types=tuple(types), count=c)
         for t, (p, c, types) in grouped.items()
@@ -102,6 +114,9 @@ class Relay:
         self.signals_sent = 0
         self.events_relayed = 0
 
+    def _commitments_of(self, alliance_id: str) -> list[str]:
+        return [str(c) for c in self.application.commitment_ids(UUID(alliance_id))]
+
     def status(self) -> dict[str, int]:
         """Position, head of the log, and the lag between them (in events)."""
         head = self.application.recorder.max_notification_id() or 0
@@ -120,7 +135,7 @@ class Relay:
         )
         if not notifications:
             return 0
-        notices = coalesce(notifications)
+        notices = await asyncio.to_thread(coalesce, notifications, self._commitments_of)
         await asyncio.gather(*(self._signal(t, n) for t, n in notices.items()))
         last = notifications[-1].id
         await asyncio.to_thread(self.positions.set, last)
@@ -174,7 +189,7 @@ class Relay:
                     else:
                         await _wait(stop, idle_interval)
                     continue
-                notices = coalesce(notifications)
+                notices = await asyncio.to_thread(coalesce, notifications, self._commitments_of)
                 tasks = []
                 for target, notice in notices.items():
                     before = last_sent.get(target.workflow_id)

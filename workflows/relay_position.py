@@ -72,7 +72,9 @@ class PostgresPositionStore:
 
         self._psycopg: Any = psycopg
         self.dsn, self.table, self.name = dsn, f'"{schema}".relay_position', name
-        with psycopg.connect(dsn, autocommit=True) as conn:
+        with psycopg.connect(dsn) as conn:  # one transaction under the schema's DDL lock, so that
+            # processes starting together create it once (the key of storage/postgres_events.py)
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"buendnis-ddl:{schema}",))
             conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
             conn.execute(
                 f"CREATE TABLE IF NOT EXISTS {self.table} "

@@ -51,6 +51,7 @@ def activity_functions(follow_ups: FollowUpActivities, extra: Sequence[Any] = ()
         follow_ups.record_commitment_follow_up,
         follow_ups.send_notification,
         follow_ups.send_summary,
+        follow_ups.end_commitment_with_alliance,
         *extra,
     ]
 

@@ -48,6 +48,9 @@ def health(request: Request) -> Response:
                 projections = ctx.queries.status()
                 lag = max((p.get("lag", 0) for p in projections.values()), default=0)
                 components["projector"] = {"state": "ok", "lag": lag, "projections": projections}
+                halted = [p["halted"]["message"] for p in projections.values() if p.get("halted")]
+                if halted:  # a projection stopped at an event it cannot handle: say which
+                    components["projector"].update(state="degraded", reason=" ".join(halted))
             except Exception as e:
                 components["projector"] = {"state": "error", "error": type(e).__name__}
     store_ok = components["event_store"]["state"] == "ok"

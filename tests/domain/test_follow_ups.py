@@ -183,6 +183,13 @@ def test_a_closed_commitment_gets_no_reminders(status: str) -> None:
     assert plan_commitment(replace(COMMITMENT, status=status), datetime(2027, 4, 1, tzinfo=UTC), POLICY) == []
 
 
+@pytest.mark.parametrize("alliance_status", ["dormant", "dissolved"])
+def test_a_commitment_of_a_dormant_or_dissolved_alliance_gets_no_reminders(alliance_status: str) -> None:
+    facts = replace(COMMITMENT, alliance_status=alliance_status)
+    assert plan_commitment(facts, datetime(2027, 4, 1, tzinfo=UTC), POLICY) == []
+    assert plan_commitment(replace(facts, alliance_status="active"), datetime(2027, 4, 1, tzinfo=UTC), POLICY)
+
+
 def test_an_amended_due_date_rearms_the_commitment_reminders() -> None:
     before = {p.key for p in plan_commitment(COMMITMENT, T0, POLICY)}
     after = {p.key for p in plan_commitment(replace(COMMITMENT, due_on=date(2027, 6, 1)), T0, POLICY)}

@@ -21,7 +21,7 @@ def test_settings_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("BUENDNIS_STORE", "postgres")
     monkeypatch.setenv("BUENDNIS_POSTGRES_DSN", "postgresql://bund:geheim@db.internal:6543/buendnis")
     env = store_env(load_settings())
-    assert env["PERSISTENCE_MODULE"] == "eventsourcing.postgres"
+    assert env["PERSISTENCE_MODULE"] == "storage.postgres_events:GaplessPostgresFactory"
     assert (env["POSTGRES_HOST"], env["POSTGRES_PORT"], env["POSTGRES_USER"], env["POSTGRES_PASSWORD"],
             env["POSTGRES_DBNAME"]) == ("db.internal", "6543", "bund", "geheim", "buendnis")
 

@@ -80,6 +80,34 @@ async def commitment_overdue(h: Harness, tag: str) -> None:
     await save(h.commitment_handle(commitment), f"commitment_yearly_{tag}")
 
 
+async def commitment_of_paused_then_dissolved_alliance(h: Harness, tag: str) -> None:
+    """Silent while the alliance is dormant, reminded again once resumed, ended with its dissolution."""
+    await h.now()
+    alliance_id = h.app.register_alliance(
+        name="Bündnis Ruhe", municipality="Archiv", state="Bremen", by=BY
+    )
+    partner = h.app.add_actor(alliance_id, name="Bäckerei", sector="unternehmen", by=BY)
+    due = (await h.now()).date() + timedelta(days=30)
+    commitment = h.app.pledge_commitment(
+        alliance_id, partner_id=partner, description="Brot für das Fest", kind="sachleistung",
+        due_on=due, by=BY,
+    )
+    await h.relay_all()
+    await h.settle(h.commitment_handle(commitment))
+    h.app.pause(alliance_id, reason="Pause", by=BY)
+    await h.relay_all()
+    await h.settle(h.commitment_handle(commitment))
+    await h.advance(timedelta(days=20))
+    h.app.resume(alliance_id, reason="weiter", by=BY)
+    await h.relay_all()
+    await h.settle(h.commitment_handle(commitment))
+    await h.advance(timedelta(days=1))
+    h.app.dissolve(alliance_id, reason="Auflösung", by=BY)
+    await h.relay_all()
+    assert await h.commitment_handle(commitment).result() == "withdrawn"
+    await save(h.commitment_handle(commitment), f"commitment_dissolved_{tag}")
+
+
 async def alliance_catching_up(h: Harness, tag: str) -> None:
     """Contact follow-ups due long before the workflow started: recorded as missed, one summary."""
     today = (await h.now()).date()
@@ -152,6 +180,7 @@ async def main(tag: str) -> None:
                 commitment_overdue,
                 alliance_catching_up,
                 alliance_in_step_5_continued_as_new,
+                commitment_of_paused_then_dissolved_alliance,
             ):
                 async with open_harness(env, Path(tmp) / scenario.__name__) as h:
                     await scenario(h, tag)
