@@ -10,11 +10,21 @@ from tests.api.conftest import Api
 
 
 def browser_page(browser: Any, api: Api, role: str = "koordination", width: int = 1280, **scope: Any) -> Any:
-    """A German browser signed in by the sign-in cookie (as a person is), with the bearer token
-    of the role (`alliance=…`, `partner=…`)."""
+    """A German browser signed in through the sign-in form (as a person is), with the token of the
+    role (`alliance=…`, `partner=…`)."""
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="de-DE")
-    context.add_cookies([{"name": "buendnis_token", "value": api.token(role, **scope), "url": api.url}])
-    return context.new_page()
+    return sign_in(context, api, api.token(role, **scope))
+
+
+def sign_in(context: Any, api: Api, token: str) -> Any:
+    """A page of `context` after signing in with `token` on /anmelden (session cookie, CSRF value)."""
+    page = context.new_page()
+    page.goto(f"{api.url}/anmelden")
+    page.get_by_label("Zugangsschlüssel").fill(token)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_load_state()
+    assert "/anmelden" not in page.url, page.content()[:2000]
+    return page
 
 
 def open_form(page: Any, title: str) -> Any:

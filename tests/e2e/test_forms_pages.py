@@ -10,16 +10,14 @@ from playwright.sync_api import expect
 from tests.api.conftest import Api
 from tests.api.walk import register
 from tests.e2e.a11y import assert_accessible
-from tests.e2e.forms_helpers import browser_page, click_and_load, done, label
+from tests.e2e.forms_helpers import browser_page, click_and_load, done, label, sign_in
 
 
 def test_a_form_on_its_own_page_reads_tt_mm_jjjj_in_an_english_browser(browser: Any, api: Api) -> None:
     with api.client() as c:
         aid = register(c, "Bündnis für Familie Ingolstadt")
     context = browser.new_context(locale="en-US", timezone_id="America/New_York")
-    context.add_cookies([{"name": "buendnis_token", "value": api.token("koordination", alliance=aid),
-                          "url": api.url}])
-    page = context.new_page()
+    page = sign_in(context, api, api.token("koordination", alliance=aid))
     page.goto(f"{api.url}/alliances/{aid}/formulare/initiative")
     assert page.get_by_role("heading", level=1).inner_text() == "Beitritt zur Bundesinitiative erfassen"
     assert_accessible(page, "Formularseite (leer)")

@@ -80,8 +80,7 @@ def test_a_partner_confirms_and_reports_on_its_own_commitments_only(browser: Any
 def test_forms_refuse_a_foreign_origin_and_a_missing_token_and_count_a_double_send_once(api: Api) -> None:
     with api.client() as c:
         aid = register(c, "Bündnis für Familie Kulmbach")
-    cookies = {"buendnis_token": api.token("koordination", alliance=aid)}
-    with httpx.Client(base_url=api.url, cookies=cookies) as c:
+    with api.signed_in_browser(api.token("koordination", alliance=aid), f"/alliances/{aid}") as c:
         page = c.get(f"/alliances/{aid}", headers={"Accept": "text/html"}).text
         token = page.split('name="_csrf" value="', 1)[1].split('"', 1)[0]
         body = {"_csrf": token, "name": "Stadt Kulmbach", "sector": "kommune"}
