@@ -8,8 +8,8 @@ from uuid import UUID
 
 from domain import values as v
 from domain.alliance import Alliance
-from domain.errors import InvalidInput
 from domain.commands.base import LATER, AllianceCommand, Change, Handles
+from domain.errors import InvalidInput
 
 
 @dataclass(frozen=True, kw_only=True)
