@@ -30,7 +30,7 @@ def create_app(
     max_body: int = MAX_BODY,
 ) -> FastAPI:
     """The API and pages over `application` (writes, one alliance) and `queries` (read models)."""
-    from api.routes import alliances, calendar, commitments, documents, exports, health, pages, reads
+    from api.routes import alliances, calendar, commitments, documents, exports, guide, health, pages, reads
 
     app = FastAPI(
         title="buendnis – Lokale Bündnisse für Familie",
@@ -55,7 +55,7 @@ def create_app(
     head = queries.positions if queries is not None else lambda: application.recorder.max_notification_id() or 0
     app.state.ctx.fleet_cache = ReadCache(head)
     install_problem_handlers(app)
-    for module in (health, alliances, commitments, reads, calendar, documents, exports, pages):
+    for module in (health, alliances, guide, commitments, reads, calendar, documents, exports, pages):
         app.include_router(module.router)
     for downloads in (documents.pages, exports.pages):
         app.include_router(downloads)

@@ -12,6 +12,7 @@ from api.calendar_fields import AsOf
 from api.problems import Problem
 from api.routes.common import CallerDep
 from api.views import alliance_detail, follow_ups
+from domain.dates import berlin
 from domain.errors import NotFound
 from domain.values import Bundesland
 
@@ -47,7 +48,7 @@ def list_alliances(
 @router.get("/alliances/{alliance_id}", summary="Ein Bündnis mit Schritt und offenen Kriterien")
 def get_alliance(alliance_id: UUID, c: CallerDep) -> dict[str, Any]:
     c.principal.require_alliance(alliance_id)
-    return alliance_detail(c.app.get_alliance(alliance_id), c.app.policy)
+    return alliance_detail(c.app.get_alliance(alliance_id), c.app.policy, berlin(c.ctx.clock()).date())
 
 
 @router.get("/alliances/{alliance_id}/follow-ups", summary="Geplante und versandte Erinnerungen")
