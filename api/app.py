@@ -44,6 +44,7 @@ def create_app(
         documents,
         exports,
         feeds,
+        guide,
         health,
         pages,
         reads,
@@ -80,7 +81,8 @@ def create_app(
     head = queries.positions if queries is not None else lambda: application.recorder.max_notification_id() or 0
     app.state.ctx.fleet_cache = ReadCache(head)
     install_problem_handlers(app)
-    for module in (health, alliances, commitments, reads, calendar, documents, exports, feeds, pages, browser, docs):
+    for module in (health, alliances, guide, commitments, reads, calendar, documents, exports, feeds, pages, browser,
+                   docs):
         app.include_router(module.router)
     for downloads in (documents.pages, exports.pages):
         app.include_router(downloads)

@@ -49,6 +49,20 @@ FIELD_NAMES = {
     "since": "seit",
     "held_on": "durchgeführt am",
     "If-Match": "If-Match",
+    "legal_form": "Rechtsform",
+    "email": "E-Mail",
+    "phone": "Telefon",
+    "role": "Funktion",
+    "reason_code": "Grund der Löschung",
+    "actor_ids": "Akteure",
+    "percent": "Prozent",
+    "medium": "Medium",
+    "declaration": "Deklaration",
+    "item_id": "Aufgabe",
+    "project_id": "Projekt",
+    "group_id": "Arbeitsgruppe",
+    "person_id": "Ansprechperson",
+    "candidate_id": "weiterer Akteur",
 }
 MOMENT = "2026-03-01T12:00:00+01:00"
 WHERE = {"body": "", "query": "Parameter ", "path": "Pfad ", "header": "Kopfzeile "}

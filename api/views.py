@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from domain.alliance import Alliance
 from domain.application import AllianceApplication
 from domain.commitment import Commitment
+from domain.dates import berlin
 from domain.facts import alliance_facts, commitment_facts
 from domain.follow_ups import RULE_LABELS, FollowUpPolicy, plan_alliance, plan_commitment
-from domain.steps import STEP_QUESTIONS, STEP_TITLES, StepPolicy, exit_criteria
+from domain.network import network_check, network_facts
+from domain.records import ActionItem
+from domain.steps import LAST_STEP, STEP_QUESTIONS, STEP_TITLES, Criterion, StepPolicy, exit_criteria
 from domain.values import Sector
 
 
@@ -19,8 +22,17 @@ def _num(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def alliance_summary(a: Alliance, policy: StepPolicy) -> dict[str, Any]:
-    checklist = [{"text": c.text, "met": c.met} for c in exit_criteria(a, a.step, policy)]
+def criteria(a: Alliance, policy: StepPolicy, today: date | None = None) -> list[Criterion]:
+    """The exit criteria of the current step; in step 5 the Netzwerk-Check on `today` (the day of the
+    alliance's last change when not given), which never blocks."""
+    if a.step != LAST_STEP:
+        return exit_criteria(a, a.step, policy)
+    return network_check(network_facts(a), today or berlin(a.modified_on).date(), policy)
+
+
+def alliance_summary(a: Alliance, policy: StepPolicy, today: date | None = None) -> dict[str, Any]:
+    found = criteria(a, policy, today)
+    checklist = [{"text": c.text, "met": c.met, **({"code": c.code} if c.code else {})} for c in found]
     unmet = [c["text"] for c in checklist if not c["met"]]
     return {
         "id": str(a.id),
@@ -32,16 +44,22 @@ def alliance_summary(a: Alliance, policy: StepPolicy) -> dict[str, Any]:
         "status": a.status.value,
         "status_label": a.status.label,
         "version": a.version,
-        "criteria": {"met": not unmet, "unmet": unmet, "checklist": checklist},
+        "criteria": {
+            "met": not unmet,
+            "unmet": unmet,
+            "checklist": checklist,
+            "kind": "network_check" if a.step == LAST_STEP else "exit",
+            "blocking": a.step != LAST_STEP,
+        },
         "step_entered_at": a.step_entered_at.isoformat(),
     }
 
 
-def alliance_detail(a: Alliance, policy: StepPolicy) -> dict[str, Any]:
+def alliance_detail(a: Alliance, policy: StepPolicy, today: date | None = None) -> dict[str, Any]:
     latest = a.latest_outcomes()
     sectors_present = {actor.sector for actor in a.actors.values()}
     return {
-        **alliance_summary(a, policy),
+        **alliance_summary(a, policy, today),
         "questions": list(STEP_QUESTIONS[a.step]),
         "legal_form": a.legal_form.value if a.legal_form else None,
         "actors": [
@@ -53,8 +71,12 @@ def alliance_detail(a: Alliance, policy: StepPolicy) -> dict[str, Any]:
                 "in_team": str(x.id) in a.team,
                 "outcome": latest[str(x.id)].value if str(x.id) in latest else None,
                 "signed": str(x.id) in a.signatures,
+                "may_pledge": a.declined(x.id) is None,
             }
             for x in a.actors.values()
+        ],
+        "contact_persons": [
+            {"id": str(p.id), "actor_id": str(p.actor_id), "erased": p.erased} for p in a.persons.values()
         ],
         "missing_sectors": [s.value for s in Sector if s not in sectors_present],
         "team": list(a.team),
@@ -80,7 +102,9 @@ def alliance_detail(a: Alliance, policy: StepPolicy) -> dict[str, Any]:
                     "organiser_id": _num(m.organiser_id),
                     "held_on": _num(m.held_on),
                     "attendees": len(m.attendee_ids),
+                    "invited": [str(i) for i in m.invitee_ids],
                     "minutes": bool(m.minutes),
+                    "action_items": [_action_item(i) for i in a.action_items.values() if i.meeting_id == m.id],
                 }
                 for m in a.meetings.values()
             ),
@@ -105,6 +129,7 @@ def alliance_detail(a: Alliance, policy: StepPolicy) -> dict[str, Any]:
                 "theme": g.theme,
                 "speaker_id": _num(g.speaker_id),
                 "members": len(g.member_ids),
+                "member_ids": [str(m) for m in g.member_ids],
             }
             for g in a.working_groups.values()
         ],
@@ -115,13 +140,41 @@ def alliance_detail(a: Alliance, policy: StepPolicy) -> dict[str, Any]:
             "on": a.founding.on.isoformat(),
             "symbolic_act": a.founding.symbolic_act,
             "format": a.founding.format,
+            "declaration": a.founding.declaration,
         },
+        "declaration": a.has_declaration,
+        "signatures": [{"actor_id": str(s.actor_id), "on": s.on.isoformat()} for s in a.signatures.values()],
+        "publicity": sorted(
+            ({"id": str(p.id), "on": p.on.isoformat(), "title": p.title, "medium": p.medium}
+             for p in a.publicity.values()),
+            key=lambda p: (p["on"], p["id"]),
+        ),
+        "anchorings": [
+            {"id": str(x.id), "kind": x.kind.value, "kind_label": x.kind.label, "name": x.name,
+             "since": x.since.isoformat()}
+            for x in a.anchorings.values()
+        ],
         "joined_initiative_on": _num(a.joined_initiative_on),
         "self_assessments": [{"on": s.on.isoformat(), "scores": dict(s.scores)} for s in a.self_assessments],
     }
 
 
-def commitment_view(c: Commitment) -> dict[str, Any]:
+def _action_item(i: ActionItem) -> dict[str, Any]:
+    return {
+        "id": str(i.id),
+        "meeting_id": str(i.meeting_id),
+        "text": i.text,
+        "owner_id": _num(i.owner_id),
+        "due_on": _num(i.due_on),
+        "done": i.done,
+        "commitment_id": _num(i.commitment_id),
+    }
+
+
+def commitment_view(c: Commitment, a: Alliance | None = None) -> dict[str, Any]:
+    """A commitment; with its alliance, the action item (and meeting) it was pledged for in words."""
+    item = a.action_items.get(str(c.action_item_id)) if a is not None and c.action_item_id else None
+    meeting = a.meetings.get(str(item.meeting_id)) if a is not None and item is not None else None
     return {
         "id": str(c.id),
         "alliance_id": str(c.alliance_id),
@@ -140,7 +193,11 @@ def commitment_view(c: Commitment) -> dict[str, Any]:
         "periods": [{"period": p.period, "due_on": _num(p.due_on), "fulfilled_on": _num(p.fulfilled_on)}
                     for p in c.past_periods],
         "version": c.version,
-        "progress": [{"on": p.on.isoformat(), "text": p.text, "percent": p.percent} for p in c.progress],
+        "progress": [{"on": p.on.isoformat(), "text": p.text, "percent": p.percent, "amount": _num(p.amount)}
+                     for p in c.progress],
+        "action_item_id": _num(c.action_item_id),
+        "action_item": None if item is None else {**_action_item(item),
+                                                  "meeting_title": meeting.title if meeting else None},
     }
 
 

@@ -12,6 +12,7 @@ module: their topics stay `domain.alliance:Alliance.<Event>` (tests/storage/test
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -21,6 +22,7 @@ from domain.alliance_parts.actors import ActorsPart
 from domain.alliance_parts.follow_ups import FollowUpsPart
 from domain.alliance_parts.founding import FoundingPart
 from domain.alliance_parts.meetings import MeetingsPart
+from domain.alliance_parts.outreach import OutreachPart
 from domain.alliance_parts.state import AllianceEvent
 from domain.alliance_parts.steering import SteeringPart
 from domain.alliance_parts.steps import StepsPart
@@ -30,9 +32,18 @@ from domain.steps import StepPolicy, unmet
 from domain.values import AllianceStatus, Bundesland, Outcome
 
 
-class Alliance(ActorsPart, TeamPart, MeetingsPart, ActionPlanPart, FoundingPart, SteeringPart, StepsPart,
-               FollowUpsPart, Aggregate):
-    """A local alliance; children are kept in dicts keyed by the child's id as text."""
+class Alliance(ActorsPart, TeamPart, MeetingsPart, ActionPlanPart, FoundingPart, SteeringPart, OutreachPart,
+               StepsPart, FollowUpsPart, Aggregate):
+    """A local alliance; children are kept in dicts keyed by the child's id as text.
+
+    Version 2 keeps press work and local anchoring; a snapshot of version 1 gets them empty."""
+
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["publicity"] = {}
+        state["anchorings"] = {}
 
     class Event(AllianceEvent):
         """Every event of an alliance; the parts' events are redefined on it."""
@@ -69,6 +80,8 @@ class Alliance(ActorsPart, TeamPart, MeetingsPart, ActionPlanPart, FoundingPart,
         self.steering_group = []
         self.self_assessments = []
         self.follow_ups = {}
+        self.publicity = {}
+        self.anchorings = {}
 
     # ---- derived views -------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from domain.commands.commitments import CommitmentCommands
 from domain.commands.follow_ups import FollowUpCommands
 from domain.commands.founding import FoundingCommands
 from domain.commands.meetings import MeetingCommands
+from domain.commands.outreach import OutreachCommands
 from domain.commands.steering import SteeringCommands
 from domain.commands.steps import StepCommands
 from domain.commands.team import TeamCommands
@@ -45,7 +46,7 @@ A = TypeVar("A", bound=Aggregate)
 Clock = Callable[[], datetime]
 ENUM_TYPES: tuple[type, ...] = (
     v.Sector, v.Outcome, v.MeetingKind, v.CommitmentKind, v.CommitmentStatus, v.Recurrence,
-    v.AllianceStatus, v.LegalForm, v.ProjectStatus, v.Dimension, v.Bundesland,
+    v.AllianceStatus, v.LegalForm, v.ProjectStatus, v.Dimension, v.Bundesland, v.ErasureReason, v.AnchoringKind,
 )
 MAX_RETRIES = 5
 
@@ -55,8 +56,8 @@ def utc_now() -> datetime:
 
 
 class AllianceApplication(StepCommands, ActorCommands, TeamCommands, MeetingCommands, ActionPlanCommands,
-                          FoundingCommands, SteeringCommands, CommitmentCommands, FollowUpCommands,
-                          Application[UUID]):
+                          FoundingCommands, SteeringCommands, OutreachCommands, CommitmentCommands,
+                          FollowUpCommands, Application[UUID]):
     """Commands and direct event-store queries for alliances and their commitments."""
 
     name = "Alliances"

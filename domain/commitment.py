@@ -3,7 +3,8 @@
 Life: pledged → confirmed → amended* → fulfilled, or withdrawn. It is overdue once its due date
 passed unfulfilled (marked by the follow-up workflow); amending the due date into the future
 lifts that. A fulfilled commitment cannot be withdrawn. A yearly commitment starts its next
-period when one is fulfilled.
+period when one is fulfilled. A commitment may be pledged for an action item of a meeting (its
+owner pledges, due on the item's due date); it names the item, and the item names it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class ProgressReport:
     on: date
     text: str
     percent: int | None
+    amount: Decimal | None = None  # delivered so far, in the commitment's unit (absent in older snapshots)
 
 
 @dataclass(frozen=True)
@@ -45,12 +47,27 @@ def next_year(d: date) -> date:
 
 
 class Commitment(Aggregate):
-    """A partner's commitment within one alliance."""
+    """A partner's commitment within one alliance. Version 2 knows the action item it was pledged for;
+    a snapshot of version 1 has none."""
+
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["action_item_id"] = None
 
     class Event(Aggregate.Event):
         by: str
 
     class Pledged(Event, Aggregate.Created):
+        """Version 2 names the action item the commitment was pledged for (version 1: none)."""
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["action_item_id"] = None
+
         alliance_id: UUID
         partner_id: UUID
         description: str
@@ -59,10 +76,11 @@ class Commitment(Aggregate):
         unit: str | None
         due_on: date | None
         recurrence: Recurrence | None
+        action_item_id: UUID | None
 
     def __init__(self, by: str, alliance_id: UUID, partner_id: UUID, description: str,
                  kind: CommitmentKind, amount: Decimal | None, unit: str | None,
-                 due_on: date | None, recurrence: Recurrence | None) -> None:
+                 due_on: date | None, recurrence: Recurrence | None, action_item_id: UUID | None) -> None:
         self.alliance_id = alliance_id
         self.partner_id = partner_id
         self.description = description
@@ -79,6 +97,7 @@ class Commitment(Aggregate):
         self.progress: list[ProgressReport] = []
         self.follow_ups: list[str] = []
         self.periods: list[Period] = []
+        self.action_item_id = action_item_id
 
     @property
     def past_periods(self) -> list[Period]:
@@ -150,20 +169,29 @@ class Commitment(Aggregate):
         self._emit(self.Amended, by, at, description=description, amount=amount, due_on=due_on, reason=reason)
 
     class ProgressReported(Event):
+        """Version 2 may say how much was delivered so far (`amount`; version 1: none)."""
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["amount"] = None
+
         on: date
         text: str
         percent: int | None
+        amount: Decimal | None
 
         def apply(self, c: Commitment) -> None:
-            c.progress.append(ProgressReport(self.on, self.text, self.percent))
+            c.progress.append(ProgressReport(self.on, self.text, self.percent, self.amount))
 
     def report_progress(self, *, on: date, text: str, percent: int | None, by: str,
-                        at: datetime | None = None) -> None:
+                        at: datetime | None = None, amount: Decimal | None = None) -> None:
         self._require_open()
         check_date(on, "Das Datum des Berichts")
         if percent is not None and not 0 <= percent <= 100:
             raise InvalidInput("Der Fortschritt wird in Prozent von 0 bis 100 angegeben.")
-        self._emit(self.ProgressReported, by, at, on=on, text=text, percent=percent)
+        self._emit(self.ProgressReported, by, at, on=on, text=text, percent=percent, amount=amount)
 
     class Fulfilled(Event):
         on: date

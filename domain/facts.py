@@ -5,6 +5,7 @@ from __future__ import annotations
 from domain.alliance import Alliance
 from domain.commitment import Commitment
 from domain.follow_ups import AllianceFacts, CommitmentFacts, HeldMeeting, OpenContact
+from domain.network import network_facts
 from domain.steps import StepPolicy
 from domain.values import MeetingKind, Outcome
 
@@ -42,6 +43,7 @@ def alliance_facts(alliance: Alliance, policy: StepPolicy) -> AllianceFacts:
         founded_on=alliance.founding.on if alliance.founding else None,
         self_assessment_dates=tuple(s.on for s in alliance.self_assessments),
         sent=frozenset(alliance.follow_ups),
+        network=network_facts(alliance) if alliance.step == 5 else None,
     )
 
 

@@ -21,6 +21,9 @@ SECTIONS = {
     "minutes_missing": "treffen",
     "speaker_missing": "ags",
     "self_assessment": "dimensionen",
+    "steering_group_missing": "ags",
+    "publicity_missing": "schritte",
+    "passive_partners_uninvited": "treffen",
 }
 
 

@@ -10,6 +10,11 @@ window by a stable offset from its alliance's id (so the fleet does not mail in 
 nobody is reminded at night). Only `step_ready` goes out at once: it answers what the coordinator
 has just recorded. `FollowUpPolicy.timing` 1 is the rule of workflows started before
 that change (07:00 UTC, anchors keep their time of day); their replays must not change.
+
+The Netzwerk-Check of step 5 (domain/network.py) is followed up where the guide implies it: a
+steering group still missing, no press work for months, passive partners not invited to the next
+all-partner meeting. They need `AllianceFacts.network` (absent from views recorded before) and
+`FollowUpPolicy.network_rules` 1 (workflows started before run with 0: their replays must not change).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from domain.dates import BERLIN, add_days, berlin
+from domain.network import NetworkFacts
 from domain.values import CommitmentStatus
 
 COORDINATOR = "koordination"
@@ -47,6 +53,9 @@ RULE_LABELS: dict[str, str] = {
     "speaker_missing": "Arbeitsgruppe ohne Sprecher/in",
     "minutes_missing": "Protokoll fehlt",
     "self_assessment": "Jährliche Selbsteinschätzung (sechs Dimensionen)",
+    "steering_group_missing": "Netzwerk-Check: Lenkungs- oder Steuerungsgruppe fehlt",
+    "publicity_missing": "Netzwerk-Check: Presse- und Öffentlichkeitsarbeit fällig",
+    "passive_partners_uninvited": "Netzwerk-Check: passive Partner zum Bündnistreffen einladen",
 }
 
 
@@ -70,6 +79,12 @@ class FollowUpPolicy:
     # A reminder due longer ago than this when it could first be sent goes into a summary.
     catch_up_days: int = 14
     timing: int = 2
+    # The Netzwerk-Check of step 5: steering group missing this long after entering step 5, no press
+    # work for these months, passive partners not invited this many days before an all-partner meeting.
+    steering_group_missing_days: int = 90
+    publicity_silence_months: int = 6
+    passive_invitation_days: int = 14
+    network_rules: int = 1  # 0: none of the three (workflows started before they existed)
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
@@ -83,6 +98,8 @@ class FollowUpPolicy:
         if not 6 <= self.send_hour <= 19 or self.send_hour * 60 + self.send_window_minutes > 20 * 60:
             raise ValueError("Erinnerungen gehen werktags-üblich zwischen 6 und 20 Uhr hinaus: "
                              "send_hour 6–19 und send_hour + send_window_minutes bis 20 Uhr")
+        if self.network_rules not in (0, 1):
+            raise ValueError("network_rules ist 1 (Netzwerk-Check-Erinnerungen an) oder 0 (aus)")
         if self.timing not in (1, 2):
             raise ValueError("timing ist 1 (vor Dezember 2026 gestartete Abläufe) oder 2")
         if self.cadence_escalation_months < self.cadence_reminder_months:
@@ -136,6 +153,7 @@ class AllianceFacts:
     founded_on: date | None = None
     self_assessment_dates: tuple[date, ...] = ()
     sent: frozenset[str] = field(default_factory=frozenset)
+    network: NetworkFacts | None = None  # in step 5 only; None in views recorded before it existed
 
 
 @dataclass(frozen=True)
@@ -234,6 +252,7 @@ def plan_alliance(facts: AllianceFacts, now: datetime, policy: FollowUpPolicy) -
         plan("minutes_missing", f"minutes_missing:{m.meeting_id}",
              on(add_days(m.held_on, p.minutes_missing_days)), (to,), m.meeting_id)
     plans.extend(_self_assessment(facts, now, p))
+    plans.extend(_network(facts, now, p))
     return sorted((f for f in plans if f.key not in facts.sent), key=lambda f: (f.due_at, f.key))
 
 
@@ -254,6 +273,33 @@ def _self_assessment(facts: AllianceFacts, now: datetime, p: FollowUpPolicy) -> 
             continue
         plans.append(FollowUp("self_assessment", f"self_assessment:{facts.alliance_id}:{year}",
                               send_moment(anniversary, facts.alliance_id, p), (COORDINATOR,), facts.alliance_id))
+    return plans
+
+
+def _network(facts: AllianceFacts, now: datetime, p: FollowUpPolicy) -> list[FollowUp]:
+    """The Netzwerk-Check's follow-ups in step 5 (see the module docstring)."""
+    n, a = facts.network, facts.alliance_id
+    if n is None or facts.step != 5 or not p.network_rules:
+        return []
+    plans: list[FollowUp] = []
+    entered = facts.step_entered_at
+    if n.steering_group == 0:
+        due = _on_day_after(entered, p.steering_group_missing_days, a, p)
+        if due is not None:
+            plans.append(FollowUp("steering_group_missing", f"steering_group_missing:{a}:{entered.isoformat()}",
+                                  due, (COORDINATOR,), a))
+    last = n.last_publicity_on or (entered if p.timing == 1 else berlin(entered)).date()
+    press_on = _months_later(last, p.publicity_silence_months)
+    if press_on is not None:
+        plans.append(FollowUp("publicity_missing", f"publicity_missing:{a}:{last}", send_moment(press_on, a, p),
+                              (COORDINATOR,), a))
+    if n.passive_uninvited:
+        today = now.date() if p.timing == 1 else berlin(now).date()
+        for meeting_id, on in n.meetings_planned:
+            invite_on = add_days(on, -p.passive_invitation_days)
+            if on >= today and invite_on is not None:
+                plans.append(FollowUp("passive_partners_uninvited", f"passive_partners_uninvited:{meeting_id}",
+                                      send_moment(invite_on, a, p), (COORDINATOR,), meeting_id))
     return plans
 
 

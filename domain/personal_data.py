@@ -28,13 +28,15 @@ class PersonalData:
     name: str
     email: str | None = None
     phone: str | None = None
+    role: str | None = None  # the person's function at the organisation ("Personalleiterin")
 
     @classmethod
-    def checked(cls, name: object, email: object = None, phone: object = None) -> PersonalData:
+    def checked(cls, name: object, email: object = None, phone: object = None, role: object = None) -> PersonalData:
         mail = optional_text(email, "Die E-Mail-Adresse", 254)
         if mail is not None and ("@" not in mail or " " in mail):
             raise InvalidInput(f"„{mail}“ ist keine gültige E-Mail-Adresse.")
-        return cls(require_text(name, "Der Name", 200), mail, optional_text(phone, "Die Telefonnummer", 50))
+        return cls(require_text(name, "Der Name", 200), mail, optional_text(phone, "Die Telefonnummer", 50),
+                   optional_text(role, "Die Funktion", 200))
 
 
 class KeyRing(Protocol):
@@ -68,7 +70,10 @@ def _cipher(key: str) -> AESCipher:
 
 
 def seal(data: PersonalData, key: str) -> str:
-    plain = orjson.dumps({"name": data.name, "email": data.email, "phone": data.phone})
+    fields = {"name": data.name, "email": data.email, "phone": data.phone}
+    if data.role is not None:  # sealed data from before the role has no such field
+        fields["role"] = data.role
+    plain = orjson.dumps(fields)
     return b64encode(_cipher(key).encrypt(plain)).decode("ascii")
 
 
@@ -77,4 +82,4 @@ def unseal(sealed: str, key: str | None) -> PersonalData | None:
     if key is None:
         return None
     raw = orjson.loads(_cipher(key).decrypt(b64decode(sealed)))
-    return PersonalData(raw["name"], raw["email"], raw["phone"])
+    return PersonalData(raw["name"], raw["email"], raw["phone"], raw.get("role"))

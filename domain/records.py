@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
-from domain.values import MeetingKind, Outcome, ProjectStatus, Sector
+from domain.values import AnchoringKind, MeetingKind, Outcome, ProjectStatus, Sector
 
 
 @dataclass(frozen=True)
@@ -67,10 +67,15 @@ class Meeting:
     held_on: date | None
     attendee_ids: tuple[UUID, ...]
     minutes: str | None
+    invitee_ids: tuple[UUID, ...] = ()  # recorded invitations (absent in snapshots taken before)
 
     @property
     def held(self) -> bool:
         return self.held_on is not None
+
+    def reaches(self, actor_id: UUID) -> bool:
+        """The actor was invited to the meeting or took part in it."""
+        return actor_id in self.invitee_ids or actor_id in self.attendee_ids
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,7 @@ class ActionItem:
     owner_id: UUID | None
     due_on: date | None
     done: bool
+    commitment_id: UUID | None = None  # the commitment its owner pledged for it
 
 
 @dataclass(frozen=True)
@@ -130,6 +136,27 @@ class SelfAssessment:
 
 
 @dataclass(frozen=True)
+class Publicity:
+    """Press and public relations work (Presse- und Öffentlichkeitsarbeit): an article, a press
+    release, a stand at a fair."""
+
+    id: UUID
+    on: date
+    title: str
+    medium: str | None
+
+
+@dataclass(frozen=True)
+class Anchoring:
+    """Local anchoring: a strategic cooperation, or a seat in a local decision-making body."""
+
+    id: UUID
+    kind: AnchoringKind
+    name: str
+    since: date
+
+
+@dataclass(frozen=True)
 class FollowUpRecord:
     """A follow-up that was sent; `key` is deterministic so a retry records nothing twice."""
 
@@ -144,5 +171,5 @@ class FollowUpRecord:
 
 RECORD_TYPES: tuple[type, ...] = (
     Actor, Contact, ContactPerson, Goal, Candidate, Meeting, ActionItem, Project, Founding,
-    Signature, WorkingGroup, SelfAssessment, FollowUpRecord,
+    Signature, WorkingGroup, SelfAssessment, FollowUpRecord, Publicity, Anchoring,
 )

@@ -43,8 +43,10 @@ STEP_QUESTIONS: dict[int, tuple[str, ...]] = {
     ),
     5: (
         "Hat jede Arbeitsgruppe eine Sprecherin oder einen Sprecher?",
-        "Treffen sich alle Partner mindestens zweimal im Jahr?",
-        "Tritt das Bündnis mit einer Stimme auf?",
+        "Gibt es eine Lenkungs- oder Steuerungsgruppe für das Bündnis als Ganzes?",
+        "Treffen sich alle Partner mindestens zweimal im Jahr – auch die eher passiven?",
+        "Tritt das Bündnis mit einer Stimme auf und macht es regelmäßig Pressearbeit?",
+        "Ist das Bündnis vor Ort verankert (Kooperationen, Sitze in Gremien)?",
     ),
 }
 
@@ -65,6 +67,9 @@ class StepPolicy:
     min_themes: int = 1
     min_projects: int = 1
     min_invited: int = 1
+    # Step 5's Netzwerk-Check (domain/network.py): shown and counted, never blocking.
+    min_partner_meetings: int = 2  # all-partner meetings in the last 12 months
+    publicity_within_months: int = 6
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
@@ -76,6 +81,7 @@ class StepPolicy:
 class Criterion:
     text: str
     met: bool
+    code: str = ""  # the Netzwerk-Check's rule (domain/network.py); exit criteria have none
 
 
 def exit_criteria(alliance: Alliance, step: int, policy: StepPolicy) -> list[Criterion]:

@@ -118,6 +118,22 @@ class ProjectStatus(Coded):
     DROPPED = ("dropped", "eingestellt")
 
 
+class ErasureReason(Coded):
+    """Why a contact person's data was erased (kept as a code for the statistics, never the person)."""
+
+    WIDERSPRUCH = ("widerspruch", "Widerspruch der Person (Art. 21 DSGVO)")
+    LOESCHBITTE = ("loeschbitte", "Löschbitte der Person (Art. 17 DSGVO)")
+    AUSGESCHIEDEN = ("ausgeschieden", "aus der Organisation ausgeschieden")
+    SONSTIGES = ("sonstiges", "sonstiger Grund")
+
+
+class AnchoringKind(Coded):
+    """How an alliance is anchored locally (step 5 of the guide)."""
+
+    COOPERATION = ("kooperation", "strategische Kooperation")
+    BODY = ("gremium", "Sitz in einem örtlichen Gremium")
+
+
 class Dimension(Coded):
     """The six dimensions of the self-assessment, in the guide's order."""
 

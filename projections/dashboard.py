@@ -2,6 +2,8 @@
 
 Status, stalling, overdue and meeting cadence depend on "now", so they are derived when asked,
 not stored: an alliance with no activity for a year counts as dormant even if nobody paused it.
+The funnel counts the alliances on their way per step; dormant and dissolved ones are drop-outs
+of the step they rest or ended in. Step 5's Netzwerk-Check is judged today on the stored facts.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from typing import Any
 
 from domain.dates import berlin
 from domain.follow_ups import FollowUpPolicy
+from domain.network import NETWORK_TITLES, NetworkFacts, network_check
+from domain.steps import STEP_TITLES, StepPolicy
 from domain.values import Dimension
 from projections.overview import DIMENSIONS
 from projections.store import Db
@@ -57,6 +61,7 @@ def dashboard(
     *,
     state: str | None = None,
     status: str | None = None,
+    step_policy: StepPolicy | None = None,
 ) -> dict[str, Any]:
     where, params = "", [active_cutoff(now)]
     if state is not None:
@@ -87,8 +92,12 @@ def dashboard(
     per_status = {"active": 0, "dormant": 0, "dissolved": 0}
     foundings: dict[str, int] = {}
     stalled = []
+    funnel = {str(s): {"active": 0, "dormant": 0, "dissolved": 0} for s in range(1, 6)}
     for r in rows:
-        per_step[str(r["step"])] += 1
+        funnel[str(r["step"])][r["status"]] += 1
+        # Dissolved alliances left the funnel: they count only when asked for by their status.
+        if r["status"] != "dissolved" or status == "dissolved":
+            per_step[str(r["step"])] += 1
         per_state[r["state"]] = per_state.get(r["state"], 0) + 1
         per_status[r["status"]] += 1
         if r["founded_on"]:
@@ -171,10 +180,16 @@ def dashboard(
                 missing[r["alliance_id"]] = gaps
 
     averages, trend = _dimensions(db, scope, scope_params)
+    network = _network_check(db, steering, now, step_policy or StepPolicy(), scope, scope_params)
     return {
         "as_of": iso(now),
         "alliances": len(rows),
         "alliances_per_step": per_step,
+        "funnel": _funnel(funnel),
+        "drop_outs": {
+            kind: {step: counts[kind] for step, counts in funnel.items()} for kind in ("dormant", "dissolved")
+        },
+        "network_check": network,
         "per_state": dict(sorted(per_state.items())),
         "per_status": per_status,
         "overdue_commitments": int(overdue_count["n"]) if overdue_count else 0,
@@ -194,6 +209,48 @@ def dashboard(
         "dimension_averages": averages,
         "dimension_trend": trend,
         "foundings_per_year": dict(sorted(foundings.items())),
+    }
+
+
+def _funnel(counts: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
+    """Per step: active alliances in it, drop-outs resting or ended in it, and how many got that far."""
+    result = []
+    for step in range(1, 6):
+        c = counts[str(step)]
+        reached = sum(sum(counts[str(s)].values()) for s in range(step, 6))
+        result.append({"step": step, "title": STEP_TITLES[step], **c, "reached": reached})
+    return result
+
+
+def _network_check(
+    db: Db, steering: list[dict[str, Any]], now: datetime, policy: StepPolicy, scope: str, params: list[Any]
+) -> dict[str, Any]:
+    """Step 5's Netzwerk-Check of the active alliances in step 5, judged today: how many meet each rule."""
+    stored = {
+        r["alliance_id"]: r["facts"]
+        for r in db.rows(f"SELECT alliance_id, facts FROM {{network}} WHERE 1 = 1{scope}", params)
+    }
+    today = berlin(now).date()
+    unmet_by_code = dict.fromkeys(NETWORK_TITLES, 0)
+    alliances, all_met = [], 0
+    for r in steering:
+        facts = stored.get(r["alliance_id"])
+        if facts is None:  # not yet in this generation of the read model
+            continue
+        unmet = [c.code for c in network_check(NetworkFacts.from_dict(loads(facts)), today, policy) if not c.met]
+        for code in unmet:
+            unmet_by_code[code] += 1
+        all_met += not unmet
+        if unmet:
+            alliances.append({**_ref(r), "unmet": unmet})
+    alliances.sort(key=lambda a: (-len(a["unmet"]), a["name"], a["id"]))
+    return {
+        "in_step_5": len(steering),
+        "checked": sum(r["alliance_id"] in stored for r in steering),
+        "all_met": all_met,
+        "criteria": [{"code": code, "title": title, "unmet": unmet_by_code[code]}
+                     for code, title in NETWORK_TITLES.items()],
+        "alliances": alliances[:LIST_CAP],
     }
 
 

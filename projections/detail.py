@@ -94,6 +94,7 @@ def alliance_document(a: Alliance, policy: StepPolicy) -> dict[str, Any]:
                 "owner": _name(a, i.owner_id),
                 "due_on": jsonable(i.due_on),
                 "done": i.done,
+                "commitment_id": jsonable(i.commitment_id),
             }
             for i in a.action_items.values()
         ],
@@ -149,6 +150,16 @@ def alliance_document(a: Alliance, policy: StepPolicy) -> dict[str, Any]:
     }
 
 
+def _action_item(c: Commitment, a: Alliance) -> dict[str, Any] | None:
+    """The action item (and its meeting) the commitment was pledged for."""
+    item = a.action_items.get(str(c.action_item_id)) if c.action_item_id else None
+    if item is None:
+        return None
+    meeting = a.meetings.get(str(item.meeting_id))
+    return {"id": str(item.id), "text": item.text, "meeting_id": str(item.meeting_id),
+            "meeting": meeting.title if meeting else None}
+
+
 def commitment_document(c: Commitment, a: Alliance) -> dict[str, Any]:
     return {
         "id": str(c.id),
@@ -168,6 +179,7 @@ def commitment_document(c: Commitment, a: Alliance) -> dict[str, Any]:
             {"on": p.on.isoformat(), "text": p.text, "percent": p.percent} for p in c.progress
         ],
         "follow_ups_sent": len(c.follow_ups),
+        "action_item": _action_item(c, a),
         "pledged_at": iso(c.created_on),
         "version": c.version,
     }

@@ -1,4 +1,5 @@
-"""The Servicebüro overview: alliances, actors, step durations, meetings, commitments, scores."""
+"""The Servicebüro overview: alliances, actors, step durations, meetings, commitments, scores, and
+the facts of step 5's Netzwerk-Check (judged when the dashboard is asked, domain/network.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from domain.alliance import Alliance
 from domain.commitment import Commitment
+from domain.network import network_facts
 from domain.steps import StepPolicy, unmet
 from domain.values import Dimension
 from projections.alliance_events import AllianceProjection, Seen
@@ -38,6 +40,8 @@ SCHEMA = Schema(
         "assessments": "alliance_id TEXT, assessed_on TEXT, "
         + ", ".join(f"{d} INTEGER" for d in DIMENSIONS)
         + ", PRIMARY KEY (alliance_id, assessed_on)",
+        # One row per alliance in step 5 (a table of its own: older generations lack it until rebuilt).
+        "network": "alliance_id TEXT PRIMARY KEY, facts TEXT",
     },
     indexes={
         "alliances_name": "alliances(name, alliance_id)",
@@ -142,6 +146,11 @@ class OverviewProjection(AllianceProjection):
             "event_count = {alliances}.event_count + excluded.event_count, version = "
             "excluded.version",
             [self._alliance_row(aid, a) for aid, a in self._alliances.items()],
+        )
+        db.executemany("DELETE FROM {network} WHERE alliance_id = ?", [(aid,) for aid in self._alliances])
+        db.executemany(
+            "INSERT INTO {network} VALUES (?, ?)",
+            [(aid, dumps(network_facts(a).as_dict())) for aid, a in self._alliances.items() if a.step == 5],
         )
         for aid, a in self._alliances.items():
             db.execute("DELETE FROM {actors} WHERE alliance_id = ?", (aid,))

@@ -123,7 +123,8 @@ class Queries:
     def dashboard(self, *, state: str | None = None, status: str | None = None) -> dict[str, Any]:
         state, status = self._filters(state, status)
         with self._view("overview").read() as db:
-            return dashboard(db, self.clock(), self.follow_up_policy, state=state, status=status)
+            return dashboard(db, self.clock(), self.follow_up_policy, state=state, status=status,
+                             step_policy=self.application.policy)
 
     def list_alliances(
         self,

@@ -76,6 +76,11 @@ def _candidate(alliance: Any, candidate_id: UUID) -> str:
     return candidate.name if candidate is not None else "Ein weiterer Akteur"
 
 
+def _delivered(e: Any, c: Any) -> str:
+    amount = getattr(e, "amount", None)
+    return "" if amount is None else f" Bisher geleistet: {amount} {getattr(c, 'unit', None) or ''}".rstrip() + "."
+
+
 def _step_completed(e: Any, a: Any, c: Any) -> str:
     text = (
         f"Schritt {e.step} „{STEP_TITLES.get(e.step, '')}“ wurde abgeschlossen; das Bündnis "
@@ -186,6 +191,21 @@ SENTENCES: dict[type, Describe] = {
         f"Erinnerung „{RULE_LABELS.get(e.rule, e.rule)}“ an {_recipients(e.recipients, a)} "
         + _sent(e)
     ),
+    A.InvitedToMeeting: lambda e, a, c: (
+        f"Zum {a.meetings[str(e.meeting_id)].kind.label} „{a.meetings[str(e.meeting_id)].title}“ "
+        f"eingeladen: {_names(a, e.actor_ids)}."
+    ),
+    A.ActionItemPledged: lambda e, a, c: (
+        f"Für die Aufgabe „{a.action_items[str(e.item_id)].text}“ hat "
+        f"{_name(a, a.action_items[str(e.item_id)].owner_id)} eine Zusage gegeben."
+    ),
+    A.PublicityRecorded: lambda e, a, c: (
+        f"Presse- und Öffentlichkeitsarbeit am {_d(e.on)}: „{e.title}“"
+        + (f" ({e.medium})." if e.medium else ".")
+    ),
+    A.AnchoringRecorded: lambda e, a, c: (
+        f"Lokale Verankerung: {e.kind.label} „{e.name}“ seit {_d(e.since)}."
+    ),
     C.Pledged: lambda e, a, c: (
         f"{_name(a, e.partner_id)} sagt zu: „{e.description}“ ({e.kind.label}"
         + (f", {e.amount} {e.unit or ''}".rstrip() if e.amount is not None else "")
@@ -209,7 +229,7 @@ SENTENCES: dict[type, Describe] = {
     ),
     C.ProgressReported: lambda e, a, c: (
         f"Fortschritt zu {_commitment(c, a)}: „{e.text}“"
-        + (f" ({e.percent} %)." if e.percent is not None else ".")
+        + (f" ({e.percent} %)." if e.percent is not None else ".") + _delivered(e, c)
     ),
     C.Fulfilled: lambda e, a, c: (
         f"{_upper_first(_commitment(c, a))} wurde am {_d(e.on)} erfüllt.{_why(e.note, 'Notiz')}"

@@ -209,7 +209,10 @@ def _steer(app: AllianceApplication, aid: UUID, actors: list[UUID], clock: SimCl
         minutes = "Berichte aus den Arbeitsgruppen." if rng.random() < 0.8 else None  # some never get minutes
         app.hold_meeting(aid, meeting, attendee_ids=attendees, minutes=minutes, by=by)
         kind, text, amount, unit = rng.choice(COMMITMENTS)
-        cid = app.pledge_commitment(aid, partner_id=rng.choice(actors), description=text, kind=kind, amount=amount,
+        partner = rng.choice(actors)
+        if app.get_alliance(aid).declined(partner) is not None:
+            partner = actors[1]  # who said no pledges nothing; the second conversation found an active role
+        cid = app.pledge_commitment(aid, partner_id=partner, description=text, kind=kind, amount=amount,
                                     unit=unit, due_on=on + timedelta(days=rng.randint(60, 240)),
                                     recurrence="yearly" if rng.random() < 0.2 else None, by=by)
         app.confirm_commitment(aid, cid, by=by)

@@ -314,9 +314,12 @@ class Steering:
     def _pledge(self) -> None:
         kind, text, amount, unit = self.rng.choice(COMMITMENTS)
         due = self.clock.now.date() + timedelta(days=self.rng.randint(45, 300))
+        partner = self.rng.choice(self.actors)
+        if self.app.get_alliance(self.aid).declined(partner) is not None:
+            partner = self.actors[1]  # who said no pledges nothing; the second conversation found an active role
         cid = self.app.pledge_commitment(
             self.aid,
-            partner_id=self.rng.choice(self.actors),
+            partner_id=partner,
             description=text,
             kind=kind,
             amount=amount,

@@ -20,7 +20,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.activities import FollowUpActivities
     from workflows.alarm import RELOAD_BEFORE_CONTINUE
     from workflows.payloads import AllianceCarry, AllianceInput, AllianceView, Upcoming
-    from workflows.process import FollowUpProcess
+    from workflows.process import NETWORK_CHECK, FollowUpProcess
     from workflows.search_attributes import (
         ALLIANCE_STATUS,
         ALLIANCE_STEP,
@@ -49,6 +49,7 @@ class AllianceWorkflow(FollowUpProcess[AllianceView]):
             self._search_attributes = input.carry.search_attributes
             self._generation = input.carry.generation + 1
         self._begin()
+        self._network = workflow.patched(NETWORK_CHECK)
         while True:
             if self._view is None or self._dirty:
                 view = await self._load()

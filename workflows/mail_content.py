@@ -68,6 +68,10 @@ def mail_for(application: AllianceApplication, alliance: Alliance, notification:
         actor = alliance.actors.get(str(contact.actor_id))
         context.update(subject=actor.name if actor else "einer Organisation",
                        due_on=german_date(contact.follow_up_on))
+    if f.rule == "passive_partners_uninvited":
+        facts = alliance_facts(alliance, application.policy).network
+        names = [alliance.actors[k].name for k in (facts.passive_uninvited if facts else ()) if k in alliance.actors]
+        context["partners"] = ", ".join(names) or "einige Partner"
     if f.rule in MEETING_RULES and f.rule != "minutes_missing":
         context["since"] = german_date(_last_all_partner_meeting(application, alliance))
         meeting = ("Bündnistreffen planen", (f.due_at + timedelta(days=30)).date())

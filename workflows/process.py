@@ -48,6 +48,8 @@ PARALLEL_SENDS = "parallel-sends-2026-11"
 SEND_TIMEOUT, SEND_RETRY = timedelta(minutes=1), RetryPolicy(maximum_interval=timedelta(minutes=10))
 # Berlin working-hour timing, and reminders due long before they could be sent go into a summary.
 CALENDAR = "berlin-time-and-catch-up-2026-12"
+# The Netzwerk-Check's follow-ups in step 5 (steering group, press work, passive partners).
+NETWORK_CHECK = "network-check-2027-01"
 
 V = TypeVar("V")
 
@@ -70,6 +72,7 @@ class FollowUpProcess(Generic[V]):
         self._steady = False
         self._calendar = False
         self._strict = False
+        self._network = False  # the alliance workflow decides it per run (see its `run`)
         self._alarm = Alarm()
 
     def _begin(self) -> None:
@@ -79,9 +82,12 @@ class FollowUpProcess(Generic[V]):
         self._strict = workflow.patched(LOAD_FAILS)
 
     def _policy(self) -> FollowUpPolicy:
-        """The view's policy, with the timing this run started with (older runs replay 07:00 UTC)."""
+        """The view's policy, with the timing this run started with (older runs replay 07:00 UTC) and
+        the Netzwerk-Check's rules only in runs started since they exist."""
         policy: FollowUpPolicy = self._view.policy  # type: ignore[union-attr]
-        return policy if self._calendar else replace(policy, timing=1)
+        if not self._calendar:
+            policy = replace(policy, timing=1)
+        return policy if self._network else replace(policy, network_rules=0)
 
     @workflow.signal(name=EVENT_SIGNAL)
     def event(self, notice: EventNotice) -> None:

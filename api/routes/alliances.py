@@ -139,6 +139,7 @@ async def record_founding(alliance_id: UUID, body: RecordFounding, c: Coordinati
         symbolic_act=body.symbolic_act,
         signatory_ids=body.signatory_ids,
         format=body.format,
+        declaration=body.declaration,
     )
     return {"founded_on": body.on.isoformat()}
 

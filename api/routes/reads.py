@@ -15,6 +15,7 @@ from api.problems import Problem
 from api.routes.common import CallerDep
 from api.views import alliance_detail, follow_ups
 from api.visibility import alliance_view, follow_ups_view, history_view, own_commitment_ids
+from domain.dates import berlin
 from domain.errors import NotFound
 from domain.values import Bundesland
 
@@ -50,7 +51,8 @@ def list_alliances(
 @router.get("/alliances/{alliance_id}", summary="Ein Bündnis mit Schritt und offenen Kriterien")
 def get_alliance(alliance_id: UUID, c: MemberDep) -> dict[str, Any]:
     c.principal.require_alliance(alliance_id)
-    return alliance_view(c.principal, alliance_detail(c.app.get_alliance(alliance_id), c.app.policy))
+    detail = alliance_detail(c.app.get_alliance(alliance_id), c.app.policy, berlin(c.ctx.clock()).date())
+    return alliance_view(c.principal, detail)
 
 
 @router.get("/alliances/{alliance_id}/follow-ups", summary="Geplante und versandte Erinnerungen")

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 from domain.alliance_parts.state import AllianceEvent, AllianceState
 from domain.errors import InvalidInput, NotFound, RuleViolation
 from domain.records import Actor, Contact, ContactPerson
-from domain.values import Outcome, Sector
+from domain.values import ErasureReason, Outcome, Sector
 
 
 class ActorsPart(AllianceState):
@@ -72,20 +73,28 @@ class ActorsPart(AllianceState):
         self._emit(self.ContactPersonAdded, by, at, person_id=person_id, actor_id=actor_id, sealed=sealed)
 
     class ContactPersonErased(AllianceEvent):
-        """The person's key was destroyed; the sealed data can never be read again."""
+        """The person's key was destroyed; the sealed data can never be read again. Version 2 keeps the
+        reason as a code too (version 1: text only)."""
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["reason_code"] = None
 
         person_id: UUID
         reason: str
+        reason_code: ErasureReason | None
 
         def apply(self, a: AllianceState) -> None:
             key = str(self.person_id)
             a.persons[key] = replace(a.persons[key], erased=True)
 
-    def erase_contact_person(self, *, person_id: UUID, reason: str, by: str,
+    def erase_contact_person(self, *, person_id: UUID, reason: str, reason_code: ErasureReason | None, by: str,
                              at: datetime | None = None) -> None:
         person = self.persons.get(str(person_id))
         if person is None:
             raise NotFound(f"Ansprechperson {person_id} gehört nicht zu diesem Bündnis.")
         if person.erased:
             raise RuleViolation("Die personenbezogenen Daten dieser Person sind bereits gelöscht.")
-        self._emit(self.ContactPersonErased, by, at, person_id=person_id, reason=reason)
+        self._emit(self.ContactPersonErased, by, at, person_id=person_id, reason=reason, reason_code=reason_code)

@@ -11,7 +11,8 @@ from domain.records import Founding, Signature
 
 
 class FoundingPart(AllianceState):
-    """Founded once, from step 3 on; partners sign the declaration at the founding or years later."""
+    """Founded once, from step 3 on, with or without a declaration (said explicitly); partners sign
+    the declaration at the founding or years later."""
 
     class FoundingHeld(AllianceEvent):
         on: date
@@ -29,7 +30,7 @@ class FoundingPart(AllianceState):
         def apply(self, a: AllianceState) -> None:
             a.signatures[str(self.actor_id)] = Signature(self.actor_id, self.on)
 
-    def record_founding(self, *, on: date, symbolic_act: str, format: str | None,
+    def record_founding(self, *, on: date, symbolic_act: str, format: str | None, declaration: bool,
                         signatory_ids: list[UUID], by: str, at: datetime | None = None) -> None:
         self.require_open()
         if self.founding is not None:
@@ -40,14 +41,21 @@ class FoundingPart(AllianceState):
             self.actor(actor_id)
         if len(set(signatory_ids)) != len(signatory_ids):
             raise InvalidInput("Ein Partner ist mehrfach als Unterzeichner genannt.")
-        declaration = bool(signatory_ids) or "deklaration" in symbolic_act.casefold()
+        if signatory_ids and not declaration:
+            raise InvalidInput("Ohne Deklaration kann niemand unterzeichnen.")
         self._emit(self.FoundingHeld, by, at, on=on, symbolic_act=symbolic_act, format=format,
                    declaration=declaration)
         for actor_id in signatory_ids:
             self._emit(self.DeclarationSigned, by, at, actor_id=actor_id, on=on)
 
+    @property
+    def has_declaration(self) -> bool:
+        """A declaration was adopted at the founding, or partners signed one since."""
+        return (self.founding is not None and self.founding.declaration) or bool(self.signatures)
+
     def sign_declaration(self, *, actor_id: UUID, on: date, by: str, at: datetime | None = None) -> None:
-        """A partner signs the declaration, at the founding or years after it."""
+        """A partner signs the declaration, at the founding or years after it (a signature after a
+        founding without one means the alliance adopted a declaration since)."""
         self.require_open()
         actor = self.actor(actor_id)
         if self.founding is None:

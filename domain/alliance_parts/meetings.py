@@ -1,4 +1,4 @@
-"""Meetings of the alliance, their minutes and the action items decided in them."""
+"""Meetings of the alliance, who was invited, their minutes and the action items decided in them."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from domain.values import MeetingKind
 
 
 class MeetingsPart(AllianceState):
-    """Meetings are scheduled, then held with attendees; minutes and action items follow a held meeting."""
+    """Meetings are scheduled, actors invited to them, then held with attendees; minutes follow a held
+    meeting. An action item may become a commitment of its owner, once."""
 
     def _meeting(self, meeting_id: UUID) -> Meeting:
         try:
@@ -41,6 +42,34 @@ class MeetingsPart(AllianceState):
             self.actor(organiser_id)
         self._emit(self.MeetingScheduled, by, at, meeting_id=meeting_id, kind=kind, on=on,
                    title=title, organiser_id=organiser_id)
+
+    class InvitedToMeeting(AllianceEvent):
+        """Actors were invited to a meeting (the guide: all-partner meetings invite the passive too)."""
+
+        meeting_id: UUID
+        actor_ids: list[UUID]
+
+        def apply(self, a: AllianceState) -> None:
+            key = str(self.meeting_id)
+            meeting = a.meetings[key]
+            a.meetings[key] = replace(meeting, invitee_ids=(*meeting.invitee_ids, *self.actor_ids))
+
+    def invite_to_meeting(self, *, meeting_id: UUID, actor_ids: list[UUID], by: str,
+                          at: datetime | None = None) -> list[UUID]:
+        """Invites the actors not yet invited; answers who was invited now."""
+        self.require_open()
+        meeting = self._meeting(meeting_id)
+        if not actor_ids:
+            raise InvalidInput("Eine Einladung braucht mindestens eine Organisation.")
+        for actor_id in actor_ids:
+            self.actor(actor_id)
+        if len(set(actor_ids)) != len(actor_ids):
+            raise InvalidInput("Eine eingeladene Organisation ist doppelt genannt.")
+        new = [i for i in actor_ids if i not in meeting.invitee_ids]
+        if not new:
+            raise RuleViolation(f"Alle Genannten sind zum Treffen „{meeting.title}“ bereits eingeladen.")
+        self._emit(self.InvitedToMeeting, by, at, meeting_id=meeting_id, actor_ids=new)
+        return new
 
     class MeetingHeld(AllianceEvent):
         meeting_id: UUID
@@ -114,11 +143,42 @@ class MeetingsPart(AllianceState):
             key = str(self.item_id)
             a.action_items[key] = replace(a.action_items[key], done=True)
 
+    def action_item(self, item_id: UUID) -> ActionItem:
+        try:
+            return self.action_items[str(item_id)]
+        except KeyError:
+            raise NotFound(f"Aufgabe {item_id} gehört nicht zu diesem Bündnis.") from None
+
     def complete_action_item(self, *, item_id: UUID, by: str, at: datetime | None = None) -> None:
         self.require_open()
-        item = self.action_items.get(str(item_id))
-        if item is None:
-            raise NotFound(f"Aufgabe {item_id} gehört nicht zu diesem Bündnis.")
+        item = self.action_item(item_id)
         if item.done:
             raise RuleViolation("Die Aufgabe ist bereits erledigt.")
         self._emit(self.ActionItemDone, by, at, item_id=item_id)
+
+    class ActionItemPledged(AllianceEvent):
+        """The item's owner pledged a commitment for it (the commitment links back)."""
+
+        item_id: UUID
+        commitment_id: UUID
+
+        def apply(self, a: AllianceState) -> None:
+            key = str(self.item_id)
+            a.action_items[key] = replace(a.action_items[key], commitment_id=self.commitment_id)
+
+    def pledgeable_action_item(self, item_id: UUID) -> ActionItem:
+        """The item, if it can become a commitment: open, with an owner who may pledge, not pledged yet."""
+        self.require_open()
+        item = self.action_item(item_id)
+        if item.commitment_id is not None:
+            raise RuleViolation("Für diese Aufgabe ist bereits eine Zusage erfasst.")
+        if item.done:
+            raise RuleViolation("Die Aufgabe ist bereits erledigt; eine Zusage kommt zu spät.")
+        if item.owner_id is None:
+            raise RuleViolation("Die Aufgabe hat keine verantwortliche Organisation, die etwas zusagen könnte.")
+        self.require_pledger(item.owner_id)
+        return item
+
+    def link_action_item(self, *, item_id: UUID, commitment_id: UUID, by: str, at: datetime | None = None) -> None:
+        self.pledgeable_action_item(item_id)
+        self._emit(self.ActionItemPledged, by, at, item_id=item_id, commitment_id=commitment_id)

@@ -13,6 +13,7 @@ from domain.errors import NotFound, RuleViolation
 from domain.records import (
     ActionItem,
     Actor,
+    Anchoring,
     Candidate,
     Contact,
     ContactPerson,
@@ -21,11 +22,12 @@ from domain.records import (
     Goal,
     Meeting,
     Project,
+    Publicity,
     SelfAssessment,
     Signature,
     WorkingGroup,
 )
-from domain.values import Bundesland, LegalForm
+from domain.values import Bundesland, LegalForm, Outcome
 
 if TYPE_CHECKING:
     from domain.steps import StepPolicy
@@ -66,6 +68,8 @@ class AllianceState:
     steering_group: list[str]
     self_assessments: list[SelfAssessment]
     follow_ups: dict[str, FollowUpRecord]
+    publicity: dict[str, Publicity]
+    anchorings: dict[str, Anchoring]
 
     if TYPE_CHECKING:  # given by the Alliance the parts are composed into
         modified_on: datetime
@@ -86,6 +90,30 @@ class AllianceState:
             return self.actors[str(actor_id)]
         except KeyError:
             raise NotFound(f"Akteur {actor_id} gehört nicht zu diesem Bündnis.") from None
+
+    def declined(self, actor_id: UUID) -> Contact | None:
+        """The conversation in which the actor said no, if that is still its latest word: it is not in
+        the team and signed the declaration on no later day."""
+        mine = [c for c in self.contacts.values() if c.actor_id == actor_id]
+        if not mine or str(actor_id) in self.team:
+            return None
+        latest = max(mine, key=lambda c: c.on)
+        if latest.outcome is not Outcome.NOT_INTERESTED:
+            return None
+        signature = self.signatures.get(str(actor_id))
+        return None if signature is not None and signature.on >= latest.on else latest
+
+    def require_pledger(self, actor_id: UUID) -> Actor:
+        """Who may pledge a commitment: the team and the alliance's partners, unless they declined."""
+        actor = self.actor(actor_id)
+        no = self.declined(actor_id)
+        if no is not None:
+            raise RuleViolation(
+                f"{actor.name} hat im Gespräch am {no.on:%d.%m.%Y} abgesagt und kann deshalb keine Zusage "
+                "geben. Erst ein neues Gespräch mit Interesse erfassen oder die Organisation ins Bündnisteam "
+                "aufnehmen."
+            )
+        return actor
 
     def _require_new(self, table: dict[str, Any], child_id: UUID, what: str) -> None:
         if str(child_id) in table:

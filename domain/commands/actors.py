@@ -11,7 +11,7 @@ import orjson
 
 from domain import values as v
 from domain.alliance import Alliance
-from domain.commands.base import PERSONAL, AllianceCommand, Change, Context, Handles, fingerprint_of
+from domain.commands.base import LATER, PERSONAL, AllianceCommand, Change, Context, Handles, fingerprint_of
 from domain.personal_data import PersonalData, seal
 
 
@@ -58,16 +58,18 @@ class RecordContact(AllianceCommand[UUID]):
 
 @dataclass(frozen=True, kw_only=True)
 class AddContactPerson(AllianceCommand[UUID]):
-    """A person at one of the alliance's actors. Name, e-mail and phone are sealed with a key of the
-    person's own and never stored in the clear, not even in the fingerprint. Answers the person's id."""
+    """A person at one of the alliance's actors. Name, e-mail, phone and role (the person's function at
+    the organisation) are sealed with a key of the person's own and never stored in the clear, not
+    even in the fingerprint. Answers the person's id."""
 
     actor_id: UUID
     name: str = field(repr=False, metadata=PERSONAL)
     email: str | None = field(default=None, repr=False, metadata=PERSONAL)
     phone: str | None = field(default=None, repr=False, metadata=PERSONAL)
+    role: str | None = field(default=None, repr=False, metadata=PERSONAL)
 
     def check(self) -> Change[Alliance, UUID]:
-        data = PersonalData.checked(self.name, self.email, self.phone)
+        data = PersonalData.checked(self.name, self.email, self.phone, self.role)
         person_id = uuid4()
 
         def change(a: Alliance, ctx: Context) -> UUID:
@@ -89,21 +91,29 @@ class AddContactPerson(AllianceCommand[UUID]):
 
 @dataclass(frozen=True, kw_only=True)
 class EraseContactPerson(AllianceCommand[None]):
-    """Erases a person's data (GDPR Art. 17) by destroying its key; the erasure and its reason are
-    recorded once (a person already erased: nothing more is recorded). The key goes after the event
-    is stored: after a crash in between, the data is erased on record, and repeating the erasure
+    """Erases a person's data (GDPR Art. 17) by destroying its key; the erasure and its reason (a code
+    of `ErasureReason`, a text, or both; the code's label when only the code is given) are recorded
+    once (a person already erased: nothing more is recorded). The key goes after the event is
+    stored: after a crash in between, the data is erased on record, and repeating the erasure
     destroys the key without recording it twice."""
 
     person_id: UUID
-    reason: str
+    reason: str | None = None
+    reason_code: str | None = field(default=None, metadata=LATER)
 
     def check(self) -> Change[Alliance, None]:
-        why = v.require_text(self.reason, "Der Grund der Löschung")
+        code = None if self.reason_code is None else v.parse_code(v.ErasureReason, self.reason_code,
+                                                                     "Grund der Löschung")
+        if code is None:
+            why = v.require_text(self.reason, "Der Grund der Löschung")
+        else:
+            why = v.optional_text(self.reason, "Der Grund der Löschung", v.MAX_TEXT) or code.label
 
         def change(a: Alliance, ctx: Context) -> None:
             person = a.persons.get(str(self.person_id))
             if person is None or not person.erased:
-                a.erase_contact_person(person_id=self.person_id, reason=why, by=ctx.by, at=ctx.now())
+                a.erase_contact_person(person_id=self.person_id, reason=why, reason_code=code, by=ctx.by,
+                                       at=ctx.now())
 
         return change
 
@@ -125,11 +135,12 @@ class ActorCommands(Handles):
                                          follow_up_on=follow_up_on, notes=notes), by=by, command_id=command_id)
 
     def add_contact_person(self, alliance_id: UUID, *, actor_id: UUID, name: str, email: str | None = None,
-                           phone: str | None = None, by: str, command_id: str | None = None) -> UUID:
+                           phone: str | None = None, role: str | None = None, by: str,
+                           command_id: str | None = None) -> UUID:
         return self.handle(AddContactPerson(alliance_id=alliance_id, actor_id=actor_id, name=name, email=email,
-                                            phone=phone), by=by, command_id=command_id)
+                                            phone=phone, role=role), by=by, command_id=command_id)
 
-    def erase_contact_person(self, alliance_id: UUID, *, person_id: UUID, reason: str, by: str,
-                             command_id: str | None = None) -> None:
-        self.handle(EraseContactPerson(alliance_id=alliance_id, person_id=person_id, reason=reason), by=by,
-                    command_id=command_id)
+    def erase_contact_person(self, alliance_id: UUID, *, person_id: UUID, reason: str | None = None,
+                             reason_code: str | None = None, by: str, command_id: str | None = None) -> None:
+        self.handle(EraseContactPerson(alliance_id=alliance_id, person_id=person_id, reason=reason,
+                                       reason_code=reason_code), by=by, command_id=command_id)

@@ -25,6 +25,10 @@ A = TypeVar("A")
 # Metadata of a field with personal data, `field(repr=False, metadata=PERSONAL)`: it is never part
 # of a fingerprint (which is stored with the command's record), nor of the command's repr.
 PERSONAL: Mapping[str, bool] = MappingProxyType({"personal": True})
+# Metadata of a field added after command records were stored, `field(default=..., metadata=LATER)`:
+# while it holds its default it stays out of the fingerprint, so an old request repeated with its
+# command id still matches its record.
+LATER: Mapping[str, bool] = MappingProxyType({"later": True})
 
 
 def fingerprint_of(asked: dict[str, Any]) -> str:
@@ -70,8 +74,12 @@ class Command(Generic[R]):
         return re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
 
     def fingerprint(self) -> str:
-        """What the command asks, hashed: its fields without personal data."""
-        return fingerprint_of({f.name: getattr(self, f.name) for f in fields(self) if not f.metadata.get("personal")})
+        """What the command asks, hashed: its fields without personal data (and without fields added
+        later while they hold their default)."""
+        return fingerprint_of({
+            f.name: getattr(self, f.name) for f in fields(self)
+            if not f.metadata.get("personal") and not (f.metadata.get("later") and getattr(self, f.name) == f.default)
+        })
 
     def earlier_fingerprints(self) -> tuple[str, ...]:
         """Fingerprints that earlier code stored for this same request, when they differ."""

@@ -2,22 +2,39 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from uuid import UUID, uuid4
 
 from domain import values as v
-from domain.commands.base import Change, Command, CommitmentCommand, Context, Decide, Handles, Work
+from domain.commands.base import LATER, Change, Command, CommitmentCommand, Context, Decide, Handles, Work
 from domain.commitment import Commitment
 from domain.dates import berlin, check_optional_date
 from domain.errors import InvalidInput
+from domain.idempotency import CommitmentIndex
+
+
+def _pledge(ctx: Context, alliance_id: UUID, partner_id: UUID, description: str, kind: v.CommitmentKind,
+            amount: Decimal | None, unit: str | None, due_on: date | None, recurrence: v.Recurrence | None,
+            action_item_id: UUID | None = None) -> tuple[Commitment, CommitmentIndex]:
+    """A new commitment and the alliance's index that lists it."""
+    check_optional_date(due_on, "Das Fälligkeitsdatum")
+    at = ctx.now()
+    commitment = Commitment._create(
+        Commitment.Pledged, id=uuid4(), timestamp=at, by=ctx.by, alliance_id=alliance_id, partner_id=partner_id,
+        description=description, kind=kind, amount=amount, unit=unit, due_on=due_on, recurrence=recurrence,
+        action_item_id=action_item_id)
+    index = ctx.commitment_index(alliance_id, at)
+    index.add(commitment.id, partner_id, at)
+    return commitment, index
 
 
 @dataclass(frozen=True, kw_only=True)
 class PledgeCommitment(Command[UUID]):
-    """A partner (an actor of an alliance that is not dissolved) pledges a contribution of a kind,
-    with an optional amount, unit and due date; a yearly one needs a due date. Answers its id."""
+    """A partner pledges a contribution of a kind, with an optional amount, unit and due date; a yearly
+    one needs a due date. Who may pledge: the team and the alliance's partners, not one whose latest
+    word was no (see `AllianceState.require_pledger`); not in a dissolved alliance. Answers its id."""
 
     alliance_id: UUID
     partner_id: UUID
@@ -39,16 +56,42 @@ class PledgeCommitment(Command[UUID]):
         def decide(ctx: Context) -> Work[UUID]:
             alliance = ctx.alliance(self.alliance_id, None)
             alliance.require_open()
-            alliance.actor(self.partner_id)
-            check_optional_date(self.due_on, "Das Fälligkeitsdatum")
-            at = ctx.now()
-            commitment = Commitment._create(
-                Commitment.Pledged, id=uuid4(), timestamp=at, by=ctx.by, alliance_id=self.alliance_id,
-                partner_id=self.partner_id, description=text, kind=code, amount=amount, unit=unit,
-                due_on=self.due_on, recurrence=repeat)
-            index = ctx.commitment_index(self.alliance_id, at)
-            index.add(commitment.id, self.partner_id, at)
+            alliance.require_pledger(self.partner_id)
+            commitment, index = _pledge(ctx, self.alliance_id, self.partner_id, text, code, amount, unit,
+                                        self.due_on, repeat)
             return Work(commitment.id, commitment, index)
+
+        return decide
+
+
+@dataclass(frozen=True, kw_only=True)
+class PledgeForActionItem(Command[UUID]):
+    """An action item of a meeting becomes a tracked commitment: its owner pledges (who may pledge as
+    for any commitment), due on the item's due date, described by the item's text unless a
+    description is given. Once per item, not for one that is done. The item and the commitment name
+    each other. Answers the commitment's id."""
+
+    alliance_id: UUID
+    item_id: UUID
+    kind: str
+    amount: Decimal | None = None
+    unit: str | None = None
+    description: str | None = None
+
+    def plan(self) -> Decide[UUID]:
+        code = v.parse_code(v.CommitmentKind, self.kind, "Art der Zusage")
+        amount, unit = v.require_amount(self.amount), v.optional_text(self.unit, "Die Einheit", 50)
+        text = None if self.description is None else v.require_text(self.description,
+                                                                       "Die Beschreibung der Zusage", 1000)
+
+        def decide(ctx: Context) -> Work[UUID]:
+            alliance = ctx.alliance(self.alliance_id, None)
+            item = alliance.pledgeable_action_item(self.item_id)
+            assert item.owner_id is not None  # checked by pledgeable_action_item
+            commitment, index = _pledge(ctx, self.alliance_id, item.owner_id, text or item.text[:1000], code,
+                                        amount, unit, item.due_on, None, action_item_id=item.id)
+            alliance.link_action_item(item_id=item.id, commitment_id=commitment.id, by=ctx.by, at=ctx.now())
+            return Work(commitment.id, commitment, index, alliance)
 
         return decide
 
@@ -125,16 +168,19 @@ class WithdrawCommitment(CommitmentCommand[v.CommitmentStatus]):
 
 @dataclass(frozen=True, kw_only=True)
 class ReportProgress(CommitmentCommand[None]):
-    """A progress report on an open commitment, with an optional percentage (0 to 100)."""
+    """A progress report on an open commitment, with an optional percentage (0 to 100) and the amount
+    delivered so far (≥ 0, in the commitment's unit)."""
 
     on: date
     text: str
     percent: int | None = None
+    amount: Decimal | None = field(default=None, metadata=LATER)
 
     def check(self) -> Change[Commitment, None]:
         checked = v.require_text(self.text, "Der Fortschrittsbericht")
-        return lambda c, ctx: c.report_progress(on=self.on, text=checked, percent=self.percent, by=ctx.by,
-                                                at=ctx.now())
+        amount = v.require_amount(self.amount)
+        return lambda c, ctx: c.report_progress(on=self.on, text=checked, percent=self.percent, amount=amount,
+                                                by=ctx.by, at=ctx.now())
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -157,6 +203,12 @@ class CommitmentCommands(Handles):
         return self.handle(PledgeCommitment(alliance_id=alliance_id, partner_id=partner_id, description=description,
                                             kind=kind, amount=amount, unit=unit, due_on=due_on,
                                             recurrence=recurrence), by=by, command_id=command_id)
+
+    def pledge_for_action_item(self, alliance_id: UUID, item_id: UUID, *, kind: str, amount: Decimal | None = None,
+                               unit: str | None = None, description: str | None = None, by: str,
+                               command_id: str | None = None) -> UUID:
+        return self.handle(PledgeForActionItem(alliance_id=alliance_id, item_id=item_id, kind=kind, amount=amount,
+                                               unit=unit, description=description), by=by, command_id=command_id)
 
     def confirm_commitment(self, alliance_id: UUID, commitment_id: UUID, *, by: str,
                            command_id: str | None = None) -> v.CommitmentStatus:
@@ -181,9 +233,10 @@ class CommitmentCommands(Handles):
                            by=by, command_id=command_id)
 
     def report_progress(self, alliance_id: UUID, commitment_id: UUID, *, on: date, text: str,
-                        percent: int | None = None, by: str, command_id: str | None = None) -> None:
+                        percent: int | None = None, amount: Decimal | None = None, by: str,
+                        command_id: str | None = None) -> None:
         self.handle(ReportProgress(alliance_id=alliance_id, commitment_id=commitment_id, on=on, text=text,
-                                   percent=percent), by=by, command_id=command_id)
+                                   percent=percent, amount=amount), by=by, command_id=command_id)
 
     def mark_commitment_overdue(self, alliance_id: UUID, commitment_id: UUID, *, on: date,
                                 by: str = "system") -> bool:

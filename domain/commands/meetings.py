@@ -34,6 +34,19 @@ class ScheduleMeeting(AllianceCommand[UUID]):
 
 
 @dataclass(frozen=True, kw_only=True)
+class InviteToMeeting(AllianceCommand[list[UUID]]):
+    """Actors of the alliance (each named once) are invited to a meeting; those invited before are
+    left out, and when all were, nothing is recorded but a refusal. Answers who was invited now."""
+
+    meeting_id: UUID
+    actor_ids: list[UUID]
+
+    def check(self) -> Change[Alliance, list[UUID]]:
+        return lambda a, ctx: a.invite_to_meeting(meeting_id=self.meeting_id, actor_ids=list(self.actor_ids),
+                                                  by=ctx.by, at=ctx.now())
+
+
+@dataclass(frozen=True, kw_only=True)
 class HoldMeeting(AllianceCommand[None]):
     """A scheduled meeting was held, once, with at least one attendee (each an actor, named once);
     held on its scheduled day unless `held_on` says otherwise."""
@@ -100,6 +113,11 @@ class MeetingCommands(Handles):
                          organiser_id: UUID | None = None, by: str, command_id: str | None = None) -> UUID:
         return self.handle(ScheduleMeeting(alliance_id=alliance_id, kind=kind, on=on, title=title,
                                            organiser_id=organiser_id), by=by, command_id=command_id)
+
+    def invite_to_meeting(self, alliance_id: UUID, meeting_id: UUID, *, actor_ids: list[UUID], by: str,
+                          command_id: str | None = None) -> list[UUID]:
+        return self.handle(InviteToMeeting(alliance_id=alliance_id, meeting_id=meeting_id, actor_ids=actor_ids),
+                           by=by, command_id=command_id)
 
     def hold_meeting(self, alliance_id: UUID, meeting_id: UUID, *, attendee_ids: list[UUID],
                      minutes: str | None = None, held_on: date | None = None, by: str,

@@ -121,13 +121,43 @@ def test_partners_who_join_years_later_sign_the_declaration_dated(memory_app: Al
         memory_app.sign_declaration(g.alliance_id, actor_id=g.actors[4], on=date(2025, 1, 1), by=BY)
 
 
-def test_a_declaration_without_signatories_leaves_step_4_unmet(memory_app: AllianceApplication) -> None:
+@pytest.mark.parametrize("act", ["Charta für Familienfreundlichkeit vorgestellt", "Gemeinsame Erklärung verlesen",
+                                 "Deklaration vorgestellt"])
+def test_a_declaration_said_to_be_adopted_without_signatories_leaves_step_4_unmet(
+    memory_app: AllianceApplication, act: str
+) -> None:
     g = alliance_in_step(memory_app, 4)
-    memory_app.record_founding(g.alliance_id, on=date(2026, 6, 1), symbolic_act="Deklaration vorgestellt",
-                               signatory_ids=[], by=BY)
+    memory_app.record_founding(g.alliance_id, on=date(2026, 6, 1), symbolic_act=act, signatory_ids=[],
+                               declaration=True, by=BY)
     memory_app.join_federal_initiative(g.alliance_id, joined_on=date(2026, 6, 2), by=BY)
-    assert memory_app.get_alliance(g.alliance_id).unmet_criteria(memory_app.policy) == [
-        "Deklaration von Partnern unterzeichnet"]
+    alliance = memory_app.get_alliance(g.alliance_id)
+    assert alliance.founding is not None and alliance.founding.declaration
+    assert alliance.unmet_criteria(memory_app.policy) == ["Deklaration von Partnern unterzeichnet"]
+
+
+def test_the_word_deklaration_alone_no_longer_makes_a_declaration(memory_app: AllianceApplication) -> None:
+    g = alliance_in_step(memory_app, 4)
+    memory_app.record_founding(g.alliance_id, on=date(2026, 6, 1), symbolic_act="Keine Deklaration, ein Baum",
+                               signatory_ids=[], by=BY)
+    alliance = memory_app.get_alliance(g.alliance_id)
+    assert alliance.founding is not None and not alliance.founding.declaration and not alliance.has_declaration
+
+
+def test_signatories_without_a_declaration_are_refused(memory_app: AllianceApplication) -> None:
+    g = alliance_in_step(memory_app, 4)
+    with pytest.raises(InvalidInput, match="Ohne Deklaration"):
+        memory_app.record_founding(g.alliance_id, on=date(2026, 6, 1), symbolic_act="Charta",
+                                   signatory_ids=g.actors[:2], declaration=False, by=BY)
+
+
+def test_a_signature_after_a_founding_without_declaration_means_one_was_adopted_since(
+    memory_app: AllianceApplication,
+) -> None:
+    g = alliance_in_step(memory_app, 4)
+    memory_app.record_founding(g.alliance_id, on=date(2026, 6, 1), symbolic_act="Baum gepflanzt",
+                               signatory_ids=[], by=BY)
+    memory_app.sign_declaration(g.alliance_id, actor_id=g.actors[0], on=date(2027, 6, 1), by=BY)
+    assert memory_app.get_alliance(g.alliance_id).has_declaration
 
 
 def test_a_tree_planted_needs_no_declaration(memory_app: AllianceApplication) -> None:

@@ -24,7 +24,8 @@ STORED_NAMES = {
     "record_self_assessment", "set_legal_form", "complete_step", "reopen_step", "pause", "resume", "dissolve",
     "record_alliance_follow_up", "pledge_commitment", "confirm_commitment", "amend_commitment",
     "fulfil_commitment", "withdraw_commitment", "report_progress", "mark_commitment_overdue",
-    "record_commitment_follow_up",
+    "record_commitment_follow_up", "pledge_for_action_item", "invite_to_meeting", "record_publicity",
+    "record_anchoring",
 }
 
 
@@ -85,3 +86,17 @@ def test_a_repeated_contact_person_is_answered_by_its_ids_alone(memory_app: Alli
     with pytest.raises(IdempotencyConflict):
         memory_app.add_contact_person(g.alliance_id, actor_id=g.actors[1], name="Erika Muster", by=BY,
                                       command_id="person-1")
+
+
+def test_a_field_added_later_stays_out_of_the_fingerprint_while_it_holds_its_default() -> None:
+    from datetime import date
+
+    from domain.commands.base import fingerprint_of
+    from domain.commands.founding import RecordFounding
+
+    asked = {"alliance_id": UUID(int=1), "expected_version": None, "on": date(2026, 6, 1),
+             "symbolic_act": "Charta", "signatory_ids": [], "format": None}
+    before = fingerprint_of(asked)  # as records stored before `declaration` existed
+
+    assert RecordFounding(**asked).fingerprint() == before
+    assert RecordFounding(**asked, declaration=True).fingerprint() != before

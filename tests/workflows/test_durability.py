@@ -16,6 +16,7 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.testing import WorkflowEnvironment
 
 from config.settings import load_settings
+from domain.dates import berlin
 from tests.conftest import POSTGRES_DSN
 from tests.workflows.conftest import Harness, eventually, open_harness
 from workers.relay import position_store
@@ -206,8 +207,12 @@ async def test_alliance_through_five_simulated_years_continues_as_new_with_nothi
     )
     h.app.complete_step(alliance_id, 4, justification="Beitritt folgt", by=BY)
     handle = h.alliance_handle(alliance_id)
-
-    expected: set[str] = set()
+    entered = h.app.get_alliance(alliance_id).step_entered_at
+    # The Netzwerk-Check: neither a steering group nor press work in five years, each reminded once.
+    expected: set[str] = {
+        f"steering_group_missing:{alliance_id}:{entered.isoformat()}",
+        f"publicity_missing:{alliance_id}:{berlin(entered).date()}",
+    }
     meetings: list[Any] = []
     for _cycle in range(8):
         meeting = await hold_all_partner_meeting(h, alliance_id, organiser)
