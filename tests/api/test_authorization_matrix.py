@@ -77,6 +77,33 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", f"{A}/follow-ups"): "member",
     ("GET", f"{A}/history"): "member",
     ("GET", f"{A}/commitments-changes"): "member",
+    # the guide's commands beyond the first contract (api/routes/guide/)
+    ("DELETE", f"{A}/team-members/{{actor_id}}"): "coordination",
+    ("GET", f"{A}/contact-persons"): "coordination",
+    ("GET", f"{A}/contact-persons/{{person_id}}"): "coordination",
+    ("PATCH", f"{A}/action-plan/{{project_id}}"): "coordination",
+    # a partner only for an item it owns; the matrix's item is nobody's
+    ("POST", f"{A}/action-items/{{item_id}}/commitment"): "coordination",
+    ("POST", f"{A}/action-items/{{item_id}}/done"): "coordination",
+    ("POST", f"{A}/actors/{{actor_id}}/contact-persons"): "coordination",
+    ("POST", f"{A}/anchorings"): "coordination",
+    ("POST", f"{A}/candidates"): "coordination",
+    ("POST", f"{A}/candidates/{{candidate_id}}/invitation"): "coordination",
+    ("POST", f"{A}/commitments/{{commitment_id}}/progress"): "owner",
+    ("POST", f"{A}/contact-persons/{{person_id}}/erasure"): "coordination",
+    ("POST", f"{A}/dissolve"): "coordination",
+    ("POST", f"{A}/meetings/{{meeting_id}}/action-items"): "coordination",
+    ("POST", f"{A}/meetings/{{meeting_id}}/invitations"): "coordination",
+    ("POST", f"{A}/meetings/{{meeting_id}}/minutes"): "coordination",
+    ("POST", f"{A}/pause"): "coordination",
+    ("POST", f"{A}/publicity"): "coordination",
+    ("POST", f"{A}/resume"): "coordination",
+    ("POST", f"{A}/signatures"): "coordination",
+    ("POST", f"{A}/steps/{{n}}/reopen"): "coordination",
+    ("POST", f"{A}/working-groups/{{group_id}}/members"): "coordination",
+    ("POST", f"{A}/working-groups/{{group_id}}/speaker"): "coordination",
+    ("PUT", f"{A}/legal-form"): "coordination",
+    ("PUT", f"{A}/steering-group"): "coordination",
     ("GET", "/api/v1/inbox"): "signed_in",
     ("GET", "/api/v1/dashboard"): "office",
     ("GET", "/api/v1/audit/verify"): "office",
@@ -111,7 +138,11 @@ ACCESS: dict[tuple[str, str], str] = {
     ("MOUNT", "/docs/assets"): "files",
 }
 # An allowed caller's answer where it is not 200 (GET) or 422 (a write with an invalid body).
-ALLOWED = {("DELETE", f"{A}/calendar-feeds/{{feed_id}}"): 404}  # an unknown feed
+ALLOWED = {
+    ("DELETE", f"{A}/calendar-feeds/{{feed_id}}"): 404,  # an unknown feed
+    ("DELETE", f"{A}/team-members/{{actor_id}}"): 404,  # an unknown actor (no body to refuse)
+    ("GET", f"{A}/contact-persons/{{person_id}}"): 404,  # an unknown person
+}
 QUERY = {("GET", f"{A}/commitments-changes"): {"since": "2099-01-01", "until": "2100-01-01"}}
 # Path values of one route beyond the world's ids (a real document or export, so allowed callers get it).
 PATHS = {
