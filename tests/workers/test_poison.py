@@ -15,7 +15,6 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -58,9 +57,9 @@ def _env(settings: Settings) -> dict[str, str]:
 
 def _pledge_past_the_boundary(app: AllianceApplication, alliance_id: uuid.UUID, partner_id: uuid.UUID) -> int:
     commitment = Commitment._create(
-        Commitment.Pledged, id=uuid.uuid4(), timestamp=datetime.now(UTC), by=BY, alliance_id=alliance_id,
+        Commitment.Pledged, id=uuid.uuid4(), timestamp=app.clock(), by=BY, alliance_id=alliance_id,
         partner_id=partner_id, description="Räume\x00 für die Ferienbetreuung", kind=CommitmentKind.RAEUME,
-        amount=None, unit=None, due_on=None, recurrence=None)
+        amount=None, unit=None, due_on=None, recurrence=None, action_item_id=None)
     app.save(commitment)
     return app.recorder.max_notification_id() or 0
 
