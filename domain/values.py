@@ -182,10 +182,10 @@ def inert(text: str, *, one_line: bool = False) -> str:
 
 def require_text(value: object, what: str, max_len: int = MAX_TEXT) -> str:
     """A stripped, non-empty text of at most `max_len` characters, free of hostile characters;
-    CRLF line breaks become "\\n"."""
+    line ends (CRLF, CR) become "\\n"."""
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput(f"{what} darf nicht leer sein.")
-    text = value.strip().replace("\r\n", "\n")  # a lone CR is refused below, as C0
+    text = value.strip().replace("\r\n", "\n").replace("\r", "\n")  # any line end is a line break
     if len(text) > max_len:
         raise InvalidInput(f"{what} ist zu lang (höchstens {max_len} Zeichen).")
     bad = HOSTILE.search(text)
