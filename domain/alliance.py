@@ -80,6 +80,7 @@ class Alliance(ActorsPart, TeamPart, MeetingsPart, ActionPlanPart, FoundingPart,
         self.steering_group = []
         self.self_assessments = []
         self.follow_ups = {}
+        self.delivery_failures = {}
         self.publicity = {}
         self.anchorings = {}
 

@@ -96,6 +96,7 @@ class Commitment(Aggregate):
         self.period = 1
         self.progress: list[ProgressReport] = []
         self.follow_ups: list[str] = []
+        self.delivery_failures: dict[str, str] = {}
         self.periods: list[Period] = []
         self.action_item_id = action_item_id
 
@@ -264,4 +265,26 @@ class Commitment(Aggregate):
             return False
         self._emit(self.FollowUpRecorded, by, at, key=key, rule=rule, recipients=list(recipients), due_at=due_at,
                    missed=missed)
+        return True
+
+    class DeliveryFailed(Event):
+        """The mail of a recorded follow-up was refused for good (a permanent SMTP rejection)."""
+
+        key: str
+        rule: str
+        reason: str
+
+        def apply(self, c: Commitment) -> None:
+            c.delivery_failures = {**c.failed_deliveries, self.key: self.reason}
+
+    @property
+    def failed_deliveries(self) -> dict[str, str]:
+        """Key → reason of follow-ups whose mail was refused (absent in older snapshots)."""
+        return dict(getattr(self, "delivery_failures", {}))
+
+    def record_delivery_failure(self, *, key: str, reason: str, by: str, at: datetime | None = None) -> bool:
+        """Records once that a recorded follow-up's mail was refused; otherwise changes nothing."""
+        if key not in self.follow_ups or key in self.failed_deliveries:
+            return False
+        self._emit(self.DeliveryFailed, by, at, key=key, rule=key.split(":", 1)[0], reason=reason)
         return True

@@ -206,6 +206,10 @@ SENTENCES: dict[type, Describe] = {
     A.AnchoringRecorded: lambda e, a, c: (
         f"Lokale Verankerung: {e.kind.label} „{e.name}“ seit {_d(e.since)}."
     ),
+    A.DeliveryFailed: lambda e, a, c: (
+        f"Zustellung fehlgeschlagen: die Erinnerung „{RULE_LABELS.get(e.rule, e.rule)}“ wurde abgewiesen "
+        f"({e.reason})."
+    ),
     C.Pledged: lambda e, a, c: (
         f"{_name(a, e.partner_id)} sagt zu: „{e.description}“ ({e.kind.label}"
         + (f", {e.amount} {e.unit or ''}".rstrip() if e.amount is not None else "")
@@ -247,6 +251,10 @@ SENTENCES: dict[type, Describe] = {
     C.FollowUpRecorded: lambda e, a, c: (
         f"Erinnerung „{RULE_LABELS.get(e.rule, e.rule)}“ zu {_commitment(c, a)} an "
         f"{_recipients(e.recipients, a)} " + _sent(e)
+    ),
+    C.DeliveryFailed: lambda e, a, c: (
+        f"Zustellung fehlgeschlagen: die Erinnerung „{RULE_LABELS.get(e.rule, e.rule)}“ zu "
+        f"{_commitment(c, a)} wurde abgewiesen ({e.reason})."
     ),
 }
 

@@ -7,7 +7,9 @@ so a retried activity records nothing twice.
 
 from __future__ import annotations
 
+import smtplib
 from dataclasses import replace
+from email.message import EmailMessage
 from uuid import UUID
 
 import structlog
@@ -21,6 +23,7 @@ from domain.dates import berlin
 from domain.errors import NotFound
 from domain.facts import alliance_facts, commitment_facts
 from domain.follow_ups import (
+    FollowUp,
     FollowUpPolicy,
     due_now,
     plan_alliance,
@@ -32,6 +35,7 @@ from workflows.notifications import (
     Mailer,
     compose,
     compose_summary,
+    permanent_refusal,
 )
 from workflows.payloads import (
     AllianceView,
@@ -132,8 +136,10 @@ class FollowUpActivities:
         alliance = self._alliance(order.aggregate_id)
         if alliance is None:
             return FollowUpOutcome("cancelled")
-        if order.key in alliance.follow_ups:
-            return FollowUpOutcome("already")
+        if order.key in alliance.follow_ups:  # an earlier attempt recorded it; delivered is not known
+            r = alliance.follow_ups[order.key]
+            earlier = FollowUp(r.rule, r.key, r.due_at, tuple(r.recipients), r.subject_id)
+            return FollowUpOutcome("already", Notification(order.aggregate_id, earlier))
         policy = replace(self.policy, timing=order.timing)
         plans = plan_alliance(alliance_facts(alliance, self.application.policy), order.now, policy)
         follow_up = next((f for f in due_now(plans, order.now) if f.key == order.key), None)
@@ -154,20 +160,21 @@ class FollowUpActivities:
             "follow_up_recorded", alliance_id=order.aggregate_id, key=order.key, recorded=recorded,
             missed=order.missed,
         )
-        return FollowUpOutcome(
-            "recorded" if recorded else "already",
-            Notification(order.aggregate_id, follow_up) if recorded else None,
-        )
+        return FollowUpOutcome("recorded" if recorded else "already", Notification(order.aggregate_id, follow_up))
 
     @activity.defn(name="record_commitment_follow_up")
     def record_commitment_follow_up(self, order: FollowUpOrder) -> FollowUpOutcome:
         commitment = self._commitment(order.aggregate_id)
         if commitment is None:
             return FollowUpOutcome("cancelled")
-        if order.key in commitment.follow_ups:
-            return FollowUpOutcome("already")
         policy = replace(self.policy, timing=order.timing)
-        plans = plan_commitment(commitment_facts(commitment, self._alliance_status(commitment)), order.now, policy)
+        facts = commitment_facts(commitment, self._alliance_status(commitment))
+        if order.key in commitment.follow_ups:  # an earlier attempt recorded it; delivered is not known
+            again = plan_commitment(replace(facts, sent=frozenset()), order.now, policy)
+            known = next((f for f in again if f.key == order.key), None)
+            return FollowUpOutcome("already", None if known is None else Notification(
+                str(commitment.alliance_id), known, commitment_id=order.aggregate_id))
+        plans = plan_commitment(facts, order.now, policy)
         follow_up = next((f for f in due_now(plans, order.now) if f.key == order.key), None)
         if follow_up is None:
             log.info("follow_up_cancelled", commitment_id=order.aggregate_id, key=order.key)
@@ -190,9 +197,7 @@ class FollowUpActivities:
             missed=order.missed,
         )
         notification = Notification(str(alliance_id), follow_up, commitment_id=order.aggregate_id)
-        return FollowUpOutcome(
-            "recorded" if recorded else "already", notification if recorded else None
-        )
+        return FollowUpOutcome("recorded" if recorded else "already", notification)
 
     @activity.defn(name="end_commitment_with_alliance")
     def end_commitment_with_alliance(self, order: EndOrder) -> str:
@@ -229,7 +234,9 @@ class FollowUpActivities:
             domain=self.domain,
             sent_at=activity.info().current_attempt_scheduled_time,
         )
-        self.mailer.send(message)
+        if not self._deliver(message, notification.alliance_id, notification.commitment_id,
+                             [notification.follow_up.key]):
+            return ""
         log.info(
             "follow_up_mailed",
             alliance_id=notification.alliance_id,
@@ -251,7 +258,28 @@ class FollowUpActivities:
                            sender=self.sender, domain=self.domain, site_url=self.site_url)
         message = compose_summary(mail, summary, sender=self.sender, domain=self.domain,
                                   sent_at=activity.info().current_attempt_scheduled_time)
-        self.mailer.send(message)
+        if not self._deliver(message, summary.alliance_id, summary.commitment_id,
+                             [f.key for f in summary.follow_ups]):
+            return ""
         log.info("follow_up_summary_mailed", alliance_id=summary.alliance_id, recipient=summary.recipient,
                  follow_ups=len(summary.follow_ups))
         return str(message["Message-ID"])
+
+    def _deliver(self, message: EmailMessage, alliance_id: str, commitment_id: str | None, keys: list[str]) -> bool:
+        """Hands the mail to the SMTP server. A permanent refusal (5xx) is recorded on the aggregate
+        as "Zustellung fehlgeschlagen" for each follow-up in it and answers False (retrying would be
+        refused again); anything else that fails raises, and the activity is retried."""
+        try:
+            self.mailer.send(message)
+            return True
+        except smtplib.SMTPException as e:
+            reason = permanent_refusal(e)
+            if reason is None:
+                raise
+        with at(activity.info().current_attempt_scheduled_time):
+            for key in keys:
+                self.application.record_delivery_failure(
+                    UUID(alliance_id), UUID(commitment_id) if commitment_id else None, key=key, reason=reason)
+        log.warning("follow_up_refused", alliance_id=alliance_id, commitment_id=commitment_id, keys=keys,
+                    reason=reason)
+        return False

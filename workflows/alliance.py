@@ -50,6 +50,8 @@ class AllianceWorkflow(FollowUpProcess[AllianceView]):
             self._generation = input.carry.generation + 1
         self._begin()
         self._network = workflow.patched(NETWORK_CHECK)
+        if input.carry is not None and self._apart:
+            self._deliveries.resume(input.carry.undelivered, input.carry.unsent_summaries)
         while True:
             if self._view is None or self._dirty:
                 view = await self._load()
@@ -60,6 +62,7 @@ class AllianceWorkflow(FollowUpProcess[AllianceView]):
             if input.search_attributes:
                 self._upsert_search_attributes(self._view, now)
             if self._view.facts.status == "dissolved":
+                await self._delivered()
                 return "aufgelöst"
             plans = plan_alliance(self._view.facts, now, self._policy())
             due = [f for f in due_now(plans, now) if f.key not in self._cancelled]
@@ -71,13 +74,17 @@ class AllianceWorkflow(FollowUpProcess[AllianceView]):
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 if self._dirty and workflow.patched(RELOAD_BEFORE_CONTINUE):
                     continue  # a signal came in while waiting: carry a view that knows it
+                undelivered = await self._hand_over()
+                if self._dirty and self._apart:
+                    continue
                 workflow.continue_as_new(
                     AllianceInput(
                         alliance_id=input.alliance_id,
                         max_history=input.max_history,
                         search_attributes=input.search_attributes,
                         carry=AllianceCarry(
-                            self._view, self._seen, self._search_attributes, self._generation
+                            self._view, self._seen, self._search_attributes, self._generation,
+                            **undelivered,
                         ),
                     )
                 )

@@ -44,6 +44,8 @@ class CommitmentWorkflow(FollowUpProcess[CommitmentView]):
             self._generation = input.carry.generation + 1
         self._begin()
         follows_alliance = workflow.patched(FOLLOWS_ALLIANCE)
+        if input.carry is not None and self._apart:
+            self._deliveries.resume(input.carry.undelivered, input.carry.unsent_summaries)
         while True:
             if (self._view is None or self._dirty) and await self._load() is None:
                 return self._missing("Zusage")
@@ -51,11 +53,13 @@ class CommitmentWorkflow(FollowUpProcess[CommitmentView]):
             now = workflow.now()
             plans = plan_commitment(self._view.facts, now, self._policy())
             if self._view.facts.status in CLOSED:
+                await self._delivered()
                 return self._view.facts.status
             if follows_alliance and self._view.facts.alliance_status == "dissolved":
                 # Ended with an event saying why; a commitment closed meanwhile keeps its status.
                 status: str = await self._local(
                     FollowUpActivities.end_commitment_with_alliance, EndOrder(self._entity_id, now))
+                await self._delivered()
                 return status
             due = [f for f in due_now(plans, now) if f.key not in self._cancelled]
             if due:
@@ -66,11 +70,14 @@ class CommitmentWorkflow(FollowUpProcess[CommitmentView]):
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 if self._dirty and workflow.patched(RELOAD_BEFORE_CONTINUE):
                     continue  # a signal came in while waiting: carry a view that knows it
+                undelivered = await self._hand_over()
+                if self._dirty and self._apart:
+                    continue
                 workflow.continue_as_new(
                     CommitmentInput(
                         commitment_id=input.commitment_id,
                         max_history=input.max_history,
-                        carry=CommitmentCarry(self._view, self._seen, self._generation),
+                        carry=CommitmentCarry(self._view, self._seen, self._generation, **undelivered),
                     )
                 )
             await self._wait(next_due_at(plans, now), now)

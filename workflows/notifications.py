@@ -82,6 +82,22 @@ class SmtpMailer:
             smtp.send_message(message)
 
 
+def permanent_refusal(error: smtplib.SMTPException) -> str | None:
+    """The server's reply when it refused the mail for good (5xx, every recipient), else None."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        replies = list(error.recipients.values())
+        if replies and all(500 <= code < 600 for code, _ in replies):
+            return "; ".join(f"{addr}: {code} {_text(msg)}" for addr, (code, msg) in error.recipients.items())
+        return None
+    if isinstance(error, smtplib.SMTPResponseException) and 500 <= error.smtp_code < 600:
+        return f"{error.smtp_code} {_text(error.smtp_error)}"
+    return None
+
+
+def _text(reply: bytes | str) -> str:
+    return (reply.decode(errors="replace") if isinstance(reply, bytes) else reply)[:300]
+
+
 def render(template: str, context: dict[str, Any]) -> str:
     return _env.get_template(template).render(**context)
 

@@ -67,6 +67,8 @@ class AllianceCarry:
     seen: int
     search_attributes: tuple[str, ...] = ()
     generation: int = 1
+    undelivered: tuple[Notification, ...] = ()  # mails still on their way (workflows/deliveries.py)
+    unsent_summaries: tuple[Summary, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,8 @@ class CommitmentCarry:
     view: CommitmentView | None
     seen: int
     generation: int = 1
+    undelivered: tuple[Notification, ...] = ()
+    unsent_summaries: tuple[Summary, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from domain.follow_ups import FollowUp, FollowUpPolicy, is_stale
-    from workflows.activities import FollowUpActivities
     from workflows.alarm import OWN_FOLLOW_UPS, STEADY_TIMER, Alarm
+    from workflows.deliveries import Deliveries, send, send_summary
     from workflows.payloads import (
         EVENT_SIGNAL,
         EventNotice,
@@ -45,7 +45,9 @@ LOCAL_RETRY_BOUNDED = RetryPolicy(maximum_interval=timedelta(minutes=5), maximum
 LOCAL_RETRY_THRESHOLD = timedelta(seconds=2)
 # Record all due follow-ups first, then send their mails in parallel (was: one after the other).
 PARALLEL_SENDS = "parallel-sends-2026-11"
-SEND_TIMEOUT, SEND_RETRY = timedelta(minutes=1), RetryPolicy(maximum_interval=timedelta(minutes=10))
+# Mails go out in the background (workflows/deliveries.py), a record answered "already" included.
+SENDS_APART = "sends-apart-2027-01"
+HAND_OVER = timedelta(minutes=10)
 # Berlin working-hour timing, and reminders due long before they could be sent go into a summary.
 CALENDAR = "berlin-time-and-catch-up-2026-12"
 # The Netzwerk-Check's follow-ups in step 5 (steering group, press work, passive partners).
@@ -73,6 +75,8 @@ class FollowUpProcess(Generic[V]):
         self._calendar = False
         self._strict = False
         self._network = False  # the alliance workflow decides it per run (see its `run`)
+        self._apart = False
+        self._deliveries = Deliveries()
         self._alarm = Alarm()
 
     def _begin(self) -> None:
@@ -80,6 +84,7 @@ class FollowUpProcess(Generic[V]):
         self._steady = workflow.patched(STEADY_TIMER)
         self._calendar = workflow.patched(CALENDAR)
         self._strict = workflow.patched(LOAD_FAILS)
+        self._apart = workflow.patched(SENDS_APART)
 
     def _policy(self) -> FollowUpPolicy:
         """The view's policy, with the timing this run started with (older runs replay 07:00 UTC) and
@@ -157,6 +162,9 @@ class FollowUpProcess(Generic[V]):
 
     async def _fire_all(self, due: list[FollowUp], now: datetime) -> None:
         """Records each due follow-up (re-checked by the activity), then sends the mails at once."""
+        if self._apart:
+            await self._fire_apart(due, now)
+            return
         if not workflow.patched(PARALLEL_SENDS):
             # Workflows started before the change record and send one after the other.
             for follow_up in due:
@@ -175,7 +183,37 @@ class FollowUpProcess(Generic[V]):
         summaries = summarise([n for n in recorded if n.follow_up.key in stale])
         await asyncio.gather(*(send(n) for n in current), *(send_summary(s) for s in summaries))
 
-    async def _record(self, follow_up: FollowUp, now: datetime, missed: bool = False) -> Notification | None:
+    async def _fire_apart(self, due: list[FollowUp], now: datetime) -> None:
+        """Records each due follow-up, then hands its mail to the background. A record answered
+        "already" (an earlier attempt stored it, its result was lost) is delivered too."""
+        policy = self._policy()
+        stale = {f.key for f in due if self._calendar and is_stale(f, now, policy)}
+        recorded = [n for f in due if (n := await self._record(f, now, f.key in stale, already=True)) is not None]
+        for n in recorded:
+            if n.follow_up.key not in stale:
+                self._deliveries.mail(n)
+        for summary in summarise([n for n in recorded if n.follow_up.key in stale]):
+            self._deliveries.summary(summary)
+
+    async def _delivered(self) -> None:
+        """Before the workflow ends: until every mail on its way was taken or refused for good
+        (an activity left behind by a closed workflow is never completed)."""
+        if self._apart:
+            await workflow.wait_condition(lambda: not self._deliveries.mails and not self._deliveries.summaries)
+
+    async def _hand_over(self) -> dict[str, Any]:
+        """Before continuing as new: waits (at most HAND_OVER) for the mails on their way, and
+        answers what is still undelivered then, for the next run to send (into the carry)."""
+        if not self._apart:
+            return {}
+        with contextlib.suppress(TimeoutError):
+            await workflow.wait_condition(
+                lambda: not self._deliveries.mails and not self._deliveries.summaries, timeout=HAND_OVER)
+        return {"undelivered": tuple(self._deliveries.mails.values()),
+                "unsent_summaries": tuple(self._deliveries.summaries.values())}
+
+    async def _record(self, follow_up: FollowUp, now: datetime, missed: bool = False,
+                      already: bool = False) -> Notification | None:
         order = (
             FollowUpOrder(self._entity_id, follow_up.key, now, self._policy().timing, missed)
             if self._calendar
@@ -184,7 +222,8 @@ class FollowUpProcess(Generic[V]):
         outcome = await self._local(type(self).RECORD, order)
         if outcome.status == "cancelled":
             self._cancelled.add(follow_up.key)
-        return outcome.notification if outcome.status == "recorded" else None
+        wanted = ("recorded", "already") if already else ("recorded",)
+        return outcome.notification if outcome.status in wanted else None
 
     async def _wait(self, wake: datetime | None, now: datetime) -> None:
         """Until new events arrive or the next follow-up falls due."""
@@ -213,21 +252,3 @@ def summarise(missed: list[Notification]) -> list[Summary]:
         for role, items in by_role.items()
         if first is not None
     ]
-
-
-async def send_summary(summary: Summary) -> None:
-    await workflow.execute_activity_method(
-        FollowUpActivities.send_summary,
-        summary,
-        start_to_close_timeout=SEND_TIMEOUT,
-        retry_policy=SEND_RETRY,
-    )
-
-
-async def send(notification: Notification) -> None:
-    await workflow.execute_activity_method(
-        FollowUpActivities.send_notification,
-        notification,
-        start_to_close_timeout=SEND_TIMEOUT,
-        retry_policy=SEND_RETRY,
-    )

@@ -34,3 +34,26 @@ class FollowUpsPart(AllianceState):
         self._emit(self.FollowUpRecorded, by, at, key=key, rule=rule, subject_id=subject_id,
                    recipients=list(recipients), due_at=due_at, missed=missed)
         return True
+
+    class DeliveryFailed(AllianceEvent):
+        """The mail of a recorded follow-up was refused for good (a permanent SMTP rejection)."""
+
+        key: str
+        rule: str
+        reason: str
+
+        def apply(self, a: AllianceState) -> None:
+            a.delivery_failures = {**getattr(a, "delivery_failures", {}), self.key: self.reason}
+
+    @property
+    def failed_deliveries(self) -> dict[str, str]:
+        """Key → reason of follow-ups whose mail was refused (absent in older snapshots)."""
+        return dict(getattr(self, "delivery_failures", {}))
+
+    def record_delivery_failure(self, *, key: str, reason: str, by: str, at: datetime | None = None) -> bool:
+        """Records once that a recorded follow-up's mail was refused; otherwise changes nothing."""
+        record = self.follow_ups.get(key)
+        if record is None or key in self.failed_deliveries:
+            return False
+        self._emit(self.DeliveryFailed, by, at, key=key, rule=record.rule, reason=reason)
+        return True

@@ -68,6 +68,7 @@ class AllianceState:
     steering_group: list[str]
     self_assessments: list[SelfAssessment]
     follow_ups: dict[str, FollowUpRecord]
+    delivery_failures: dict[str, str]  # key → the server's answer (absent in older snapshots)
     publicity: dict[str, Publicity]
     anchorings: dict[str, Anchoring]
 

@@ -45,6 +45,29 @@ class RecordCommitmentFollowUp(CommitmentCommand[bool]):
                                                  due_at=self.due_at, missed=self.missed, by=ctx.by, at=ctx.now())
 
 
+@dataclass(frozen=True, kw_only=True)
+class RecordAllianceDeliveryFailure(AllianceCommand[bool]):
+    """Records once that the mail of a follow-up recorded on the alliance was refused for good
+    ("Zustellung fehlgeschlagen", with the server's answer); a repeat answers False."""
+
+    key: str
+    reason: str
+
+    def check(self) -> Change[Alliance, bool]:
+        return lambda a, ctx: a.record_delivery_failure(key=self.key, reason=self.reason, by=ctx.by, at=ctx.now())
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordCommitmentDeliveryFailure(CommitmentCommand[bool]):
+    """The same for a follow-up recorded on a commitment."""
+
+    key: str
+    reason: str
+
+    def check(self) -> Change[Commitment, bool]:
+        return lambda c, ctx: c.record_delivery_failure(key=self.key, reason=self.reason, by=ctx.by, at=ctx.now())
+
+
 class FollowUpCommands(Handles):
     """Recording sent follow-ups, as methods of the application."""
 
@@ -60,3 +83,11 @@ class FollowUpCommands(Handles):
         return self.handle(RecordCommitmentFollowUp(alliance_id=alliance_id, commitment_id=commitment_id, key=key,
                                                     rule=rule, recipients=recipients, due_at=due_at, missed=missed),
                            by=by)
+
+    def record_delivery_failure(self, alliance_id: UUID, commitment_id: UUID | None = None, *, key: str,
+                                reason: str, by: str = "system") -> bool:
+        """The follow-up `key` of the alliance (or of its commitment) could not be delivered, for good."""
+        if commitment_id is None:
+            return self.handle(RecordAllianceDeliveryFailure(alliance_id=alliance_id, key=key, reason=reason), by=by)
+        return self.handle(RecordCommitmentDeliveryFailure(alliance_id=alliance_id, commitment_id=commitment_id,
+                                                           key=key, reason=reason), by=by)
