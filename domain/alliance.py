@@ -80,7 +80,6 @@ class Alliance(ActorsPart, TeamPart, MeetingsPart, ActionPlanPart, FoundingPart,
         self.steering_group = []
         self.self_assessments = []
         self.follow_ups = {}
-        self.delivery_failures = {}
         self.publicity = {}
         self.anchorings = {}
 

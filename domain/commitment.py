@@ -96,7 +96,6 @@ class Commitment(Aggregate):
         self.period = 1
         self.progress: list[ProgressReport] = []
         self.follow_ups: list[str] = []
-        self.delivery_failures: dict[str, str] = {}
         self.periods: list[Period] = []
         self.action_item_id = action_item_id
 
@@ -266,6 +265,9 @@ class Commitment(Aggregate):
         self._emit(self.FollowUpRecorded, by, at, key=key, rule=rule, recipients=list(recipients), due_at=due_at,
                    missed=missed)
         return True
+
+    # Set by the first DeliveryFailed only, so that aggregates without one equal their snapshots.
+    delivery_failures: dict[str, str]
 
     class DeliveryFailed(Event):
         """The mail of a recorded follow-up was refused for good (a permanent SMTP rejection)."""

@@ -278,8 +278,11 @@ class FollowUpActivities:
                 raise
         with at(activity.info().current_attempt_scheduled_time):
             for key in keys:
-                self.application.record_delivery_failure(
-                    UUID(alliance_id), UUID(commitment_id) if commitment_id else None, key=key, reason=reason)
+                if commitment_id is None:
+                    self.application.record_alliance_delivery_failure(UUID(alliance_id), key=key, reason=reason)
+                else:
+                    self.application.record_commitment_delivery_failure(
+                        UUID(alliance_id), UUID(commitment_id), key=key, reason=reason)
         log.warning("follow_up_refused", alliance_id=alliance_id, commitment_id=commitment_id, keys=keys,
                     reason=reason)
         return False

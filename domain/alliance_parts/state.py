@@ -68,7 +68,7 @@ class AllianceState:
     steering_group: list[str]
     self_assessments: list[SelfAssessment]
     follow_ups: dict[str, FollowUpRecord]
-    delivery_failures: dict[str, str]  # key → the server's answer (absent in older snapshots)
+    delivery_failures: dict[str, str]  # key → the server's answer; set by the first DeliveryFailed only
     publicity: dict[str, Publicity]
     anchorings: dict[str, Anchoring]
 

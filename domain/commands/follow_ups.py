@@ -84,10 +84,11 @@ class FollowUpCommands(Handles):
                                                     rule=rule, recipients=recipients, due_at=due_at, missed=missed),
                            by=by)
 
-    def record_delivery_failure(self, alliance_id: UUID, commitment_id: UUID | None = None, *, key: str,
-                                reason: str, by: str = "system") -> bool:
-        """The follow-up `key` of the alliance (or of its commitment) could not be delivered, for good."""
-        if commitment_id is None:
-            return self.handle(RecordAllianceDeliveryFailure(alliance_id=alliance_id, key=key, reason=reason), by=by)
+    def record_alliance_delivery_failure(self, alliance_id: UUID, *, key: str, reason: str,
+                                         by: str = "system") -> bool:
+        return self.handle(RecordAllianceDeliveryFailure(alliance_id=alliance_id, key=key, reason=reason), by=by)
+
+    def record_commitment_delivery_failure(self, alliance_id: UUID, commitment_id: UUID, *, key: str, reason: str,
+                                           by: str = "system") -> bool:
         return self.handle(RecordCommitmentDeliveryFailure(alliance_id=alliance_id, commitment_id=commitment_id,
                                                            key=key, reason=reason), by=by)

@@ -25,7 +25,7 @@ STORED_NAMES = {
     "record_alliance_follow_up", "pledge_commitment", "confirm_commitment", "amend_commitment",
     "fulfil_commitment", "withdraw_commitment", "report_progress", "mark_commitment_overdue",
     "record_commitment_follow_up", "pledge_for_action_item", "invite_to_meeting", "record_publicity",
-    "record_anchoring",
+    "record_anchoring", "record_alliance_delivery_failure", "record_commitment_delivery_failure",
 }
 
 
