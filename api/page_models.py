@@ -13,6 +13,7 @@ from api.views import alliance_detail, commitment_view, follow_ups
 from api.visibility import alliance_view, commitments_view, follow_ups_view, history_view, own_commitment_ids
 from documents.catalogue import TOOLS
 from domain.alliance import Alliance
+from domain.dates import berlin
 from domain.errors import NotFound
 from domain.follow_up_words import recipients
 from domain.steps import STEP_TITLES
@@ -131,14 +132,16 @@ def alliance_page(ctx: Context, alliance_id: UUID, as_of: datetime | None, who: 
     alliance = app.get_alliance(alliance_id) if as_of is None else app.alliance_as_of(alliance_id, as_of)
     commitments = app.commitments(alliance_id, as_of)
     own = own_commitment_ids(who, commitments)
-    full = alliance_detail(alliance, app.policy)
+    # Step 5's Netzwerk-Check looks back from a day: the app's clock (BUENDNIS_TEST_TODAY in tests),
+    # or the end of the day asked for, as the API's GET …/{id} judges it; not the last change.
+    moment = as_of or ctx.clock()
+    full = alliance_detail(alliance, app.policy, berlin(moment).date())
     detail = alliance_view(who, full)
     names = {a["id"]: a["name"] for a in full["actors"]}  # names of the partners its own items name
     by_sector: dict[str, list[dict[str, Any]]] = {}
     for actor in detail["actors"]:
         by_sector.setdefault(actor["sector_label"], []).append(actor)
     current, previous, current_on, previous_on = _assessments(alliance)
-    moment = as_of or ctx.clock()
     planned = follow_ups_view(who, follow_ups(app, alliance, commitments, moment, ctx.follow_up_policy), own)
     plans = [{**f, "to": recipients(f["recipients"], alliance)} for f in planned]
     timeline = None
