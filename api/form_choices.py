@@ -13,9 +13,11 @@ from domain.commitment import Commitment
 from domain.dates import german_date
 from domain.steps import STEP_TITLES
 from domain.values import (
+    AnchoringKind,
     Bundesland,
     CommitmentKind,
     CommitmentStatus,
+    ErasureReason,
     LegalForm,
     MeetingKind,
     Outcome,
@@ -41,16 +43,25 @@ FIXED: dict[str, Options] = {
     "recurrences": _coded(Recurrence),
     "states": _coded(Bundesland),
     "scores": [(str(n), str(n)) for n in range(1, 6)],
+    "erasure_reasons": _coded(ErasureReason),
+    "anchoring_kinds": _coded(AnchoringKind),
 }
 
 
-def choices(a: Alliance | None, commitments: list[Commitment], who: Principal) -> Callable[[str], Options]:
-    """A lookup of option lists by name; built lazily, each at most once."""
+def choices(a: Alliance | None, commitments: list[Commitment], who: Principal,
+            persons: Callable[[], Options] | None = None) -> Callable[[str], Options]:
+    """A lookup of option lists by name; built lazily, each at most once. `persons` names the contact
+    persons not erased (their names are sealed: the caller unseals them, and only when asked)."""
     cache: dict[str, Options] = {}
 
     def lookup(name: str) -> Options:
         if name not in cache:
-            cache[name] = FIXED[name] if name in FIXED else _of_alliance(name, a, commitments, who)
+            if name in FIXED:
+                cache[name] = FIXED[name]
+            elif name == "persons":
+                cache[name] = persons() if persons is not None and who.role != "partner" else []
+            else:
+                cache[name] = _of_alliance(name, a, commitments, who)
         return cache[name]
 
     return lookup
@@ -82,6 +93,13 @@ def _of_alliance(name: str, a: Alliance | None, commitments: list[Commitment], w
                                   if m.held_on is None],
         "meetings_held": lambda: [(str(m.id), f"{m.title} ({german_date(m.held_on)})") for m in meetings
                                   if m.held_on is not None],
+        "action_items_pledgeable": lambda: [
+            (str(i.id), i.text + f" ({_actor(a, i.owner_id)}" + (f", fällig {german_date(i.due_on)})" if i.due_on
+                                                                 else ")"))
+            for i in a.action_items.values()
+            if not i.done and i.owner_id is not None and i.commitment_id is None
+            and (who.role != "partner" or i.owner_id == who.partner_id)],
+        "team_members": lambda: [(str(x.id), f"{x.name} ({x.sector.label})") for x in actors if str(x.id) in a.team],
         "action_items_open": lambda: [(str(i.id), i.text + (f" (fällig {german_date(i.due_on)})" if i.due_on else ""))
                                       for i in a.action_items.values() if not i.done],
         "projects": lambda: [(str(p.id), f"{p.title} ({p.status.label})") for p in a.projects.values()],

@@ -157,7 +157,7 @@ def alliance_page(ctx: Context, alliance_id: UUID, as_of: datetime | None, who: 
         "names": names,
         "by_sector": sorted(by_sector.items()),
         "missing": [SECTOR_LABELS[s] for s in detail.get("missing_sectors", [])],
-        "commitments": commitments_view(who, [commitment_view(c) for c in commitments]),
+        "commitments": commitments_view(who, [commitment_view(c, alliance) for c in commitments]),
         "full": who.role != "partner",
         "scheduled": [f for f in plans if f["status"] == "scheduled"],
         "sent": [f for f in plans if f["status"] == "sent"],

@@ -81,7 +81,14 @@ def _state(request: Request, aid: UUID, who: Principal) -> tuple[Any, list[Any],
     app = context(request).application
     alliance = app.get_alliance(aid)
     commitments = app.commitments(aid)
-    return alliance, commitments, choices(alliance, commitments, who)
+
+    def persons() -> list[tuple[str, str]]:
+        names = {k: x.name for k, x in alliance.actors.items()}
+        found = [(str(p.id), app.contact_person(aid, p.id), names.get(str(p.actor_id), "?"))
+                 for p in alliance.persons.values() if not p.erased]
+        return [(pid, f"{data.name} ({actor})") for pid, data, actor in found if data is not None]
+
+    return alliance, commitments, choices(alliance, commitments, who, persons)
 
 
 def _usable(form: Form, options: Any) -> bool:
@@ -122,8 +129,9 @@ def facts(request: Request, alliance: Any, commitments: list[Any], who: Principa
         for p in alliance.persons.values():
             data = None if p.erased else app.contact_person(alliance.id, p.id)
             persons.append({"actor": names.get(str(p.actor_id), "?"), "name": data.name if data else "(gelöscht)"})
-    return {"alliance": alliance, "names": names, "persons": persons, "commitments": commitments,
-            "steps": STEP_TITLES}
+    mine = [c for c in commitments if who.role != "partner" or c.partner_id == who.partner_id]
+    return {"alliance": alliance, "names": names, "persons": persons, "commitments": mine,
+            "by_id": {str(c.id): c for c in mine}, "steps": STEP_TITLES}
 
 
 def flash(slug: str | None) -> str | None:
@@ -148,12 +156,14 @@ def _form_page(request: Request, form: Form, aid: UUID | None, who: Principal, o
     return templates.TemplateResponse(request, "forms/page.html", data, status_code=status)
 
 
-def _own(who: Principal, raw: dict[str, list[str]], commitments: list[Any]) -> bool:
-    """A partner posts only its own organisation's commitments (as the API's rule)."""
+def _own(who: Principal, raw: dict[str, list[str]], commitments: list[Any], alliance: Any) -> bool:
+    """A partner posts only its own organisation's commitments and action items (as the API's rule)."""
     if who.role != "partner":
         return True
     posted = set(raw.get("commitment_id") or [])
-    return all(c.partner_id == who.partner_id for c in commitments if str(c.id) in posted)
+    items = set(raw.get("item_id") or [])
+    return (all(c.partner_id == who.partner_id for c in commitments if str(c.id) in posted)
+            and all(i.owner_id == who.partner_id for i in alliance.action_items.values() if str(i.id) in items))
 
 
 def _target(request: Request, alliance_id: str, slug: str) -> tuple[Principal, UUID, Form] | Response:
@@ -200,9 +210,9 @@ async def submit(request: Request, alliance_id: str, slug: str) -> Response:
         return _error(request, p.status, p.detail, who)
     except NotFound as e:
         return _error(request, 404, e.message, who)
-    if not _own(who, raw, commitments):
-        return _error(request, 403, "Als Partner dürfen Sie nur die Zusagen Ihrer eigenen Organisation bearbeiten.",
-                      who)
+    if not _own(who, raw, commitments, alliance):
+        return _error(request, 403, "Als Partner dürfen Sie nur die Zusagen Ihrer eigenen Organisation bearbeiten "
+                      "und die Aufgaben, für die sie verantwortlich ist.", who)
     filled = read(form, raw, options)
     if filled.ok:
         status = await _run(request, form, aid, filled, who)

@@ -126,10 +126,12 @@ def test_the_koordination_fills_every_form_of_steps_two_to_five(browser: Any, ap
                                                   "Aufgabe": "Einladungen zur Gründung verschicken",
                                                   "Verantwortlich": "Stadt Bayreuth (Kommune)", "Fällig am": later},
            "Aufgabe erfassen")
-    assert f"Einladungen zur Gründung verschicken – Stadt Bayreuth, fällig {later}: offen" in b.group("treffen")
+    assert (f"Einladungen zur Gründung verschicken (Treffen „Planungsklausur“) – Stadt Bayreuth, fällig {later}: "
+            "offen") in b.group("treffen")
     b.send("Aufgabe als erledigt markieren", {"Aufgabe": f"Einladungen zur Gründung verschicken (fällig {later})"},
            "Als erledigt markieren")
-    assert "Einladungen zur Gründung verschicken – Stadt Bayreuth, fällig " in b.group("treffen")
+    assert "Einladungen zur Gründung verschicken (Treffen „Planungsklausur“) – Stadt Bayreuth, fällig " in b.group(
+        "treffen")
     assert ": erledigt" in b.group("treffen")
     b.send("Projekt in den Aktionsplan aufnehmen", {"Projekt": "Familienwegweiser", "Thema": "Infrastruktur",
                                                     "Verantwortlich": "Diakonie Bayreuth (Verband)",
