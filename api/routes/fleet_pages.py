@@ -3,6 +3,7 @@ API reference in German.
 
 GET /buendnisse?schritt=&land=&status=&ort=   alliances of a step, a Land, a status; search by town
 GET /buendnisse/stockend                      stalled alliances
+GET /buendnisse/netzwerk-check?kriterium=     step 5's alliances with a criterion of the Netzwerk-Check open
 GET /zusagen/ueberfaellig                     overdue commitments
 GET /posteingang                              the follow-ups sent to one's role
 GET /docs                                     the HTTP API, described in German
@@ -21,6 +22,7 @@ from api.context import context
 from api.page_access import all_alliances, signed_in
 from api.page_models import STATUS_LABELS
 from api.routes.pages import templates
+from domain.network import NETWORK_TITLES
 from domain.steps import STEP_TITLES
 from domain.values import Bundesland
 
@@ -59,6 +61,9 @@ def alliances(request: Request, schritt: Text = None, land: Text = None, status:
     state = land if land in STATES else None
     chosen = status if status in STATUS_LABELS else None
     rows = all_alliances(queries, state, chosen)
+    if chosen is None:
+        # As the dashboard counts them: dissolved alliances left the funnel (shown when asked for).
+        rows = [r for r in rows if r["status"] != "dissolved"]
     per_state = Counter(r["state"] for r in rows if step is None or r["step"] == step)
     if step is not None:
         rows = [r for r in rows if r["step"] == step]
@@ -79,6 +84,22 @@ def stalled(request: Request) -> Response:
     board = context(request).dashboard(None, None)
     return _render(request, "fleet/stalled.html", title="Stockende Bündnisse", who=who, board=board,
                    stalled=board.get("stalled") or [], steps=STEP_TITLES)
+
+
+@router.get("/buendnisse/netzwerk-check", response_class=HTMLResponse)
+def network_check(request: Request, kriterium: Text = None) -> Response:
+    """The list behind the dashboard's Netzwerk-Check: the active alliances in step 5 with open criteria,
+    those of one criterion when it is named."""
+    who = _servicebuero(request)
+    if isinstance(who, Response):
+        return who
+    board = context(request).dashboard(None, None)
+    check = board.get("network_check") or {}
+    code = kriterium if kriterium in NETWORK_TITLES else None
+    rows = [r for r in check.get("alliances") or [] if code is None or code in r["unmet"]]
+    counted = next((c["unmet"] for c in check.get("criteria") or [] if c["code"] == code), None)
+    return _render(request, "fleet/network_check.html", title="Netzwerk-Check", who=who, check=check, rows=rows,
+                   code=code, counted=counted, titles=NETWORK_TITLES)
 
 
 @router.get("/zusagen/ueberfaellig", response_class=HTMLResponse)

@@ -131,6 +131,7 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/buendnisse/neu"): "page_office_form",
     ("GET", "/buendnisse"): "page_office",
     ("GET", "/buendnisse/stockend"): "page_office",
+    ("GET", "/buendnisse/netzwerk-check"): "page_office",
     ("GET", "/zusagen/ueberfaellig"): "page_office",
     ("GET", "/posteingang"): "page_signed_in",
     ("GET", "/openapi.json"): "public",
