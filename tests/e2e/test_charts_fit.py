@@ -10,6 +10,7 @@ from typing import Any
 from domain.dates import berlin
 from tests.api.conftest import Api
 from tests.api.walk import ok, register
+from tests.builders import alliance_in_step
 from tests.e2e.a11y import assert_accessible
 from tests.e2e.forms_helpers import browser_page
 from tests.waiting import poll
@@ -18,7 +19,7 @@ WIDTHS = (320, 768, 1280, 1920)
 WIDE = """() => [...document.querySelectorAll('body *')]
   .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap'))
   .slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
-CLIPPED = """() => [...document.querySelectorAll('svg.chart')].flatMap(svg => {
+CLIPPED = """() => [...document.querySelectorAll('svg.chart, svg.steps')].flatMap(svg => {
   const box = svg.getBoundingClientRect();
   return [...svg.querySelectorAll('text')].filter(t => {
     const r = t.getBoundingClientRect();
@@ -38,6 +39,7 @@ def _alliance(api: Api) -> str:
                                         "kooperation")}
             ok(c.post(f"/api/v1/alliances/{aid}/self-assessments", json={"on": on.isoformat(), "scores": scores}),
                201)
+    alliance_in_step(api.application, 5)  # a founding and completed steps: every chart of the dashboard
     return aid
 
 
@@ -51,7 +53,8 @@ def test_no_chart_label_is_clipped_from_320_to_1920_px(browser: Any, api: Api, s
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), page.evaluate(WIDE)
         labels = page.locator("svg.radar text").all_text_contents()
         assert "lokale/regionaleVerankerung" in labels and "bundesweiteKooperation" in labels
-        poll(lambda p=page: p.goto(f"{api.url}/") and p.locator("svg.chart").count(), lambda n: n >= 3)
+        # Every chart of the dashboard: per step, partner mix, six dimensions, days per step, foundings.
+        poll(lambda p=page: p.goto(f"{api.url}/") and p.locator("svg.chart").count(), lambda n: n == 5)
         assert page.evaluate(CLIPPED) == [], f"Übersicht: abgeschnitten bei {width} px"
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), page.evaluate(WIDE)
         assert page.locator("table.chart-table").count() == page.locator("svg.chart").count()
