@@ -9,7 +9,6 @@ from uuid import UUID
 from domain.alliance import Alliance
 from domain.application import AllianceApplication
 from domain.commitment import Commitment
-from domain.dates import berlin
 from domain.facts import alliance_facts, commitment_facts
 from domain.follow_ups import RULE_LABELS, FollowUpPolicy, plan_alliance, plan_commitment
 from domain.network import network_check, network_facts
@@ -22,15 +21,15 @@ def _num(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def criteria(a: Alliance, policy: StepPolicy, today: date | None = None) -> list[Criterion]:
-    """The exit criteria of the current step; in step 5 the Netzwerk-Check on `today` (the day of the
-    alliance's last change when not given), which never blocks."""
+def criteria(a: Alliance, policy: StepPolicy, today: date) -> list[Criterion]:
+    """The exit criteria of the current step; in step 5 the Netzwerk-Check on `today`, which never
+    blocks. `today` is the caller's (the app's clock), never guessed: pages and API judge alike."""
     if a.step != LAST_STEP:
         return exit_criteria(a, a.step, policy)
-    return network_check(network_facts(a), today or berlin(a.modified_on).date(), policy)
+    return network_check(network_facts(a), today, policy)
 
 
-def alliance_summary(a: Alliance, policy: StepPolicy, today: date | None = None) -> dict[str, Any]:
+def alliance_summary(a: Alliance, policy: StepPolicy, today: date) -> dict[str, Any]:
     found = criteria(a, policy, today)
     checklist = [{"text": c.text, "met": c.met, **({"code": c.code} if c.code else {})} for c in found]
     unmet = [c["text"] for c in checklist if not c["met"]]
@@ -55,7 +54,7 @@ def alliance_summary(a: Alliance, policy: StepPolicy, today: date | None = None)
     }
 
 
-def alliance_detail(a: Alliance, policy: StepPolicy, today: date | None = None) -> dict[str, Any]:
+def alliance_detail(a: Alliance, policy: StepPolicy, today: date) -> dict[str, Any]:
     latest = a.latest_outcomes()
     sectors_present = {actor.sector for actor in a.actors.values()}
     return {
