@@ -54,12 +54,12 @@ ALLIANCE_FORMS: tuple[Form, ...] = (
          needs="actors"),
     Form("ansprechperson-loeschen", "Daten einer Ansprechperson löschen", "akteure",
          (Field("person_id", "Ansprechperson", "select", True, options="persons"),
+          # A code only, no free text: a sentence kept in the audit trail could name the erased person.
           Field("reason_code", "Grund der Löschung", "select", True, options="erasure_reasons",
-                words=("Grund der Löschung",)),
-          Field("reason", "Erläuterung", "textarea", maxlength=2000, words=("Der Grund",))),
+                words=("Grund der Löschung",))),
          "Daten endgültig löschen", "Die Daten der Ansprechperson sind gelöscht.",
          lambda app, aid, v, by: app.erase_contact_person(
-             aid, person_id=UUID(v["person_id"]), reason_code=v["reason_code"], reason=v["reason"], by=by),
+             aid, person_id=UUID(v["person_id"]), reason_code=v["reason_code"], by=by),
          intro="Art. 17 DSGVO: Name, E-Mail und Telefon sind danach nirgends mehr lesbar; dass gelöscht wurde, "
                "von wem und warum, bleibt im Prüfpfad. Nicht rückgängig zu machen.",
          needs="persons", danger=True),
