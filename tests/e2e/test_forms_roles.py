@@ -33,8 +33,12 @@ def _commitments(api: Api) -> tuple[str, list[str], str, str]:
 
 def test_a_partner_confirms_and_reports_on_its_own_commitments_only(browser: Any, api: Api) -> None:
     aid, actors, _, other = _commitments(api)
+    with api.client() as c:  # another partner's progress: not for this partner's eyes
+        ok(c.post(f"/api/v1/alliances/{aid}/commitments/{other}/progress", json={
+            "on": berlin(api.application.clock()).date().isoformat(), "text": "Betreuerin gefunden"}), 201)
     page = browser_page(browser, api, "partner", alliance=aid, partner=actors[1])
     page.goto(f"{api.url}/alliances/{aid}")
+    assert "Betreuerin gefunden" not in page.content()
     titles = page.locator("details.form summary").all_inner_texts()
     assert titles == ["Zusage bestätigen", "Fortschritt berichten"]
     assert page.get_by_role("heading", name="Meine Zusagen bearbeiten").is_visible()
