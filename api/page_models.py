@@ -130,6 +130,7 @@ def alliance_page(ctx: Context, alliance_id: UUID, as_of: datetime | None, who: 
     app = ctx.application
     alliance = app.get_alliance(alliance_id) if as_of is None else app.alliance_as_of(alliance_id, as_of)
     commitments = app.commitments(alliance_id, as_of)
+    texts = app.texts_of(alliance_id)
     own = own_commitment_ids(who, commitments)
     full = alliance_detail(alliance, app.policy)
     detail = alliance_view(who, full)
@@ -154,7 +155,7 @@ def alliance_page(ctx: Context, alliance_id: UUID, as_of: datetime | None, who: 
         "names": names,
         "by_sector": sorted(by_sector.items()),
         "missing": [SECTOR_LABELS[s] for s in detail.get("missing_sectors", [])],
-        "commitments": commitments_view(who, [commitment_view(c) for c in commitments]),
+        "commitments": commitments_view(who, [commitment_view(c, text=texts) for c in commitments]),
         "full": who.role != "partner",
         "scheduled": [f for f in plans if f["status"] == "scheduled"],
         "sent": [f for f in plans if f["status"] == "sent"],

@@ -36,7 +36,7 @@ from domain.commitment import Commitment, Period, ProgressReport
 from domain.dates import german_moment
 from domain.errors import ConcurrencyConflict, IdempotencyConflict, InvalidInput, NotFound, RuleViolation
 from domain.idempotency import CommandRecord, CommitmentIndex, index_id, record_id
-from domain.personal_data import InMemoryKeyRing, KeyRing, PersonalData, unseal
+from domain.personal_data import FreeText, InMemoryKeyRing, KeyRing, PersonalData, SealedText, reveal, unseal
 from domain.records import RECORD_TYPES
 from domain.steps import StepPolicy
 from domain.transcoder import OrjsonTranscoder
@@ -72,7 +72,7 @@ class AllianceApplication(StepCommands, ActorCommands, TeamCommands, MeetingComm
         self.clock = clock
 
     def construct_transcoder(self) -> Transcoder:
-        return OrjsonTranscoder((*ENUM_TYPES, *RECORD_TYPES, ProgressReport, Period))
+        return OrjsonTranscoder((*ENUM_TYPES, *RECORD_TYPES, ProgressReport, Period, SealedText))
 
     # ---- the command runner ------------------------------------------------------------------
 
@@ -164,6 +164,16 @@ class AllianceApplication(StepCommands, ActorCommands, TeamCommands, MeetingComm
         if person is None:
             raise NotFound(f"Ansprechperson {person_id} gehört nicht zu diesem Bündnis.")
         return None if person.erased else unseal(person.sealed, self.key_ring.get(person_id))
+
+    def text(self, alliance: Alliance, value: FreeText | None) -> str | None:
+        """A free text of the alliance to show: "[gelöscht]" once its key is erased."""
+        return reveal(value, self.key_ring, alliance.erased_keys())
+
+    def texts_of(self, alliance_id: UUID) -> Callable[[FreeText | None], str | None]:
+        """Shows free texts of the alliance as it stands now (erased texts stay erased in views of
+        the past)."""
+        erased, ring = self._alliance(alliance_id).erased_keys(), self.key_ring
+        return lambda value: reveal(value, ring, erased)
 
     # ---- queries straight from the stored events -----------------------------------------------------
 

@@ -111,8 +111,14 @@ SENTENCES: dict[type, Describe] = {
     A.ContactPersonAdded: lambda e, a, c: (
         f"Eine Ansprechperson bei {_name(a, e.actor_id)} wurde erfasst (verschlüsselt)."
     ),
+    # Only the code of the reason: a reason given as text (before reasons became codes) may name the person.
     A.ContactPersonErased: lambda e, a, c: (
-        f"Die personenbezogenen Daten einer Ansprechperson wurden gelöscht.{_why(e.reason)}"
+        "Die personenbezogenen Daten einer Ansprechperson wurden gelöscht."
+        + _why(e.reason_code.label if e.reason_code is not None else None, "Grund")
+    ),
+    A.FreeTextsErased: lambda e, a, c: (
+        "Die bisherigen Freitexte des Bündnisses (Gesprächsnotizen, Protokolle, Fortschrittsberichte, "
+        f"Notizen zu Zusagen) wurden gelöscht.{_why(e.reason_code.label, 'Grund')}"
     ),
     A.TeamMemberAdded: lambda e, a, c: f"{_name(a, e.actor_id)} gehört jetzt zum Bündnisteam.",
     A.TeamMemberRemoved: lambda e, a, c: (
@@ -232,11 +238,13 @@ SENTENCES: dict[type, Describe] = {
         + f".{_why(e.reason, 'Grund')}"
     ),
     C.ProgressReported: lambda e, a, c: (
-        f"Fortschritt zu {_commitment(c, a)}: „{e.text}“"
+        # Not the report's text: it may name people and is erasable, this sentence is not.
+        f"Fortschritt zu {_commitment(c, a)} berichtet"
         + (f" ({e.percent} %)." if e.percent is not None else ".") + _delivered(e, c)
     ),
     C.Fulfilled: lambda e, a, c: (
-        f"{_upper_first(_commitment(c, a))} wurde am {_d(e.on)} erfüllt.{_why(e.note, 'Notiz')}"
+        f"{_upper_first(_commitment(c, a))} wurde am {_d(e.on)} erfüllt."
+        + (" Mit Notiz." if e.note else "")
     ),
     C.PeriodStarted: lambda e, a, c: (
         f"Neuer Zeitraum {e.period} für {_commitment(c, a)}"

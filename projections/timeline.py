@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from domain.alliance import Alliance
+from domain.personal_data import ERASED
 from projections.alliance_events import AppendOnlyProjection, Seen
 from projections.sentences import describe
 from projections.store import Db, Schema
-from projections.values import event_data_json, event_type, iso
+from projections.values import SEALED_TEXT, dumps, event_data_json, event_type, iso, loads
+
+# Events with free text that was stored in clear before free texts were sealed, and its fields.
+_PLAIN_TEXTS = {
+    "Alliance.ContactRecorded": "notes",
+    "Alliance.MeetingHeld": "minutes",
+    "Alliance.MinutesRecorded": "minutes",
+    "Commitment.ProgressReported": "text",
+    "Commitment.Fulfilled": "note",
+}
 
 SCHEMA = Schema(
     tables={
@@ -24,8 +37,18 @@ class TimelineProjection(AppendOnlyProjection):
 
     insert = "INSERT INTO {events} VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 
+    def __init__(self, application: Any) -> None:
+        super().__init__(application)
+        self._erased: set[str] = set()
+
+    def begin(self, db: Db) -> None:
+        super().begin(db)
+        self._erased = set()
+
     def see(self, seen: Seen, db: Db) -> None:
         e = seen.event
+        if isinstance(e, Alliance.FreeTextsErased):
+            self._erased.add(seen.alliance_id)
         self._rows.append(
             (
                 seen.item.position,
@@ -38,3 +61,34 @@ class TimelineProjection(AppendOnlyProjection):
                 describe(e, seen.alliance, seen.commitment),
             )
         )
+
+    def finish(self, db: Db) -> None:
+        super().finish(db)
+        for alliance_id in sorted(self._erased):
+            self._erase_plain_texts(db, alliance_id)
+        self._erased = set()
+
+    def _erase_plain_texts(self, db: Db, alliance_id: str) -> None:
+        """Free texts stored in clear (before sealing) leave the rows of the alliance once its free
+        texts are erased: in the event's data, and in sentences written by code that quoted them."""
+        types = sorted(_PLAIN_TEXTS)
+        marks = ", ".join("?" for _ in types)
+        rows = db.all(f"SELECT position, type, data FROM {{events}} WHERE alliance_id = ? AND type IN ({marks})",
+                      [alliance_id, *types])
+        for row in rows:
+            data, name = loads(row["data"]), _PLAIN_TEXTS[row["type"]]
+            if isinstance(data.get(name), str) and data[name] not in ("", ERASED, SEALED_TEXT):
+                data[name] = ERASED
+                db.execute("UPDATE {events} SET data = ?, text = ? WHERE position = ?",
+                           [dumps(data), self._sentence(row["position"]), row["position"]])
+
+    def _sentence(self, position: int) -> str | None:
+        """The event at `position` told again by today's sentences (which quote no free text)."""
+        notifications = self.application.recorder.select_notifications(start=position, limit=1)
+        if not notifications or notifications[0].id != position:
+            return None
+        event = self.application.mapper.to_domain_event(notifications[0])
+        if isinstance(event, Alliance.Event):
+            return describe(event, self.aggregates.latest(event.originator_id), None)
+        commitment = self.aggregates.latest(event.originator_id)
+        return describe(event, self.aggregates.latest(commitment.alliance_id), commitment)

@@ -117,12 +117,13 @@ def facts(request: Request, alliance: Any, commitments: list[Any], who: Principa
     """What the forms recorded that the page shows nowhere else."""
     app = context(request).application
     names = {k: x.name for k, x in alliance.actors.items()}
-    persons = []
+    persons, notes = [], {}
     if who.role != "partner":
+        notes = {k: app.text(alliance, c.notes) for k, c in alliance.contacts.items() if c.notes is not None}
         for p in alliance.persons.values():
             data = None if p.erased else app.contact_person(alliance.id, p.id)
             persons.append({"actor": names.get(str(p.actor_id), "?"), "name": data.name if data else "(gelöscht)"})
-    return {"alliance": alliance, "names": names, "persons": persons, "commitments": commitments,
+    return {"alliance": alliance, "names": names, "persons": persons, "notes": notes, "commitments": commitments,
             "steps": STEP_TITLES}
 
 
