@@ -17,7 +17,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Transcoder
-from eventsourcing.utils import EnvType
+from eventsourcing.utils import EnvType, get_topic
 
 from domain import values as v
 from domain.alliance import Alliance
@@ -174,6 +174,22 @@ class AllianceApplication(StepCommands, ActorCommands, TeamCommands, MeetingComm
         the past)."""
         erased, ring = self._alliance(alliance_id).erased_keys(), self.key_ring
         return lambda value: reveal(value, ring, erased)
+
+    def sweep_erased_keys(self, batch: int = 1000) -> int:
+        """Destroys every key whose erasure is recorded (a person's, a generation of an alliance's
+        free texts): the key goes after its erasure event is stored, so a crash in between, or a
+        key ring restored from before, leaves one behind. Answers how many were destroyed."""
+        topics = [get_topic(Alliance.ContactPersonErased), get_topic(Alliance.FreeTextsErased)]
+        destroyed, start = 0, 1
+        while True:
+            notifications = self.recorder.select_notifications(start=start, limit=batch, topics=topics)
+            for n in notifications:
+                event = self.mapper.to_domain_event(n)
+                key_id = event.key_id if isinstance(event, Alliance.FreeTextsErased) else event.person_id  # type: ignore[attr-defined]
+                destroyed += self.key_ring.destroy(key_id)
+            if len(notifications) < batch:
+                return destroyed
+            start = notifications[-1].id + 1
 
     # ---- queries straight from the stored events -----------------------------------------------------
 

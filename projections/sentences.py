@@ -116,6 +116,9 @@ SENTENCES: dict[type, Describe] = {
         "Die personenbezogenen Daten einer Ansprechperson wurden gelöscht."
         + _why(e.reason_code.label if e.reason_code is not None else None, "Grund")
     ),
+    A.PersonalDataDisclosed: lambda e, a, c: (
+        "Auskunft über die gespeicherten Daten einer Ansprechperson erteilt (Art. 15 DSGVO)."
+    ),
     A.FreeTextsErased: lambda e, a, c: (
         "Die bisherigen Freitexte des Bündnisses (Gesprächsnotizen, Protokolle, Fortschrittsberichte, "
         f"Notizen zu Zusagen) wurden gelöscht.{_why(e.reason_code.label, 'Grund')}"

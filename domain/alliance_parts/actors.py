@@ -101,6 +101,20 @@ class ActorsPart(AllianceState):
             raise RuleViolation("Die personenbezogenen Daten dieser Person sind bereits gelöscht.")
         self._emit(self.ContactPersonErased, by, at, person_id=person_id, reason=reason, reason_code=reason_code)
 
+    class PersonalDataDisclosed(AllianceEvent):
+        """What is stored about a contact person was handed out on the person's request (GDPR Art. 15):
+        who did it and when is on record."""
+
+        person_id: UUID
+
+        def apply(self, a: AllianceState) -> None:
+            pass
+
+    def record_disclosure(self, *, person_id: UUID, by: str, at: datetime | None = None) -> None:
+        if str(person_id) not in self.persons:
+            raise NotFound(f"Ansprechperson {person_id} gehört nicht zu diesem Bündnis.")
+        self._emit(self.PersonalDataDisclosed, by, at, person_id=person_id)
+
     # ---- the alliance's free texts ----------------------------------------------------------------
 
     def text_key_id(self) -> UUID:

@@ -130,6 +130,17 @@ class EraseContactPerson(AllianceCommand[None]):
         ctx.key_ring.destroy(self.person_id)
 
 
+@dataclass(frozen=True, kw_only=True)
+class RecordDisclosure(AllianceCommand[None]):
+    """Records that what is stored about a contact person was handed out to the person (GDPR Art. 15:
+    `buendnis gdpr export`), with who did it and when."""
+
+    person_id: UUID
+
+    def check(self) -> Change[Alliance, None]:
+        return lambda a, ctx: a.record_disclosure(person_id=self.person_id, by=ctx.by, at=ctx.now())
+
+
 def erasure_reason(code: str | None, text: str | None) -> v.ErasureReason:
     """The code of an erasure: `code`, else `text` when it is a code, else "sonstiges" for a text."""
     if code is not None:
@@ -186,6 +197,10 @@ class ActorCommands(Handles):
                              reason_code: str | None = None, by: str, command_id: str | None = None) -> None:
         self.handle(EraseContactPerson(alliance_id=alliance_id, person_id=person_id, reason=reason,
                                        reason_code=reason_code), by=by, command_id=command_id)
+
+    def record_disclosure(self, alliance_id: UUID, *, person_id: UUID, by: str,
+                          command_id: str | None = None) -> None:
+        self.handle(RecordDisclosure(alliance_id=alliance_id, person_id=person_id), by=by, command_id=command_id)
 
     def erase_free_texts(self, alliance_id: UUID, *, reason_code: str, by: str,
                          command_id: str | None = None) -> None:
