@@ -73,17 +73,21 @@ def erase(
     „[gelöscht]“."""
     from workers.bootstrap import build_application
     from workers.gdpr import erase_person, find_person
+    from workers.mail_sink import mail_dir
 
-    application = build_application(settings_or_exit())
+    settings = settings_or_exit()
+    application = build_application(settings)
     try:
         found = find_person(application, person_id=person, email=email)
-        done = erase_person(application, found, reason_code=reason, by=by, texts=texts)
+        done = erase_person(application, found, reason_code=reason, by=by, texts=texts,
+                            mail_spool=mail_dir(settings))
     except DomainError as e:
         raise _fail(e.message) from None
     finally:
         application.close()
     console.print(f"Ansprechperson {done['person']} gelöscht"
-                  + (" samt den bisherigen Freitexten des Bündnisses" if texts else "") + ".")
+                  + (" samt den bisherigen Freitexten des Bündnisses" if texts else "")
+                  + (f"; {done['mails_removed']} gespeicherte Mails entfernt" if done["mails_removed"] else "") + ".")
 
 
 @gdpr_app.command("erase-texts")

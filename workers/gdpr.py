@@ -7,7 +7,10 @@ data with their keys (it is stored nowhere in clear, not even as a hash).
 
 from __future__ import annotations
 
+import email
+import email.policy
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -122,11 +125,34 @@ _WHAT = {
 
 
 def erase_person(application: AllianceApplication, found: Found, *, reason_code: str, by: str,
-                 texts: bool) -> dict[str, Any]:
+                 texts: bool, mail_spool: Path | None = None) -> dict[str, Any]:
     """Erases the person (and, with `texts`, the alliance's free texts so far, which may name them);
-    then sweeps every key whose erasure is recorded."""
+    then sweeps every key whose erasure is recorded, and removes the mails to or about the person
+    from the local mail sink's spool (`mail_spool`: var/mail of the embedded default)."""
+    data = application.contact_person(found.alliance_id, found.person_id)
     application.erase_contact_person(found.alliance_id, person_id=found.person_id, reason_code=reason_code, by=by)
     if texts:
         application.erase_free_texts(found.alliance_id, reason_code=reason_code, by=by)
     swept = application.sweep_erased_keys()
-    return {"person": str(found.person_id), "alliance": str(found.alliance_id), "texts": texts, "swept": swept}
+    removed = scrub_mail_spool(mail_spool, data) if mail_spool is not None and data is not None else 0
+    return {"person": str(found.person_id), "alliance": str(found.alliance_id), "texts": texts, "swept": swept,
+            "mails_removed": removed}
+
+
+def scrub_mail_spool(directory: Path, data: PersonalData) -> int:
+    """Deletes the stored mails that name the person (addressed to them or mentioning name, e-mail or
+    phone), read as decoded mails (headers and every text part) and as raw bytes."""
+    if not directory.is_dir():
+        return 0
+    needles = [x.casefold() for x in (data.name, data.email, data.phone) if x]
+    removed = 0
+    for path in sorted(directory.glob("*.eml")):
+        raw = path.read_bytes()
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        texts = [str(v) for v in message.values()]
+        texts += [str(part.get_content()) for part in message.walk() if part.get_content_maintype() == "text"]
+        texts.append(raw.decode("utf-8", errors="replace"))
+        if any(n in t.casefold() for t in texts for n in needles):
+            path.unlink()
+            removed += 1
+    return removed
