@@ -205,3 +205,32 @@ def test_an_erased_person_is_nowhere_and_the_audit_and_statistics_stay(
         assert erasure.by == "datenschutz@servicebuero" and erasure.reason_code == "loeschbitte"  # type: ignore[attr-defined]
     finally:
         app.close()
+
+
+def test_the_gdpr_commands_refuse_bad_input_in_german_and_change_nothing(tmp_path: Path) -> None:
+    var = tmp_path / "var"
+    settings = load_settings(store="sqlite", var_dir=var)
+    app = build_application(settings)
+    alliance_id, person = _story(app)
+    head = app.recorder.max_notification_id()
+    app.close()
+    env = {**os.environ, "BUENDNIS_VAR_DIR": str(var), "BUENDNIS_STORE": "sqlite", "COLUMNS": "200"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(BUENDNIS), "gdpr", *args], capture_output=True, text=True, timeout=120, env=env)
+
+    bad_code = run("erase", "--person", str(person), "--reason", "weil", "--by", "x")
+    unknown = run("erase", "--email", "niemand@beispiel.invalid", "--reason", "loeschbitte", "--by", "x")
+    both = run("export", "--person", str(person), "--email", EMAIL, "--by", "x")
+    texts = run("erase-texts", "--alliance", str(alliance_id), "--reason", "irgendwas", "--by", "x")
+    assert bad_code.returncode == 2 and "Grund der Löschung" in bad_code.stderr
+    assert unknown.returncode == 2 and "nicht" in unknown.stderr
+    assert both.returncode == 2 and "genau eines" in both.stderr
+    assert texts.returncode == 2 and "Grund der Löschung" in texts.stderr
+    assert "Traceback" not in bad_code.stderr + unknown.stderr + both.stderr + texts.stderr
+    app = build_application(settings)
+    try:
+        assert app.recorder.max_notification_id() == head
+        assert app.contact_person(alliance_id, person).name == NAME  # type: ignore[union-attr]
+    finally:
+        app.close()
