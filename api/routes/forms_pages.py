@@ -124,6 +124,7 @@ def facts(request: Request, alliance: Any, commitments: list[Any], who: Principa
             data = None if p.erased else app.contact_person(alliance.id, p.id)
             persons.append({"actor": names.get(str(p.actor_id), "?"), "name": data.name if data else "(gelöscht)"})
     return {"alliance": alliance, "names": names, "persons": persons, "notes": notes, "commitments": commitments,
+            "text": lambda value: app.text(alliance, value),  # a sealed free text, as the role may read it
             "steps": STEP_TITLES}
 
 
