@@ -146,7 +146,7 @@ class Commitment(Aggregate):
         description: str | None
         amount: Decimal | None
         due_on: date | None
-        reason: str
+        reason: FreeText  # sealed since free texts are
 
         def apply(self, c: Commitment) -> None:
             if self.description is not None:
@@ -159,7 +159,7 @@ class Commitment(Aggregate):
                     c.overdue_since = None
 
     def amend(self, *, description: str | None, amount: Decimal | None, due_on: date | None,
-              reason: str, by: str, at: datetime | None = None) -> None:
+              reason: FreeText, by: str, at: datetime | None = None) -> None:
         self._require_open()
         check_optional_date(due_on, "Das Fälligkeitsdatum")
         if description is None and amount is None and due_on is None:
@@ -224,12 +224,12 @@ class Commitment(Aggregate):
             self._emit(self.PeriodStarted, by, at, period=self.period + 1, due_on=due)
 
     class Withdrawn(Event):
-        reason: str
+        reason: FreeText  # sealed since free texts are
 
         def apply(self, c: Commitment) -> None:
             c.withdrawn = True
 
-    def withdraw(self, *, reason: str, by: str, at: datetime | None = None) -> None:
+    def withdraw(self, *, reason: FreeText, by: str, at: datetime | None = None) -> None:
         if self.fulfilled_on is not None:
             raise RuleViolation("Eine erfüllte Zusage kann nicht zurückgezogen werden.")
         self._require_open()

@@ -5,7 +5,8 @@ addresses and phone numbers go into events only encrypted with a per-person key 
 event store (a key ring). Erasure destroys the key: the event, its hash and every statistic stay,
 the person can no longer be read. Who erased whom and why (a code) is itself an event.
 
-Free text that may name people (conversation notes, minutes, progress reports, fulfilment notes)
+Free text that may name people (conversation notes, minutes, progress reports, fulfilment notes,
+reasons and justifications of decisions)
 is sealed the same way as a `SealedText`, with the key of the alliance's free texts ("Freitexte des
 Bündnisses"): erasing them destroys that key, and later texts get a key of a new generation.
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID
@@ -10,8 +11,10 @@ from domain.alliance import Alliance
 from domain.commitment import Commitment
 from domain.dates import german_date
 from domain.follow_ups import RULE_LABELS
+from domain.personal_data import SealedText
 from domain.steps import STEP_TITLES
 from domain.values import Dimension
+from projections.values import SEALED_TEXT
 
 Describe = Callable[[Any, Any, Any], str]
 
@@ -121,7 +124,7 @@ SENTENCES: dict[type, Describe] = {
     ),
     A.FreeTextsErased: lambda e, a, c: (
         "Die bisherigen Freitexte des Bündnisses (Gesprächsnotizen, Protokolle, Fortschrittsberichte, "
-        f"Notizen zu Zusagen) wurden gelöscht.{_why(e.reason_code.label, 'Grund')}"
+        f"Notizen zu Zusagen, Begründungen) wurden gelöscht.{_why(e.reason_code.label, 'Grund')}"
     ),
     A.TeamMemberAdded: lambda e, a, c: f"{_name(a, e.actor_id)} gehört jetzt zum Bündnisteam.",
     A.TeamMemberRemoved: lambda e, a, c: (
@@ -276,10 +279,46 @@ def _sent(e: Any) -> str:
     return "gesendet."
 
 
-def describe(event: Any, alliance: Any, commitment: Any) -> str:
-    """The event as a sentence with who did it; `alliance`, `commitment`: state after it."""
+# The free-text fields of events (sealed since free texts are, plain in older events), by event type.
+FREE_TEXTS: dict[str, tuple[str, ...]] = {
+    "Alliance.ContactRecorded": ("notes",),
+    "Alliance.MeetingHeld": ("minutes",),
+    "Alliance.MinutesRecorded": ("minutes",),
+    "Alliance.StepCompleted": ("justification",),
+    "Alliance.StepReopened": ("reason",),
+    "Alliance.Paused": ("reason",),
+    "Alliance.Resumed": ("reason",),
+    "Alliance.Dissolved": ("reason",),
+    "Alliance.TeamMemberRemoved": ("reason",),
+    "Alliance.SteeringGroupSet": ("reason",),
+    "Alliance.ProjectStatusChanged": ("reason",),
+    "Commitment.ProgressReported": ("text",),
+    "Commitment.Fulfilled": ("note",),
+    "Commitment.Amended": ("reason",),
+    "Commitment.Withdrawn": ("reason",),
+}
+Reveal = Callable[[Any], "str | None"]
+
+
+def describe(event: Any, alliance: Any, commitment: Any, reveal: Reveal | None = None) -> str:
+    """The event as a sentence with who did it; `alliance`, `commitment`: state after it. `reveal`
+    shows its sealed free texts (the key ring's `reveal`: „[gelöscht]“ once erased); without it they
+    read „(verschlüsselt)“."""
+    fields = FREE_TEXTS.get(type(event).__qualname__, ())
+    if fields:
+        event = _shown(event, fields, reveal)
     sentence = SENTENCES[type(event)](event, alliance, commitment)
     return f"{sentence} ({_who(event.by)})"
+
+
+def _shown(event: Any, fields: tuple[str, ...], reveal: Reveal | None) -> Any:
+    """A copy of the event with its free texts as they may be shown (the stored event stays as it is)."""
+    shown = copy.copy(event)
+    for name in fields:
+        value = getattr(event, name, None)
+        text = reveal(value) if reveal is not None else (SEALED_TEXT if isinstance(value, SealedText) else value)
+        object.__setattr__(shown, name, text)
+    return shown
 
 
 # What a partner reads of the alliance's public facts: the same sentences without the free text

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from domain.alliance import Alliance
-from domain.personal_data import ERASED
+from domain.personal_data import ERASED, reveal
 from projections.alliance_events import AppendOnlyProjection, Seen
-from projections.sentences import describe
+from projections.sentences import FREE_TEXTS, describe
 from projections.store import Db, Schema
 from projections.values import SEALED_TEXT, dumps, event_data_json, event_type, iso, loads
-
-# Events with free text that was stored in clear before free texts were sealed, and its fields.
-_PLAIN_TEXTS = {
-    "Alliance.ContactRecorded": "notes",
-    "Alliance.MeetingHeld": "minutes",
-    "Alliance.MinutesRecorded": "minutes",
-    "Commitment.ProgressReported": "text",
-    "Commitment.Fulfilled": "note",
-}
 
 SCHEMA = Schema(
     tables={
@@ -58,7 +50,7 @@ class TimelineProjection(AppendOnlyProjection):
                 event_type(e),
                 e.by,
                 event_data_json(e),
-                describe(e, seen.alliance, seen.commitment),
+                describe(e, seen.alliance, seen.commitment, self._reveal(seen.alliance)),
             )
         )
 
@@ -68,27 +60,34 @@ class TimelineProjection(AppendOnlyProjection):
             self._erase_plain_texts(db, alliance_id)
         self._erased = set()
 
+    def _reveal(self, alliance: Alliance) -> Callable[[Any], str | None]:
+        erased, ring = alliance.erased_keys(), self.application.key_ring
+        return lambda value: reveal(value, ring, erased)
+
     def _erase_plain_texts(self, db: Db, alliance_id: str) -> None:
-        """Free texts stored in clear (before sealing) leave the rows of the alliance once its free
-        texts are erased: in the event's data, and in sentences written by code that quoted them."""
-        types = sorted(_PLAIN_TEXTS)
+        """The alliance's free texts leave its rows once they are erased: sentences quoting them are
+        told again („[gelöscht]“), and texts stored in clear before sealing leave the event's data."""
+        types = sorted(FREE_TEXTS)
         marks = ", ".join("?" for _ in types)
         rows = db.all(f"SELECT position, type, data FROM {{events}} WHERE alliance_id = ? AND type IN ({marks})",
                       [alliance_id, *types])
         for row in rows:
-            data, name = loads(row["data"]), _PLAIN_TEXTS[row["type"]]
-            if isinstance(data.get(name), str) and data[name] not in ("", ERASED, SEALED_TEXT):
-                data[name] = ERASED
-                db.execute("UPDATE {events} SET data = ?, text = ? WHERE position = ?",
-                           [dumps(data), self._sentence(row["position"]), row["position"]])
+            data = loads(row["data"])
+            for name in FREE_TEXTS[row["type"]]:
+                if isinstance(data.get(name), str) and data[name] not in ("", ERASED, SEALED_TEXT):
+                    data[name] = ERASED
+            db.execute("UPDATE {events} SET data = ?, text = ? WHERE position = ?",
+                       [dumps(data), self._sentence(row["position"]), row["position"]])
 
     def _sentence(self, position: int) -> str | None:
-        """The event at `position` told again by today's sentences (which quote no free text)."""
+        """The event at `position` told again, its free texts as they may be read now."""
         notifications = self.application.recorder.select_notifications(start=position, limit=1)
         if not notifications or notifications[0].id != position:
             return None
         event = self.application.mapper.to_domain_event(notifications[0])
         if isinstance(event, Alliance.Event):
-            return describe(event, self.aggregates.latest(event.originator_id), None)
+            alliance = self.aggregates.latest(event.originator_id)
+            return describe(event, alliance, None, self._reveal(alliance))
         commitment = self.aggregates.latest(event.originator_id)
-        return describe(event, self.aggregates.latest(commitment.alliance_id), commitment)
+        alliance = self.aggregates.latest(commitment.alliance_id)
+        return describe(event, alliance, commitment, self._reveal(alliance))

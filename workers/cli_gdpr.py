@@ -65,7 +65,8 @@ def erase(
     email: EmailOption = None,
     texts: Annotated[bool, typer.Option(
         "--texts/--no-texts",
-        help="Auch die bisherigen Freitexte des Bündnisses löschen (Notizen, Protokolle, Fortschrittsberichte), "
+        help="Auch die bisherigen Freitexte des Bündnisses löschen (Notizen, Protokolle, Fortschrittsberichte, "
+             "Begründungen), "
              "die die Person nennen können.")] = False,
 ) -> None:
     """Löscht die personenbezogenen Daten einer Ansprechperson (Art. 17 DSGVO) durch Vernichten ihres
@@ -96,7 +97,8 @@ def erase_texts(
     reason: Annotated[str, typer.Option("--reason", help=f"Grund als Code: {CODES}.")],
     by: ByOption,
 ) -> None:
-    """Löscht die bisherigen Freitexte eines Bündnisses (Notizen, Protokolle, Fortschrittsberichte) durch
+    """Löscht die bisherigen Freitexte eines Bündnisses (Notizen, Protokolle, Fortschrittsberichte,
+    Begründungen) durch
     Vernichten ihres Schlüssels; festgehalten mit wer, wann und Grund."""
     from workers.bootstrap import build_application
 

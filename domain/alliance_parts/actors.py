@@ -129,7 +129,7 @@ class ActorsPart(AllianceState):
         return frozenset((*texts, *persons, *((PLAIN_TEXTS_ERASED,) if texts else ())))
 
     class FreeTextsErased(AllianceEvent):
-        """The key of the alliance's free texts (notes, minutes, progress reports) was destroyed, on
+        """The key of the alliance's free texts (notes, minutes, progress reports, reasons) was destroyed, on
         request (GDPR Art. 17); later texts are sealed with a key of the next generation."""
 
         key_id: UUID

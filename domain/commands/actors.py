@@ -153,7 +153,7 @@ def erasure_reason(code: str | None, text: str | None) -> v.ErasureReason:
 
 @dataclass(frozen=True, kw_only=True)
 class EraseFreeTexts(AllianceCommand[None]):
-    """Erases the alliance's free texts so far (notes, minutes, progress reports, fulfilment notes:
+    """Erases the alliance's free texts so far (notes, minutes, progress reports, fulfilment notes, reasons:
     they may name people) by destroying their key, on request (GDPR Art. 17), recorded with who,
     when and a reason code; texts written afterwards are sealed with a new key. As for a person, the
     key goes after the event is stored, and the sweep heals a crash in between."""

@@ -116,6 +116,10 @@ def sealed_text(a: Alliance, ctx: Context, text: str) -> SealedText:
     return seal_text(text, key_id, ctx.key_ring.create(key_id))
 
 
+def sealed_optional(a: Alliance, ctx: Context, text: str | None) -> SealedText | None:
+    return None if text is None else sealed_text(a, ctx, text)
+
+
 @dataclass(frozen=True, kw_only=True)
 class AllianceCommand(Command[R]):
     """A command on one alliance: loaded (at `expected_version`, when given), changed, saved once."""

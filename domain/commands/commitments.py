@@ -124,7 +124,7 @@ class AmendCommitment(CommitmentCommand[v.CommitmentStatus]):
     """An open commitment's description, amount or due date changes (at least one of them, to something
     new), with a reason. Answers its status."""
 
-    reason: str
+    reason: str = field(repr=False, metadata=SEALED)
     description: str | None = None
     amount: Decimal | None = None
     due_on: date | None = None
@@ -136,7 +136,8 @@ class AmendCommitment(CommitmentCommand[v.CommitmentStatus]):
         amount = v.require_amount(self.amount)
 
         def change(c: Commitment, ctx: Context) -> v.CommitmentStatus:
-            c.amend(description=text, amount=amount, due_on=self.due_on, reason=why, by=ctx.by, at=ctx.now())
+            reason = sealed_text(ctx.alliance(self.alliance_id, None), ctx, why)
+            c.amend(description=text, amount=amount, due_on=self.due_on, reason=reason, by=ctx.by, at=ctx.now())
             return c.status
 
         return change
@@ -166,13 +167,13 @@ class FulfilCommitment(CommitmentCommand[v.CommitmentStatus]):
 class WithdrawCommitment(CommitmentCommand[v.CommitmentStatus]):
     """An open commitment that is not fulfilled is withdrawn, with a reason. Answers its status."""
 
-    reason: str
+    reason: str = field(repr=False, metadata=SEALED)
 
     def check(self) -> Change[Commitment, v.CommitmentStatus]:
         why = v.require_text(self.reason, "Der Grund des Rückzugs")
 
         def change(c: Commitment, ctx: Context) -> v.CommitmentStatus:
-            c.withdraw(reason=why, by=ctx.by, at=ctx.now())
+            c.withdraw(reason=sealed_text(ctx.alliance(self.alliance_id, None), ctx, why), by=ctx.by, at=ctx.now())
             return c.status
 
         return change

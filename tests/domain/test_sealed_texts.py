@@ -93,3 +93,15 @@ def test_free_texts_stay_out_of_fingerprints_and_reprs() -> None:
                         notes="etwas anderes")
     assert one.fingerprint() == two.fingerprint() and "Müller" not in repr(one)
     assert one.earlier_fingerprints() != two.earlier_fingerprints()  # records stored before still answer
+
+
+def test_reasons_and_justifications_are_sealed_and_erased_with_the_free_texts(memory_app: AllianceApplication) -> None:
+    g = new_alliance(memory_app)
+    memory_app.complete_step(g.alliance_id, 1, justification=f"{NOTE} hat zugesagt", by=BY)
+    memory_app.pause(g.alliance_id, reason=f"{NOTE} in Elternzeit", by=BY)
+    memory_app.dissolve(g.alliance_id, reason=f"Auflösung auf Wunsch von {NOTE}", by=BY)
+    assert "Müller".encode() not in _stored(memory_app)
+    events = list(memory_app.events.get(g.alliance_id))
+    texts = memory_app.texts_of(g.alliance_id)
+    assert texts(events[-1].reason) == f"Auflösung auf Wunsch von {NOTE}"  # type: ignore[attr-defined]
+    assert texts(events[-3].justification) == f"{NOTE} hat zugesagt"  # type: ignore[attr-defined]

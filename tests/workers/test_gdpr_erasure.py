@@ -1,5 +1,6 @@
-"""Erasing a person leaves no trace of them: not in any file under var/ (events, key ring, read
-models, exports, the mail spool, the logs), not in PostgreSQL; the audit chain still verifies and
+"""Erasing a person (with the alliance's free texts: notes, minutes, progress, reasons) leaves no
+trace of them: not in any file under var/ (events, key ring, read models, exports, the mail spool,
+the logs), not in PostgreSQL; the audit chain still verifies and
 the statistics stay. Run as an operator would: real stores, the `buendnis` CLI as processes, a real
 SMTP sink on disk."""
 
@@ -104,6 +105,9 @@ def _story(app: AllianceApplication) -> tuple[Any, Any]:
     app.report_progress(g.alliance_id, commitment, on=date(2026, 3, 4), percent=40,
                         text=f"Schlüssel bei {NAME} ({EMAIL}) abholen", by=BY)
     app.fulfil_commitment(g.alliance_id, commitment, on=date(2026, 3, 5), note=f"Dank an {NAME}", by=BY)
+    app.complete_step(g.alliance_id, 1, justification=f"{NAME} hat zugesagt", by=BY)
+    app.pause(g.alliance_id, reason=f"{NAME} in Elternzeit, Tel {PHONE}", by=BY)
+    app.resume(g.alliance_id, by=BY)
     return g.alliance_id, person
 
 
