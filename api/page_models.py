@@ -131,6 +131,7 @@ def alliance_page(ctx: Context, alliance_id: UUID, as_of: datetime | None, who: 
     app = ctx.application
     alliance = app.get_alliance(alliance_id) if as_of is None else app.alliance_as_of(alliance_id, as_of)
     commitments = app.commitments(alliance_id, as_of)
+    texts = app.texts_of(alliance_id)
     own = own_commitment_ids(who, commitments)
     # Step 5's Netzwerk-Check looks back from a day: the app's clock (BUENDNIS_TEST_TODAY in tests),
     # or the end of the day asked for, as the API's GET …/{id} judges it; not the last change.
@@ -157,7 +158,7 @@ def alliance_page(ctx: Context, alliance_id: UUID, as_of: datetime | None, who: 
         "names": names,
         "by_sector": sorted(by_sector.items()),
         "missing": [SECTOR_LABELS[s] for s in detail.get("missing_sectors", [])],
-        "commitments": commitments_view(who, [commitment_view(c, alliance) for c in commitments]),
+        "commitments": commitments_view(who, [commitment_view(c, alliance, text=texts) for c in commitments]),
         "full": who.role != "partner",
         "scheduled": [f for f in plans if f["status"] == "scheduled"],
         "sent": [f for f in plans if f["status"] == "sent"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -12,6 +13,7 @@ from domain.commitment import Commitment
 from domain.facts import alliance_facts, commitment_facts
 from domain.follow_ups import RULE_LABELS, FollowUpPolicy, plan_alliance, plan_commitment
 from domain.network import network_check, network_facts
+from domain.personal_data import FreeText
 from domain.records import ActionItem
 from domain.steps import LAST_STEP, STEP_QUESTIONS, STEP_TITLES, Criterion, StepPolicy, exit_criteria
 from domain.values import Sector
@@ -170,8 +172,10 @@ def _action_item(i: ActionItem) -> dict[str, Any]:
     }
 
 
-def commitment_view(c: Commitment, a: Alliance | None = None) -> dict[str, Any]:
-    """A commitment; with its alliance, the action item (and meeting) it was pledged for in words."""
+def commitment_view(c: Commitment, a: Alliance | None = None, *,
+                    text: Callable[[FreeText | None], str | None]) -> dict[str, Any]:
+    """A commitment; with its alliance, the action item (and meeting) it was pledged for in words;
+    `text` shows its sealed free texts (`AllianceApplication.texts_of`)."""
     item = a.action_items.get(str(c.action_item_id)) if a is not None and c.action_item_id else None
     meeting = a.meetings.get(str(item.meeting_id)) if a is not None and item is not None else None
     return {
@@ -192,7 +196,7 @@ def commitment_view(c: Commitment, a: Alliance | None = None) -> dict[str, Any]:
         "periods": [{"period": p.period, "due_on": _num(p.due_on), "fulfilled_on": _num(p.fulfilled_on)}
                     for p in c.past_periods],
         "version": c.version,
-        "progress": [{"on": p.on.isoformat(), "text": p.text, "percent": p.percent, "amount": _num(p.amount)}
+        "progress": [{"on": p.on.isoformat(), "text": text(p.text), "percent": p.percent, "amount": _num(p.amount)}
                      for p in c.progress],
         "action_item_id": _num(c.action_item_id),
         "action_item": None if item is None else {**_action_item(item),

@@ -165,6 +165,7 @@ def main() -> None:
         finally:
             with psycopg.connect(POSTGRES_DSN, autocommit=True) as conn:
                 conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+                conn.execute(f'DROP SCHEMA IF EXISTS "{schema}_keys" CASCADE')  # the key ring's
         figures.append(Figure("event_store.postgres.save_rate", pg_rate, "events/s",
                               "raw psycopg inserts into PostgreSQL, 11 rows per transaction", pg_raw, pg_rate / pg_raw,
                               "≥ 0.5 × anchor"))

@@ -99,6 +99,10 @@ class Settings(BaseSettings):
     sqlite_path: Path | None = None
     postgres_dsn: str = "postgresql://postgres@127.0.0.1:5432/test"
     postgres_schema: str = Field(default="buendnis", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
+    # The erasable keys apart from the events (own schema, optionally own database; own backup
+    # rule, docs/SECURITY.md). Default: `<postgres_schema>_keys` in the events' database.
+    keyring_schema: str | None = Field(default=None, pattern=r"^[a-z_][a-z0-9_]{0,62}$")
+    keyring_dsn: str | None = None
     temporal_address: str = Field(default="127.0.0.1:7233", pattern=r"^[\w.-]+:\d{1,5}$")
     temporal_namespace: str = "default"
     task_queue: str = "buendnis"
@@ -179,9 +183,11 @@ class Settings(BaseSettings):
             _STARTED[start] = StartedClock(start)
         return _STARTED[start]
 
-    @field_validator("postgres_dsn")
+    @field_validator("postgres_dsn", "keyring_dsn")
     @classmethod
-    def _dsn(cls, value: str) -> str:
+    def _dsn(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         parts = urlsplit(value)
         if parts.scheme not in ("postgresql", "postgres") or not parts.hostname or not parts.path.strip("/"):
             raise ValueError("erwartet postgresql://USER[:PASSWORT]@HOST[:PORT]/DATENBANK")
@@ -205,6 +211,10 @@ class Settings(BaseSettings):
     def site_url(self) -> str:
         """The pages' base address, without a trailing slash."""
         return (self.public_url or f"http://{self.api_host}:{self.api_port}").rstrip("/")
+
+    @property
+    def keyring_schema_name(self) -> str:
+        return self.keyring_schema or f"{self.postgres_schema}_keys"
 
     @property
     def events_path(self) -> Path:

@@ -17,7 +17,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Transcoder
-from eventsourcing.utils import EnvType
+from eventsourcing.utils import EnvType, get_topic
 
 from domain import values as v
 from domain.alliance import Alliance
@@ -36,7 +36,7 @@ from domain.commitment import Commitment, Period, ProgressReport
 from domain.dates import german_moment
 from domain.errors import ConcurrencyConflict, IdempotencyConflict, InvalidInput, NotFound, RuleViolation
 from domain.idempotency import CommandRecord, CommitmentIndex, index_id, record_id
-from domain.personal_data import InMemoryKeyRing, KeyRing, PersonalData, unseal
+from domain.personal_data import FreeText, InMemoryKeyRing, KeyRing, PersonalData, SealedText, reveal, unseal
 from domain.records import RECORD_TYPES
 from domain.steps import StepPolicy
 from domain.transcoder import OrjsonTranscoder
@@ -72,7 +72,7 @@ class AllianceApplication(StepCommands, ActorCommands, TeamCommands, MeetingComm
         self.clock = clock
 
     def construct_transcoder(self) -> Transcoder:
-        return OrjsonTranscoder((*ENUM_TYPES, *RECORD_TYPES, ProgressReport, Period))
+        return OrjsonTranscoder((*ENUM_TYPES, *RECORD_TYPES, ProgressReport, Period, SealedText))
 
     # ---- the command runner ------------------------------------------------------------------
 
@@ -164,6 +164,32 @@ class AllianceApplication(StepCommands, ActorCommands, TeamCommands, MeetingComm
         if person is None:
             raise NotFound(f"Ansprechperson {person_id} gehört nicht zu diesem Bündnis.")
         return None if person.erased else unseal(person.sealed, self.key_ring.get(person_id))
+
+    def text(self, alliance: Alliance, value: FreeText | None) -> str | None:
+        """A free text of the alliance to show: "[gelöscht]" once its key is erased."""
+        return reveal(value, self.key_ring, alliance.erased_keys())
+
+    def texts_of(self, alliance_id: UUID) -> Callable[[FreeText | None], str | None]:
+        """Shows free texts of the alliance as it stands now (erased texts stay erased in views of
+        the past)."""
+        erased, ring = self._alliance(alliance_id).erased_keys(), self.key_ring
+        return lambda value: reveal(value, ring, erased)
+
+    def sweep_erased_keys(self, batch: int = 1000) -> int:
+        """Destroys every key whose erasure is recorded (a person's, a generation of an alliance's
+        free texts): the key goes after its erasure event is stored, so a crash in between, or a
+        key ring restored from before, leaves one behind. Answers how many were destroyed."""
+        topics = [get_topic(Alliance.ContactPersonErased), get_topic(Alliance.FreeTextsErased)]
+        destroyed, start = 0, 1
+        while True:
+            notifications = self.recorder.select_notifications(start=start, limit=batch, topics=topics)
+            for n in notifications:
+                event = self.mapper.to_domain_event(n)
+                key_id = event.key_id if isinstance(event, Alliance.FreeTextsErased) else event.person_id  # type: ignore[attr-defined]
+                destroyed += self.key_ring.destroy(key_id)
+            if len(notifications) < batch:
+                return destroyed
+            start = notifications[-1].id + 1
 
     # ---- queries straight from the stored events -----------------------------------------------------
 

@@ -20,13 +20,14 @@ from eventsourcing.domain import Aggregate
 
 from domain.dates import check_date, check_dates, check_optional_date, not_before
 from domain.errors import InvalidInput, RuleViolation
+from domain.personal_data import FreeText
 from domain.values import CommitmentKind, CommitmentStatus, Recurrence
 
 
 @dataclass(frozen=True)
 class ProgressReport:
     on: date
-    text: str
+    text: FreeText  # sealed since free texts are
     percent: int | None
     amount: Decimal | None = None  # delivered so far, in the commitment's unit (absent in older snapshots)
 
@@ -145,7 +146,7 @@ class Commitment(Aggregate):
         description: str | None
         amount: Decimal | None
         due_on: date | None
-        reason: str
+        reason: FreeText  # sealed since free texts are
 
         def apply(self, c: Commitment) -> None:
             if self.description is not None:
@@ -158,7 +159,7 @@ class Commitment(Aggregate):
                     c.overdue_since = None
 
     def amend(self, *, description: str | None, amount: Decimal | None, due_on: date | None,
-              reason: str, by: str, at: datetime | None = None) -> None:
+              reason: FreeText, by: str, at: datetime | None = None) -> None:
         self._require_open()
         check_optional_date(due_on, "Das Fälligkeitsdatum")
         if description is None and amount is None and due_on is None:
@@ -178,14 +179,14 @@ class Commitment(Aggregate):
             state["amount"] = None
 
         on: date
-        text: str
+        text: FreeText
         percent: int | None
         amount: Decimal | None
 
         def apply(self, c: Commitment) -> None:
             c.progress.append(ProgressReport(self.on, self.text, self.percent, self.amount))
 
-    def report_progress(self, *, on: date, text: str, percent: int | None, by: str,
+    def report_progress(self, *, on: date, text: FreeText, percent: int | None, by: str,
                         at: datetime | None = None, amount: Decimal | None = None) -> None:
         self._require_open()
         check_date(on, "Das Datum des Berichts")
@@ -195,7 +196,7 @@ class Commitment(Aggregate):
 
     class Fulfilled(Event):
         on: date
-        note: str | None
+        note: FreeText | None
 
         def apply(self, c: Commitment) -> None:
             c.fulfilled_on = self.on
@@ -214,7 +215,7 @@ class Commitment(Aggregate):
             c.fulfilled_on = None
             c.overdue_since = None
 
-    def fulfil(self, *, on: date, note: str | None, by: str, at: datetime | None = None) -> None:
+    def fulfil(self, *, on: date, note: FreeText | None, by: str, at: datetime | None = None) -> None:
         self._require_open()
         check_date(on, "Das Erfüllungsdatum")
         self._emit(self.Fulfilled, by, at, on=on, note=note)
@@ -223,12 +224,12 @@ class Commitment(Aggregate):
             self._emit(self.PeriodStarted, by, at, period=self.period + 1, due_on=due)
 
     class Withdrawn(Event):
-        reason: str
+        reason: FreeText  # sealed since free texts are
 
         def apply(self, c: Commitment) -> None:
             c.withdrawn = True
 
-    def withdraw(self, *, reason: str, by: str, at: datetime | None = None) -> None:
+    def withdraw(self, *, reason: FreeText, by: str, at: datetime | None = None) -> None:
         if self.fulfilled_on is not None:
             raise RuleViolation("Eine erfüllte Zusage kann nicht zurückgezogen werden.")
         self._require_open()

@@ -1,9 +1,14 @@
-"""Erasable personal data: contact persons are sealed with a key of their own.
+"""Erasable personal data: contact persons and free text are sealed with keys that can be destroyed.
 
 Events are never rewritten, yet a person may ask to be erased (GDPR Art. 17). So names, e-mail
 addresses and phone numbers go into events only encrypted with a per-person key held outside the
 event store (a key ring). Erasure destroys the key: the event, its hash and every statistic stay,
-the person can no longer be read. Who erased whom and why is itself an event.
+the person can no longer be read. Who erased whom and why (a code) is itself an event.
+
+Free text that may name people (conversation notes, minutes, progress reports, fulfilment notes,
+reasons and justifications of decisions)
+is sealed the same way as a `SealedText`, with the key of the alliance's free texts ("Freitexte des
+Bündnisses"): erasing them destroys that key, and later texts get a key of a new generation.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 from base64 import b64decode, b64encode
 from dataclasses import dataclass
 from typing import Protocol
-from uuid import UUID
+from uuid import UUID, uuid5
 
 import orjson
 from eventsourcing.cryptography import AESCipher
@@ -40,7 +45,8 @@ class PersonalData:
 
 
 class KeyRing(Protocol):
-    """Holds one secret key per person; `destroy` makes that person's data unreadable forever."""
+    """Holds one secret key per id (a person, or a generation of an alliance's free texts); `destroy`
+    makes what was sealed with it unreadable forever."""
 
     def create(self, person_id: UUID) -> str: ...
 
@@ -83,3 +89,46 @@ def unseal(sealed: str, key: str | None) -> PersonalData | None:
         return None
     raw = orjson.loads(_cipher(key).decrypt(b64decode(sealed)))
     return PersonalData(raw["name"], raw["email"], raw["phone"], raw.get("role"))
+
+
+@dataclass(frozen=True)
+class SealedText:
+    """Free text encrypted with the key `key_id` of the key ring (stored in events instead of the text)."""
+
+    key_id: UUID
+    sealed: str
+
+    def __repr__(self) -> str:
+        return f"SealedText(key_id={self.key_id})"
+
+
+# Free text as events hold it: plain in events stored before sealing, sealed since.
+FreeText = str | SealedText
+
+
+def texts_key_id(alliance_id: UUID, generation: int) -> UUID:
+    """The key of an alliance's free texts; a new generation after each erasure of them."""
+    return uuid5(alliance_id, f"freitexte/{generation}")
+
+
+def seal_text(text: str, key_id: UUID, key: str) -> SealedText:
+    return SealedText(key_id, b64encode(_cipher(key).encrypt(text.encode("utf-8"))).decode("ascii"))
+
+
+def reveal(value: FreeText | None, key_ring: KeyRing, erased: frozenset[str]) -> str | None:
+    """The text to show: `ERASED` once its key is erased on record (`erased`: key ids as text) or
+    destroyed; a plain text from before sealing is erased with the first erasure of free texts
+    (`erased` then holds `PLAIN_TEXTS_ERASED`)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return ERASED if PLAIN_TEXTS_ERASED in erased else value
+    if str(value.key_id) in erased:
+        return ERASED
+    key = key_ring.get(value.key_id)
+    if key is None:
+        return ERASED
+    return _cipher(key).decrypt(b64decode(value.sealed)).decode("utf-8")
+
+
+PLAIN_TEXTS_ERASED = "plain"

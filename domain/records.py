@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
+from domain.personal_data import FreeText
 from domain.values import AnchoringKind, MeetingKind, Outcome, ProjectStatus, Sector
 
 
@@ -28,7 +29,7 @@ class Contact:
     on: date
     outcome: Outcome
     follow_up_on: date | None
-    notes: str | None
+    notes: FreeText | None  # sealed since free texts are
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class Meeting:
     organiser_id: UUID | None
     held_on: date | None
     attendee_ids: tuple[UUID, ...]
-    minutes: str | None
+    minutes: FreeText | None  # sealed since free texts are
     invitee_ids: tuple[UUID, ...] = ()  # recorded invitations (absent in snapshots taken before)
 
     @property

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from domain.alliance import Alliance
 from domain.commitment import Commitment
 from domain.follow_ups import RULE_LABELS
+from domain.personal_data import FreeText, KeyRing, reveal
 from domain.steps import LAST_STEP, STEP_TITLES, StepPolicy, exit_criteria
 from domain.values import Sector
 from projections.alliance_events import AllianceProjection, Seen
@@ -160,7 +162,8 @@ def _action_item(c: Commitment, a: Alliance) -> dict[str, Any] | None:
             "meeting": meeting.title if meeting else None}
 
 
-def commitment_document(c: Commitment, a: Alliance) -> dict[str, Any]:
+def commitment_document(c: Commitment, a: Alliance, text: Callable[[FreeText | None], str | None]) -> dict[str, Any]:
+    """The commitment's document; `text` shows its sealed free texts."""
     return {
         "id": str(c.id),
         "partner_id": str(c.partner_id),
@@ -176,7 +179,7 @@ def commitment_document(c: Commitment, a: Alliance) -> dict[str, Any]:
         "status_label": c.status.label,
         "fulfilled_on": jsonable(c.fulfilled_on),
         "progress": [
-            {"on": p.on.isoformat(), "text": p.text, "percent": p.percent} for p in c.progress
+            {"on": p.on.isoformat(), "text": text(p.text), "percent": p.percent} for p in c.progress
         ],
         "follow_ups_sent": len(c.follow_ups),
         "action_item": _action_item(c, a),
@@ -208,6 +211,10 @@ class DetailProjection(AllianceProjection):
             self._commitments[str(seen.commitment.id)] = seen.commitment
         else:
             self._alliances[seen.alliance_id] = seen.alliance
+        if isinstance(seen.event, (Alliance.FreeTextsErased, Alliance.ContactPersonErased)):
+            # Texts of its commitments were sealed with the erased key: their documents are written again.
+            for cid in self.application.commitment_ids(seen.alliance.id):
+                self._commitments.setdefault(str(cid), self.aggregates.latest(cid))
 
     def finish(self, db: Db) -> None:
         db.executemany(
@@ -221,7 +228,12 @@ class DetailProjection(AllianceProjection):
         rows = []
         for cid, c in self._commitments.items():
             a = self._alliances.get(str(c.alliance_id)) or self.aggregates.latest(c.alliance_id)
-            rows.append((cid, str(c.alliance_id), c.version, dumps(commitment_document(c, a))))
+            ring, erased = self.application.key_ring, a.erased_keys()
+
+            def text(value: FreeText | None, ring: KeyRing = ring, erased: frozenset[str] = erased) -> str | None:
+                return reveal(value, ring, erased)
+
+            rows.append((cid, str(c.alliance_id), c.version, dumps(commitment_document(c, a, text))))
         db.executemany(
             "INSERT INTO {commitment_docs} VALUES (?, ?, ?, ?) ON CONFLICT (commitment_id) DO "
             "UPDATE SET "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID
@@ -10,8 +11,10 @@ from domain.alliance import Alliance
 from domain.commitment import Commitment
 from domain.dates import german_date
 from domain.follow_ups import RULE_LABELS
+from domain.personal_data import SealedText
 from domain.steps import STEP_TITLES
 from domain.values import Dimension
+from projections.values import SEALED_TEXT
 
 Describe = Callable[[Any, Any, Any], str]
 
@@ -111,8 +114,17 @@ SENTENCES: dict[type, Describe] = {
     A.ContactPersonAdded: lambda e, a, c: (
         f"Eine Ansprechperson bei {_name(a, e.actor_id)} wurde erfasst (verschlüsselt)."
     ),
+    # Only the code of the reason: a reason given as text (before reasons became codes) may name the person.
     A.ContactPersonErased: lambda e, a, c: (
-        f"Die personenbezogenen Daten einer Ansprechperson wurden gelöscht.{_why(e.reason)}"
+        "Die personenbezogenen Daten einer Ansprechperson wurden gelöscht."
+        + _why(e.reason_code.label if e.reason_code is not None else None, "Grund")
+    ),
+    A.PersonalDataDisclosed: lambda e, a, c: (
+        "Auskunft über die gespeicherten Daten einer Ansprechperson erteilt (Art. 15 DSGVO)."
+    ),
+    A.FreeTextsErased: lambda e, a, c: (
+        "Die bisherigen Freitexte des Bündnisses (Gesprächsnotizen, Protokolle, Fortschrittsberichte, "
+        f"Notizen zu Zusagen, Begründungen) wurden gelöscht.{_why(e.reason_code.label, 'Grund')}"
     ),
     A.TeamMemberAdded: lambda e, a, c: f"{_name(a, e.actor_id)} gehört jetzt zum Bündnisteam.",
     A.TeamMemberRemoved: lambda e, a, c: (
@@ -232,11 +244,13 @@ SENTENCES: dict[type, Describe] = {
         + f".{_why(e.reason, 'Grund')}"
     ),
     C.ProgressReported: lambda e, a, c: (
-        f"Fortschritt zu {_commitment(c, a)}: „{e.text}“"
+        # Not the report's text: it may name people and is erasable, this sentence is not.
+        f"Fortschritt zu {_commitment(c, a)} berichtet"
         + (f" ({e.percent} %)." if e.percent is not None else ".") + _delivered(e, c)
     ),
     C.Fulfilled: lambda e, a, c: (
-        f"{_upper_first(_commitment(c, a))} wurde am {_d(e.on)} erfüllt.{_why(e.note, 'Notiz')}"
+        f"{_upper_first(_commitment(c, a))} wurde am {_d(e.on)} erfüllt."
+        + (" Mit Notiz." if e.note else "")
     ),
     C.PeriodStarted: lambda e, a, c: (
         f"Neuer Zeitraum {e.period} für {_commitment(c, a)}"
@@ -265,10 +279,46 @@ def _sent(e: Any) -> str:
     return "gesendet."
 
 
-def describe(event: Any, alliance: Any, commitment: Any) -> str:
-    """The event as a sentence with who did it; `alliance`, `commitment`: state after it."""
+# The free-text fields of events (sealed since free texts are, plain in older events), by event type.
+FREE_TEXTS: dict[str, tuple[str, ...]] = {
+    "Alliance.ContactRecorded": ("notes",),
+    "Alliance.MeetingHeld": ("minutes",),
+    "Alliance.MinutesRecorded": ("minutes",),
+    "Alliance.StepCompleted": ("justification",),
+    "Alliance.StepReopened": ("reason",),
+    "Alliance.Paused": ("reason",),
+    "Alliance.Resumed": ("reason",),
+    "Alliance.Dissolved": ("reason",),
+    "Alliance.TeamMemberRemoved": ("reason",),
+    "Alliance.SteeringGroupSet": ("reason",),
+    "Alliance.ProjectStatusChanged": ("reason",),
+    "Commitment.ProgressReported": ("text",),
+    "Commitment.Fulfilled": ("note",),
+    "Commitment.Amended": ("reason",),
+    "Commitment.Withdrawn": ("reason",),
+}
+Reveal = Callable[[Any], "str | None"]
+
+
+def describe(event: Any, alliance: Any, commitment: Any, reveal: Reveal | None = None) -> str:
+    """The event as a sentence with who did it; `alliance`, `commitment`: state after it. `reveal`
+    shows its sealed free texts (the key ring's `reveal`: „[gelöscht]“ once erased); without it they
+    read „(verschlüsselt)“."""
+    fields = FREE_TEXTS.get(type(event).__qualname__, ())
+    if fields:
+        event = _shown(event, fields, reveal)
     sentence = SENTENCES[type(event)](event, alliance, commitment)
     return f"{sentence} ({_who(event.by)})"
+
+
+def _shown(event: Any, fields: tuple[str, ...], reveal: Reveal | None) -> Any:
+    """A copy of the event with its free texts as they may be shown (the stored event stays as it is)."""
+    shown = copy.copy(event)
+    for name in fields:
+        value = getattr(event, name, None)
+        text = reveal(value) if reveal is not None else (SEALED_TEXT if isinstance(value, SealedText) else value)
+        object.__setattr__(shown, name, text)
+    return shown
 
 
 # What a partner reads of the alliance's public facts: the same sentences without the free text

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from domain.alliance import Alliance
+from domain.personal_data import ERASED, reveal
 from projections.alliance_events import AppendOnlyProjection, Seen
-from projections.sentences import describe
+from projections.sentences import FREE_TEXTS, describe
 from projections.store import Db, Schema
-from projections.values import event_data_json, event_type, iso
+from projections.values import SEALED_TEXT, dumps, event_data_json, event_type, iso, loads
 
 SCHEMA = Schema(
     tables={
@@ -24,8 +29,18 @@ class TimelineProjection(AppendOnlyProjection):
 
     insert = "INSERT INTO {events} VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 
+    def __init__(self, application: Any) -> None:
+        super().__init__(application)
+        self._erased: set[str] = set()
+
+    def begin(self, db: Db) -> None:
+        super().begin(db)
+        self._erased = set()
+
     def see(self, seen: Seen, db: Db) -> None:
         e = seen.event
+        if isinstance(e, Alliance.FreeTextsErased):
+            self._erased.add(seen.alliance_id)
         self._rows.append(
             (
                 seen.item.position,
@@ -35,6 +50,44 @@ class TimelineProjection(AppendOnlyProjection):
                 event_type(e),
                 e.by,
                 event_data_json(e),
-                describe(e, seen.alliance, seen.commitment),
+                describe(e, seen.alliance, seen.commitment, self._reveal(seen.alliance)),
             )
         )
+
+    def finish(self, db: Db) -> None:
+        super().finish(db)
+        for alliance_id in sorted(self._erased):
+            self._erase_plain_texts(db, alliance_id)
+        self._erased = set()
+
+    def _reveal(self, alliance: Alliance) -> Callable[[Any], str | None]:
+        erased, ring = alliance.erased_keys(), self.application.key_ring
+        return lambda value: reveal(value, ring, erased)
+
+    def _erase_plain_texts(self, db: Db, alliance_id: str) -> None:
+        """The alliance's free texts leave its rows once they are erased: sentences quoting them are
+        told again („[gelöscht]“), and texts stored in clear before sealing leave the event's data."""
+        types = sorted(FREE_TEXTS)
+        marks = ", ".join("?" for _ in types)
+        rows = db.all(f"SELECT position, type, data FROM {{events}} WHERE alliance_id = ? AND type IN ({marks})",
+                      [alliance_id, *types])
+        for row in rows:
+            data = loads(row["data"])
+            for name in FREE_TEXTS[row["type"]]:
+                if isinstance(data.get(name), str) and data[name] not in ("", ERASED, SEALED_TEXT):
+                    data[name] = ERASED
+            db.execute("UPDATE {events} SET data = ?, text = ? WHERE position = ?",
+                       [dumps(data), self._sentence(row["position"]), row["position"]])
+
+    def _sentence(self, position: int) -> str | None:
+        """The event at `position` told again, its free texts as they may be read now."""
+        notifications = self.application.recorder.select_notifications(start=position, limit=1)
+        if not notifications or notifications[0].id != position:
+            return None
+        event = self.application.mapper.to_domain_event(notifications[0])
+        if isinstance(event, Alliance.Event):
+            alliance = self.aggregates.latest(event.originator_id)
+            return describe(event, alliance, None, self._reveal(alliance))
+        commitment = self.aggregates.latest(event.originator_id)
+        alliance = self.aggregates.latest(commitment.alliance_id)
+        return describe(event, alliance, commitment, self._reveal(alliance))

@@ -10,8 +10,20 @@ from uuid import UUID
 
 import orjson
 
+from domain.personal_data import SealedText
+
 # Fields every event has, or that must never leave the store in clear (sealed personal data).
 _HIDDEN = frozenset({"originator_id", "originator_version", "timestamp", "by", "sealed"})
+# Shown instead of a sealed free text in an event's data (its ciphertext says nothing to a reader).
+SEALED_TEXT = "(verschlüsselt)"
+# Fields hidden from one kind of event: an erasure's reason was free text naming the person until
+# reasons became codes (the code stays).
+_HIDDEN_OF = {"ContactPersonErased": frozenset({"reason"})}
+
+
+def _fields(event: Any) -> dict[str, Any]:
+    hidden = _HIDDEN | _HIDDEN_OF.get(type(event).__name__, frozenset())
+    return {k: SEALED_TEXT if isinstance(v, SealedText) else v for k, v in vars(event).items() if k not in hidden}
 
 
 def jsonable(value: Any) -> Any:
@@ -45,13 +57,12 @@ def event_type(event: Any) -> str:
 
 
 def event_data(event: Any) -> dict[str, Any]:
-    return {k: jsonable(v) for k, v in vars(event).items() if k not in _HIDDEN}
+    return {k: jsonable(v) for k, v in _fields(event).items()}
 
 
 def event_data_json(event: Any) -> str:
     """`event_data` as JSON text, written by orjson directly (ids, dates, enums natively)."""
-    fields = {k: v for k, v in vars(event).items() if k not in _HIDDEN}
-    return orjson.dumps(fields, default=str).decode()
+    return orjson.dumps(_fields(event), default=str).decode()
 
 
 def dumps(value: Any) -> str:

@@ -23,11 +23,12 @@ def memory_app() -> AllianceApplication:
 
 @pytest.fixture
 def pg_schema() -> Iterator[str]:
-    """A fresh PostgreSQL schema, dropped after the test."""
+    """A fresh PostgreSQL schema, dropped after the test (with the key ring's schema beside it)."""
     schema = f"t_{uuid.uuid4().hex[:16]}"
     yield schema
     with psycopg.connect(POSTGRES_DSN, autocommit=True) as conn:
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}_keys" CASCADE')
 
 
 def _settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:

@@ -56,7 +56,8 @@ def build_key_ring(settings: Settings) -> KeyRing:
     if settings.store == "sqlite":
         return SQLiteKeyRing(settings.var_dir / "person-keys.db")
     if settings.store == "postgres":
-        return PostgresKeyRing(settings.postgres_dsn, settings.postgres_schema)
+        return PostgresKeyRing(settings.keyring_dsn or settings.postgres_dsn, settings.keyring_schema_name,
+                               events_schema=None if settings.keyring_dsn else settings.postgres_schema)
     return InMemoryKeyRing()
 
 

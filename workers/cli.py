@@ -10,6 +10,7 @@ from rich.console import Console
 
 from config.settings import SettingsError, load_settings
 from workers import cli_api, cli_backup, cli_workflows
+from workers.cli_gdpr import gdpr_app
 from workers.cli_projections import audit_app, demo_generate, projections_app, projector
 from workers.cli_settings import settings_or_exit
 
@@ -26,6 +27,7 @@ app.command("worker")(cli_workflows.worker)
 app.command("relay")(cli_workflows.relay)
 app.add_typer(projections_app, name="projections")
 app.add_typer(audit_app, name="audit")
+app.add_typer(gdpr_app, name="gdpr")
 app.command("projector")(projector)
 app.command("backup")(cli_backup.backup)
 app.command("restore")(cli_backup.restore)

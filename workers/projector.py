@@ -38,6 +38,10 @@ class Runner:
         self, settings: Settings, application: AllianceApplication, names: list[str] | None = None
     ) -> None:
         self.store = build_store(settings)
+        # Keys left behind by a crash between an erasure and the key's destruction go first.
+        swept = application.sweep_erased_keys()
+        if swept:
+            log.warning("erased_keys_swept", count=swept)
         self.projectors = [
             Projector(application, self.store, build_projection(n, application))
             for n in (names or NAMES)

@@ -68,14 +68,16 @@ def list_commitments(
 ) -> dict[str, Any]:
     """A partner reads only its own organisation's commitments."""
     c.principal.require_alliance(alliance_id)
-    items = commitments_view(c.principal, [commitment_view(x) for x in c.app.commitments(alliance_id, as_of)])
+    text = c.app.texts_of(alliance_id)
+    items = commitments_view(c.principal, [commitment_view(x, text=text)
+                                           for x in c.app.commitments(alliance_id, as_of)])
     return {**page(items, cursor, limit), "as_of": as_of.isoformat() if as_of else None}
 
 
 @router.get("/{commitment_id}", summary="Eine Zusage")
 def get_commitment(alliance_id: UUID, commitment_id: UUID, c: OwnerDep) -> dict[str, Any]:
     c.principal.require_alliance(alliance_id)
-    return commitment_view(c.app.get_commitment(alliance_id, commitment_id))
+    return commitment_view(c.app.get_commitment(alliance_id, commitment_id), text=c.app.texts_of(alliance_id))
 
 
 @router.post("/{commitment_id}/confirm", summary="Zusage bestätigen")

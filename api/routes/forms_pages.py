@@ -124,14 +124,17 @@ def facts(request: Request, alliance: Any, commitments: list[Any], who: Principa
     """What the forms recorded that the page shows nowhere else."""
     app = context(request).application
     names = {k: x.name for k, x in alliance.actors.items()}
-    persons = []
+    persons, notes = [], {}
     if who.role != "partner":
+        notes = {k: app.text(alliance, c.notes) for k, c in alliance.contacts.items() if c.notes is not None}
         for p in alliance.persons.values():
             data = None if p.erased else app.contact_person(alliance.id, p.id)
             persons.append({"actor": names.get(str(p.actor_id), "?"), "name": data.name if data else "(gelöscht)"})
     mine = [c for c in commitments if who.role != "partner" or c.partner_id == who.partner_id]
-    return {"alliance": alliance, "names": names, "persons": persons, "commitments": mine,
-            "by_id": {str(c.id): c for c in mine}, "steps": STEP_TITLES}
+    return {"alliance": alliance, "names": names, "persons": persons, "notes": notes, "commitments": mine,
+            "by_id": {str(c.id): c for c in mine},
+            "text": lambda value: app.text(alliance, value),  # a sealed free text, as the role may read it
+            "steps": STEP_TITLES}
 
 
 def flash(slug: str | None) -> str | None:

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from domain.alliance_parts.state import AllianceEvent, AllianceState
 from domain.errors import NotFound, RuleViolation
+from domain.personal_data import FreeText
 from domain.records import Project
 from domain.values import ProjectStatus
 
@@ -39,13 +40,13 @@ class ActionPlanPart(AllianceState):
     class ProjectStatusChanged(AllianceEvent):
         project_id: UUID
         status: ProjectStatus
-        reason: str | None
+        reason: FreeText | None  # sealed since free texts are
 
         def apply(self, a: AllianceState) -> None:
             key = str(self.project_id)
             a.projects[key] = replace(a.projects[key], status=self.status)
 
-    def change_project_status(self, *, project_id: UUID, status: ProjectStatus, reason: str | None,
+    def change_project_status(self, *, project_id: UUID, status: ProjectStatus, reason: FreeText | None,
                               by: str, at: datetime | None = None) -> None:
         self.require_open()
         project = self.projects.get(str(project_id))

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from domain.alliance_parts.state import AllianceEvent, AllianceState
 from domain.errors import InvalidInput, NotFound, RuleViolation
+from domain.personal_data import PLAIN_TEXTS_ERASED, FreeText, texts_key_id
 from domain.records import Actor, Contact, ContactPerson
 from domain.values import ErasureReason, Outcome, Sector
 
@@ -39,7 +40,7 @@ class ActorsPart(AllianceState):
         on: date
         outcome: Outcome
         follow_up_on: date | None
-        notes: str | None
+        notes: FreeText | None  # sealed since free texts are (plain in older events)
 
         def apply(self, a: AllianceState) -> None:
             a.contacts[str(self.contact_id)] = Contact(
@@ -47,7 +48,7 @@ class ActorsPart(AllianceState):
             )
 
     def record_contact(self, *, contact_id: UUID, actor_id: UUID, on: date, outcome: Outcome,
-                       follow_up_on: date | None, notes: str | None, by: str,
+                       follow_up_on: date | None, notes: FreeText | None, by: str,
                        at: datetime | None = None) -> None:
         self.require_open()
         self.actor(actor_id)
@@ -74,7 +75,8 @@ class ActorsPart(AllianceState):
 
     class ContactPersonErased(AllianceEvent):
         """The person's key was destroyed; the sealed data can never be read again. Version 2 keeps the
-        reason as a code too (version 1: text only)."""
+        reason as a code too (version 1: text only); since reasons are codes only, `reason` holds the
+        code's label."""
 
         class_version = 2
 
@@ -98,3 +100,46 @@ class ActorsPart(AllianceState):
         if person.erased:
             raise RuleViolation("Die personenbezogenen Daten dieser Person sind bereits gelöscht.")
         self._emit(self.ContactPersonErased, by, at, person_id=person_id, reason=reason, reason_code=reason_code)
+
+    class PersonalDataDisclosed(AllianceEvent):
+        """What is stored about a contact person was handed out on the person's request (GDPR Art. 15):
+        who did it and when is on record."""
+
+        person_id: UUID
+
+        def apply(self, a: AllianceState) -> None:
+            pass
+
+    def record_disclosure(self, *, person_id: UUID, by: str, at: datetime | None = None) -> None:
+        if str(person_id) not in self.persons:
+            raise NotFound(f"Ansprechperson {person_id} gehört nicht zu diesem Bündnis.")
+        self._emit(self.PersonalDataDisclosed, by, at, person_id=person_id)
+
+    # ---- the alliance's free texts ----------------------------------------------------------------
+
+    def text_key_id(self) -> UUID:
+        """The key new free texts of this alliance are sealed with."""
+        return texts_key_id(self.id, len(getattr(self, "erased_text_keys", ())))
+
+    def erased_keys(self) -> frozenset[str]:
+        """The keys erased on record (free-text generations and persons), as text; with
+        `PLAIN_TEXTS_ERASED` once free texts were erased (which covers texts stored before sealing)."""
+        texts = tuple(getattr(self, "erased_text_keys", ()))
+        persons = tuple(k for k, p in self.persons.items() if p.erased)
+        return frozenset((*texts, *persons, *((PLAIN_TEXTS_ERASED,) if texts else ())))
+
+    class FreeTextsErased(AllianceEvent):
+        """The key of the alliance's free texts (notes, minutes, progress reports, reasons) was destroyed, on
+        request (GDPR Art. 17); later texts are sealed with a key of the next generation."""
+
+        key_id: UUID
+        reason_code: ErasureReason
+
+        def apply(self, a: AllianceState) -> None:
+            a.erased_text_keys = (*getattr(a, "erased_text_keys", ()), str(self.key_id))
+
+    def erase_free_texts(self, *, reason_code: ErasureReason, by: str, at: datetime | None = None) -> UUID:
+        """Erases the free texts sealed so far; answers the key to destroy."""
+        key_id = self.text_key_id()
+        self._emit(self.FreeTextsErased, by, at, key_id=key_id, reason_code=reason_code)
+        return key_id

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from domain.alliance_parts.state import AllianceEvent, AllianceState
 from domain.errors import InvalidInput, NotFound, RuleViolation
+from domain.personal_data import FreeText
 from domain.records import ActionItem, Meeting
 from domain.values import MeetingKind
 
@@ -75,7 +76,7 @@ class MeetingsPart(AllianceState):
         meeting_id: UUID
         held_on: date
         attendee_ids: list[UUID]
-        minutes: str | None
+        minutes: FreeText | None  # sealed since free texts are
 
         def apply(self, a: AllianceState) -> None:
             key = str(self.meeting_id)
@@ -83,7 +84,7 @@ class MeetingsPart(AllianceState):
                                       attendee_ids=tuple(self.attendee_ids), minutes=self.minutes)
 
     def hold_meeting(self, *, meeting_id: UUID, held_on: date | None, attendee_ids: list[UUID],
-                     minutes: str | None, by: str, at: datetime | None = None) -> None:
+                     minutes: FreeText | None, by: str, at: datetime | None = None) -> None:
         self.require_open()
         meeting = self._meeting(meeting_id)
         if meeting.held:
@@ -99,13 +100,13 @@ class MeetingsPart(AllianceState):
 
     class MinutesRecorded(AllianceEvent):
         meeting_id: UUID
-        minutes: str
+        minutes: FreeText
 
         def apply(self, a: AllianceState) -> None:
             key = str(self.meeting_id)
             a.meetings[key] = replace(a.meetings[key], minutes=self.minutes)
 
-    def record_minutes(self, *, meeting_id: UUID, minutes: str, by: str, at: datetime | None = None) -> None:
+    def record_minutes(self, *, meeting_id: UUID, minutes: FreeText, by: str, at: datetime | None = None) -> None:
         self.require_open()
         meeting = self._meeting(meeting_id)
         if not meeting.held:

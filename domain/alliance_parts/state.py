@@ -71,8 +71,12 @@ class AllianceState:
     delivery_failures: dict[str, str]  # key → the server's answer; set by the first DeliveryFailed only
     publicity: dict[str, Publicity]
     anchorings: dict[str, Anchoring]
+    # Set by the first FreeTextsErased only (absent from older snapshots: read with getattr), so an
+    # aggregate equals its snapshot from before.
+    erased_text_keys: tuple[str, ...]
 
     if TYPE_CHECKING:  # given by the Alliance the parts are composed into
+        id: UUID
         modified_on: datetime
 
         def trigger_event(self, event_class: type[Any], **kwargs: Any) -> None: ...

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from domain.alliance_parts.state import AllianceEvent, AllianceState
 from domain.errors import InvalidInput, NotFound, RuleViolation
+from domain.personal_data import FreeText
 from domain.records import SelfAssessment, WorkingGroup
 from domain.values import Dimension, LegalForm
 
@@ -81,12 +82,12 @@ class SteeringPart(AllianceState):
 
     class SteeringGroupSet(AllianceEvent):
         member_ids: list[UUID]
-        reason: str | None
+        reason: FreeText | None  # sealed since free texts are
 
         def apply(self, a: AllianceState) -> None:
             a.steering_group = [str(m) for m in self.member_ids]
 
-    def set_steering_group(self, *, member_ids: list[UUID], reason: str | None, by: str,
+    def set_steering_group(self, *, member_ids: list[UUID], reason: FreeText | None, by: str,
                            at: datetime | None = None) -> None:
         self.require_open()
         if not member_ids:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from domain.alliance_parts.state import AllianceEvent, AllianceState
 from domain.errors import InvalidInput, RuleViolation
+from domain.personal_data import FreeText
 from domain.steps import LAST_STEP, StepPolicy
 
 
@@ -18,14 +19,14 @@ class StepsPart(AllianceState):
         """`unmet` holds the criteria that did not hold and were overridden by `justification`."""
 
         step: int
-        justification: str | None
+        justification: FreeText | None  # sealed since free texts are
         unmet: list[str]
 
         def apply(self, a: AllianceState) -> None:
             a.step = self.step + 1
             a.step_entered_at = self.timestamp
 
-    def complete_step(self, *, step: int, justification: str | None, policy: StepPolicy, by: str,
+    def complete_step(self, *, step: int, justification: FreeText | None, policy: StepPolicy, by: str,
                       at: datetime | None = None) -> None:
         self.require_open()
         if self.paused:
@@ -47,7 +48,7 @@ class StepsPart(AllianceState):
 
     class StepReopened(AllianceEvent):
         step: int
-        reason: str
+        reason: FreeText  # sealed since free texts are
 
         def apply(self, a: AllianceState) -> None:
             a.step = self.step
@@ -55,7 +56,7 @@ class StepsPart(AllianceState):
             if a.paused:  # reopened while dormant: the pause counts from here for the new step
                 a.paused_at = self.timestamp
 
-    def reopen_step(self, *, step: int, reason: str, by: str, at: datetime | None = None) -> None:
+    def reopen_step(self, *, step: int, reason: FreeText, by: str, at: datetime | None = None) -> None:
         self.require_open()
         if not 1 <= step <= LAST_STEP:
             raise InvalidInput(f"Schritt {step} gibt es nicht; die Schritte sind 1 bis {LAST_STEP}.")
@@ -66,7 +67,7 @@ class StepsPart(AllianceState):
     # ---- status: pause, resume, dissolve ----------------------------------------------------
 
     class Paused(AllianceEvent):
-        reason: str | None
+        reason: FreeText | None  # sealed since free texts are
 
         def apply(self, a: AllianceState) -> None:
             a.paused = True
@@ -75,7 +76,7 @@ class StepsPart(AllianceState):
     class Resumed(AllianceEvent):
         """Time spent dormant does not count as time in the step: its start moves by the pause."""
 
-        reason: str | None
+        reason: FreeText | None  # sealed since free texts are
 
         def apply(self, a: AllianceState) -> None:
             a.paused = False
@@ -85,23 +86,23 @@ class StepsPart(AllianceState):
             a.paused_at = None
 
     class Dissolved(AllianceEvent):
-        reason: str
+        reason: FreeText  # sealed since free texts are
 
         def apply(self, a: AllianceState) -> None:
             a.dissolved = True
 
-    def pause(self, *, reason: str | None, by: str, at: datetime | None = None) -> None:
+    def pause(self, *, reason: FreeText | None, by: str, at: datetime | None = None) -> None:
         self.require_open()
         if self.paused:
             raise RuleViolation("Das Bündnis ruht bereits.")
         self._emit(self.Paused, by, at, reason=reason)
 
-    def resume(self, *, reason: str | None, by: str, at: datetime | None = None) -> None:
+    def resume(self, *, reason: FreeText | None, by: str, at: datetime | None = None) -> None:
         self.require_open()
         if not self.paused:
             raise RuleViolation("Das Bündnis ist aktiv und muss nicht wieder aufgenommen werden.")
         self._emit(self.Resumed, by, at, reason=reason)
 
-    def dissolve(self, *, reason: str, by: str, at: datetime | None = None) -> None:
+    def dissolve(self, *, reason: FreeText, by: str, at: datetime | None = None) -> None:
         self.require_open()
         self._emit(self.Dissolved, by, at, reason=reason)

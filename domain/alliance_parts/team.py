@@ -8,6 +8,7 @@ from uuid import UUID
 
 from domain.alliance_parts.state import AllianceEvent, AllianceState
 from domain.errors import NotFound, RuleViolation
+from domain.personal_data import FreeText
 from domain.records import Candidate, Goal
 from domain.values import Sector
 
@@ -30,12 +31,12 @@ class TeamPart(AllianceState):
 
     class TeamMemberRemoved(AllianceEvent):
         actor_id: UUID
-        reason: str | None
+        reason: FreeText | None  # sealed since free texts are
 
         def apply(self, a: AllianceState) -> None:
             a.team.remove(str(self.actor_id))
 
-    def remove_team_member(self, *, actor_id: UUID, reason: str | None, by: str,
+    def remove_team_member(self, *, actor_id: UUID, reason: FreeText | None, by: str,
                            at: datetime | None = None) -> None:
         self.require_open()
         actor = self.actor(actor_id)

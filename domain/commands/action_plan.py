@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID, uuid4
 
 from domain import values as v
 from domain.alliance import Alliance
-from domain.commands.base import AllianceCommand, Change, Context, Handles
+from domain.commands.base import SEALED, AllianceCommand, Change, Context, Handles, sealed_optional
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,13 +40,13 @@ class ChangeProjectStatus(AllianceCommand[None]):
 
     project_id: UUID
     status: str
-    reason: str | None = None
+    reason: str | None = field(default=None, repr=False, metadata=SEALED)
 
     def check(self) -> Change[Alliance, None]:
         code = v.parse_code(v.ProjectStatus, self.status, "Projektstatus")
         why = v.optional_text(self.reason, "Der Grund")
-        return lambda a, ctx: a.change_project_status(project_id=self.project_id, status=code, reason=why,
-                                                      by=ctx.by, at=ctx.now())
+        return lambda a, ctx: a.change_project_status(project_id=self.project_id, status=code,
+                                                      reason=sealed_optional(a, ctx, why), by=ctx.by, at=ctx.now())
 
 
 class ActionPlanCommands(Handles):

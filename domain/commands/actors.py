@@ -11,7 +11,18 @@ import orjson
 
 from domain import values as v
 from domain.alliance import Alliance
-from domain.commands.base import LATER, PERSONAL, AllianceCommand, Change, Context, Handles, fingerprint_of
+from domain.commands.base import (
+    LATER,
+    PERSONAL,
+    SEALED,
+    AllianceCommand,
+    Change,
+    Context,
+    Handles,
+    fingerprint_of,
+    sealed_text,
+)
+from domain.errors import InvalidInput
 from domain.personal_data import PersonalData, seal
 
 
@@ -36,21 +47,23 @@ class AddActor(AllianceCommand[UUID]):
 @dataclass(frozen=True, kw_only=True)
 class RecordContact(AllianceCommand[UUID]):
     """A conversation (Einzelgespräch) with one of the alliance's actors, with its outcome and an
-    optional follow-up date that is not before it. Answers the contact's id."""
+    optional follow-up date that is not before it; its notes are sealed with the key of the
+    alliance's free texts. Answers the contact's id."""
 
     actor_id: UUID
     on: date
     outcome: str
     follow_up_on: date | None = None
-    notes: str | None = None
+    notes: str | None = field(default=None, repr=False, metadata=SEALED)
 
     def check(self) -> Change[Alliance, UUID]:
         contact_id, result = uuid4(), v.parse_code(v.Outcome, self.outcome, "Ergebnis des Gesprächs")
         text = v.optional_text(self.notes, "Die Notiz")
 
         def change(a: Alliance, ctx: Context) -> UUID:
+            notes = None if text is None else sealed_text(a, ctx, text)
             a.record_contact(contact_id=contact_id, actor_id=self.actor_id, on=self.on, outcome=result,
-                             follow_up_on=self.follow_up_on, notes=text, by=ctx.by, at=ctx.now())
+                             follow_up_on=self.follow_up_on, notes=notes, by=ctx.by, at=ctx.now())
             return contact_id
 
         return change
@@ -92,33 +105,73 @@ class AddContactPerson(AllianceCommand[UUID]):
 @dataclass(frozen=True, kw_only=True)
 class EraseContactPerson(AllianceCommand[None]):
     """Erases a person's data (GDPR Art. 17) by destroying its key; the erasure and its reason (a code
-    of `ErasureReason`, a text, or both; the code's label when only the code is given) are recorded
-    once (a person already erased: nothing more is recorded). The key goes after the event is
-    stored: after a crash in between, the data is erased on record, and repeating the erasure
-    destroys the key without recording it twice."""
+    of `ErasureReason`, never free text: a reason would name the person) are recorded once (a person
+    already erased: nothing more is recorded). A text reason from clients of before is not stored: a
+    code given as `reason` counts, any other text is recorded as "sonstiges". The key goes after the
+    event is stored: after a crash in between, the data is erased on record, and the sweep
+    (`workers/gdpr.py`) or a repeat of the erasure destroys the key without recording it twice."""
 
     person_id: UUID
-    reason: str | None = None
+    reason: str | None = field(default=None, repr=False, metadata=SEALED)
     reason_code: str | None = field(default=None, metadata=LATER)
 
     def check(self) -> Change[Alliance, None]:
-        code = None if self.reason_code is None else v.parse_code(v.ErasureReason, self.reason_code,
-                                                                     "Grund der Löschung")
-        if code is None:
-            why = v.require_text(self.reason, "Der Grund der Löschung")
-        else:
-            why = v.optional_text(self.reason, "Der Grund der Löschung", v.MAX_TEXT) or code.label
+        code = erasure_reason(self.reason_code, self.reason)
 
         def change(a: Alliance, ctx: Context) -> None:
             person = a.persons.get(str(self.person_id))
             if person is None or not person.erased:
-                a.erase_contact_person(person_id=self.person_id, reason=why, reason_code=code, by=ctx.by,
+                a.erase_contact_person(person_id=self.person_id, reason=code.label, reason_code=code, by=ctx.by,
                                        at=ctx.now())
 
         return change
 
     def settle(self, ctx: Context) -> None:
         ctx.key_ring.destroy(self.person_id)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordDisclosure(AllianceCommand[None]):
+    """Records that what is stored about a contact person was handed out to the person (GDPR Art. 15:
+    `buendnis gdpr export`), with who did it and when."""
+
+    person_id: UUID
+
+    def check(self) -> Change[Alliance, None]:
+        return lambda a, ctx: a.record_disclosure(person_id=self.person_id, by=ctx.by, at=ctx.now())
+
+
+def erasure_reason(code: str | None, text: str | None) -> v.ErasureReason:
+    """The code of an erasure: `code`, else `text` when it is a code, else "sonstiges" for a text."""
+    if code is not None:
+        return v.parse_code(v.ErasureReason, code, "Grund der Löschung")
+    if text is None or not text.strip():
+        raise InvalidInput("Der Grund der Löschung fehlt (ein Code: "
+                           + ", ".join(r.value for r in v.ErasureReason) + ").")
+    return {r.value: r for r in v.ErasureReason}.get(text.strip(), v.ErasureReason.SONSTIGES)
+
+
+@dataclass(frozen=True, kw_only=True)
+class EraseFreeTexts(AllianceCommand[None]):
+    """Erases the alliance's free texts so far (notes, minutes, progress reports, fulfilment notes, reasons:
+    they may name people) by destroying their key, on request (GDPR Art. 17), recorded with who,
+    when and a reason code; texts written afterwards are sealed with a new key. As for a person, the
+    key goes after the event is stored, and the sweep heals a crash in between."""
+
+    reason_code: str
+
+    def check(self) -> Change[Alliance, None]:
+        code = v.parse_code(v.ErasureReason, self.reason_code, "Grund der Löschung")
+
+        def change(a: Alliance, ctx: Context) -> None:
+            a.erase_free_texts(reason_code=code, by=ctx.by, at=ctx.now())
+
+        return change
+
+    def settle(self, ctx: Context) -> None:
+        alliance = ctx.alliance(self.alliance_id, None)
+        for key_id in getattr(alliance, "erased_text_keys", ()):
+            ctx.key_ring.destroy(UUID(key_id))
 
 
 class ActorCommands(Handles):
@@ -144,3 +197,11 @@ class ActorCommands(Handles):
                              reason_code: str | None = None, by: str, command_id: str | None = None) -> None:
         self.handle(EraseContactPerson(alliance_id=alliance_id, person_id=person_id, reason=reason,
                                        reason_code=reason_code), by=by, command_id=command_id)
+
+    def record_disclosure(self, alliance_id: UUID, *, person_id: UUID, by: str,
+                          command_id: str | None = None) -> None:
+        self.handle(RecordDisclosure(alliance_id=alliance_id, person_id=person_id), by=by, command_id=command_id)
+
+    def erase_free_texts(self, alliance_id: UUID, *, reason_code: str, by: str,
+                         command_id: str | None = None) -> None:
+        self.handle(EraseFreeTexts(alliance_id=alliance_id, reason_code=reason_code), by=by, command_id=command_id)

@@ -17,7 +17,7 @@ from eventsourcing.domain import Aggregate
 from domain.alliance import Alliance
 from domain.commitment import Commitment
 from domain.idempotency import CommitmentIndex
-from domain.personal_data import KeyRing
+from domain.personal_data import KeyRing, SealedText, seal_text
 from domain.steps import StepPolicy
 
 R = TypeVar("R")
@@ -29,6 +29,10 @@ PERSONAL: Mapping[str, bool] = MappingProxyType({"personal": True})
 # while it holds its default it stays out of the fingerprint, so an old request repeated with its
 # command id still matches its record.
 LATER: Mapping[str, bool] = MappingProxyType({"later": True})
+# Metadata of a free-text field that is sealed in its event since free texts are: personal, so no
+# longer part of the fingerprint; a record stored before (whose fingerprint held it) still answers
+# a repeat of its request.
+SEALED: Mapping[str, bool] = MappingProxyType({"personal": True, "sealed_later": True})
 
 
 def fingerprint_of(asked: dict[str, Any]) -> str:
@@ -82,8 +86,15 @@ class Command(Generic[R]):
         })
 
     def earlier_fingerprints(self) -> tuple[str, ...]:
-        """Fingerprints that earlier code stored for this same request, when they differ."""
-        return ()
+        """Fingerprints that earlier code stored for this same request, when they differ: with the
+        free texts that are sealed now."""
+        if not any(f.metadata.get("sealed_later") for f in fields(self)):
+            return ()
+        return (fingerprint_of({
+            f.name: getattr(self, f.name) for f in fields(self)
+            if (not f.metadata.get("personal") or f.metadata.get("sealed_later"))
+            and not (f.metadata.get("later") and getattr(self, f.name) == f.default)
+        }),)
 
     @property
     def refuses_stale_writes(self) -> bool:
@@ -97,6 +108,16 @@ class Command(Generic[R]):
 
     def settle(self, ctx: Context) -> None:
         """Runs after the command was applied, or answered from its record."""
+
+
+def sealed_text(a: Alliance, ctx: Context, text: str) -> SealedText:
+    """`text` sealed with the key of the alliance's free texts (made when it has none yet)."""
+    key_id = a.text_key_id()
+    return seal_text(text, key_id, ctx.key_ring.create(key_id))
+
+
+def sealed_optional(a: Alliance, ctx: Context, text: str | None) -> SealedText | None:
+    return None if text is None else sealed_text(a, ctx, text)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -8,7 +8,18 @@ from decimal import Decimal
 from uuid import UUID, uuid4
 
 from domain import values as v
-from domain.commands.base import LATER, Change, Command, CommitmentCommand, Context, Decide, Handles, Work
+from domain.commands.base import (
+    LATER,
+    SEALED,
+    Change,
+    Command,
+    CommitmentCommand,
+    Context,
+    Decide,
+    Handles,
+    Work,
+    sealed_text,
+)
 from domain.commitment import Commitment
 from domain.dates import berlin, check_optional_date
 from domain.errors import InvalidInput
@@ -113,7 +124,7 @@ class AmendCommitment(CommitmentCommand[v.CommitmentStatus]):
     """An open commitment's description, amount or due date changes (at least one of them, to something
     new), with a reason. Answers its status."""
 
-    reason: str
+    reason: str = field(repr=False, metadata=SEALED)
     description: str | None = None
     amount: Decimal | None = None
     due_on: date | None = None
@@ -125,7 +136,8 @@ class AmendCommitment(CommitmentCommand[v.CommitmentStatus]):
         amount = v.require_amount(self.amount)
 
         def change(c: Commitment, ctx: Context) -> v.CommitmentStatus:
-            c.amend(description=text, amount=amount, due_on=self.due_on, reason=why, by=ctx.by, at=ctx.now())
+            reason = sealed_text(ctx.alliance(self.alliance_id, None), ctx, why)
+            c.amend(description=text, amount=amount, due_on=self.due_on, reason=reason, by=ctx.by, at=ctx.now())
             return c.status
 
         return change
@@ -137,14 +149,15 @@ class FulfilCommitment(CommitmentCommand[v.CommitmentStatus]):
     status: a yearly commitment stands in its next period then, not "fulfilled"."""
 
     on: date | None = None
-    note: str | None = None
+    note: str | None = field(default=None, repr=False, metadata=SEALED)
 
     def check(self) -> Change[Commitment, v.CommitmentStatus]:
         text = v.optional_text(self.note, "Die Notiz")
 
         def change(c: Commitment, ctx: Context) -> v.CommitmentStatus:
             at = ctx.now()
-            c.fulfil(on=self.on or berlin(at).date(), note=text, by=ctx.by, at=at)
+            note = None if text is None else sealed_text(ctx.alliance(self.alliance_id, None), ctx, text)
+            c.fulfil(on=self.on or berlin(at).date(), note=note, by=ctx.by, at=at)
             return c.status
 
         return change
@@ -154,13 +167,13 @@ class FulfilCommitment(CommitmentCommand[v.CommitmentStatus]):
 class WithdrawCommitment(CommitmentCommand[v.CommitmentStatus]):
     """An open commitment that is not fulfilled is withdrawn, with a reason. Answers its status."""
 
-    reason: str
+    reason: str = field(repr=False, metadata=SEALED)
 
     def check(self) -> Change[Commitment, v.CommitmentStatus]:
         why = v.require_text(self.reason, "Der Grund des Rückzugs")
 
         def change(c: Commitment, ctx: Context) -> v.CommitmentStatus:
-            c.withdraw(reason=why, by=ctx.by, at=ctx.now())
+            c.withdraw(reason=sealed_text(ctx.alliance(self.alliance_id, None), ctx, why), by=ctx.by, at=ctx.now())
             return c.status
 
         return change
@@ -172,15 +185,16 @@ class ReportProgress(CommitmentCommand[None]):
     delivered so far (≥ 0, in the commitment's unit)."""
 
     on: date
-    text: str
+    text: str = field(repr=False, metadata=SEALED)
     percent: int | None = None
     amount: Decimal | None = field(default=None, metadata=LATER)
 
     def check(self) -> Change[Commitment, None]:
         checked = v.require_text(self.text, "Der Fortschrittsbericht")
         amount = v.require_amount(self.amount)
-        return lambda c, ctx: c.report_progress(on=self.on, text=checked, percent=self.percent, amount=amount,
-                                                by=ctx.by, at=ctx.now())
+        return lambda c, ctx: c.report_progress(
+            on=self.on, text=sealed_text(ctx.alliance(self.alliance_id, None), ctx, checked), percent=self.percent,
+            amount=amount, by=ctx.by, at=ctx.now())
 
 
 @dataclass(frozen=True, kw_only=True)

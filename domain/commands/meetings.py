@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID, uuid4
 
 from domain import values as v
 from domain.alliance import Alliance
-from domain.commands.base import AllianceCommand, Change, Context, Handles
+from domain.commands.base import SEALED, AllianceCommand, Change, Context, Handles, sealed_text
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -53,14 +53,15 @@ class HoldMeeting(AllianceCommand[None]):
 
     meeting_id: UUID
     attendee_ids: list[UUID]
-    minutes: str | None = None
+    minutes: str | None = field(default=None, repr=False, metadata=SEALED)
     held_on: date | None = None
 
     def check(self) -> Change[Alliance, None]:
         text = v.optional_text(self.minutes, "Das Protokoll", 100_000)
         return lambda a, ctx: a.hold_meeting(meeting_id=self.meeting_id, held_on=self.held_on,
-                                             attendee_ids=list(self.attendee_ids), minutes=text, by=ctx.by,
-                                             at=ctx.now())
+                                             attendee_ids=list(self.attendee_ids),
+                                             minutes=None if text is None else sealed_text(a, ctx, text),
+                                             by=ctx.by, at=ctx.now())
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -68,11 +69,12 @@ class RecordMinutes(AllianceCommand[None]):
     """The minutes of a meeting that was held."""
 
     meeting_id: UUID
-    minutes: str
+    minutes: str = field(repr=False, metadata=SEALED)
 
     def check(self) -> Change[Alliance, None]:
         text = v.require_text(self.minutes, "Das Protokoll", 100_000)
-        return lambda a, ctx: a.record_minutes(meeting_id=self.meeting_id, minutes=text, by=ctx.by, at=ctx.now())
+        return lambda a, ctx: a.record_minutes(meeting_id=self.meeting_id, minutes=sealed_text(a, ctx, text),
+                                               by=ctx.by, at=ctx.now())
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -3,13 +3,13 @@ and the legal form."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID, uuid4
 
 from domain import values as v
 from domain.alliance import Alliance
-from domain.commands.base import AllianceCommand, Change, Context, Handles
+from domain.commands.base import SEALED, AllianceCommand, Change, Context, Handles, sealed_optional
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,12 +63,12 @@ class SetSteeringGroup(AllianceCommand[None]):
     """The steering group is these actors (at least one, each named once), with an optional reason."""
 
     member_ids: list[UUID]
-    reason: str | None = None
+    reason: str | None = field(default=None, repr=False, metadata=SEALED)
 
     def check(self) -> Change[Alliance, None]:
         why = v.optional_text(self.reason, "Der Grund")
-        return lambda a, ctx: a.set_steering_group(member_ids=list(self.member_ids), reason=why, by=ctx.by,
-                                                   at=ctx.now())
+        return lambda a, ctx: a.set_steering_group(member_ids=list(self.member_ids),
+                                                   reason=sealed_optional(a, ctx, why), by=ctx.by, at=ctx.now())
 
 
 @dataclass(frozen=True, kw_only=True)

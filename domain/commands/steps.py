@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID, uuid4
 
 from domain import values as v
 from domain.alliance import Alliance
-from domain.commands.base import AllianceCommand, Change, Command, Context, Decide, Handles, Work
+from domain.commands.base import (
+    SEALED,
+    AllianceCommand,
+    Change,
+    Command,
+    Context,
+    Decide,
+    Handles,
+    Work,
+    sealed_optional,
+    sealed_text,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,13 +49,14 @@ class CompleteStep(AllianceCommand[int]):
     Answers the step the alliance is in now."""
 
     step: int
-    justification: str | None = None
+    justification: str | None = field(default=None, repr=False, metadata=SEALED)
 
     def check(self) -> Change[Alliance, int]:
         why = v.optional_text(self.justification, "Die Begründung")
 
         def change(a: Alliance, ctx: Context) -> int:
-            a.complete_step(step=self.step, justification=why, policy=ctx.policy, by=ctx.by, at=ctx.now())
+            a.complete_step(step=self.step, justification=sealed_optional(a, ctx, why), policy=ctx.policy, by=ctx.by,
+                            at=ctx.now())
             return a.step
 
         return change
@@ -55,13 +67,13 @@ class ReopenStep(AllianceCommand[int]):
     """A completed step is opened again, with a reason. Answers the step the alliance is in now."""
 
     step: int
-    reason: str
+    reason: str = field(repr=False, metadata=SEALED)
 
     def check(self) -> Change[Alliance, int]:
         why = v.require_text(self.reason, "Der Grund für das Wiederöffnen")
 
         def change(a: Alliance, ctx: Context) -> int:
-            a.reopen_step(step=self.step, reason=why, by=ctx.by, at=ctx.now())
+            a.reopen_step(step=self.step, reason=sealed_text(a, ctx, why), by=ctx.by, at=ctx.now())
             return a.step
 
         return change
@@ -71,33 +83,33 @@ class ReopenStep(AllianceCommand[int]):
 class Pause(AllianceCommand[None]):
     """An active alliance becomes dormant; the time it rests does not count as time in its step."""
 
-    reason: str | None = None
+    reason: str | None = field(default=None, repr=False, metadata=SEALED)
 
     def check(self) -> Change[Alliance, None]:
         why = v.optional_text(self.reason, "Der Grund")
-        return lambda a, ctx: a.pause(reason=why, by=ctx.by, at=ctx.now())
+        return lambda a, ctx: a.pause(reason=sealed_optional(a, ctx, why), by=ctx.by, at=ctx.now())
 
 
 @dataclass(frozen=True, kw_only=True)
 class Resume(AllianceCommand[None]):
     """A dormant alliance becomes active again."""
 
-    reason: str | None = None
+    reason: str | None = field(default=None, repr=False, metadata=SEALED)
 
     def check(self) -> Change[Alliance, None]:
         why = v.optional_text(self.reason, "Der Grund")
-        return lambda a, ctx: a.resume(reason=why, by=ctx.by, at=ctx.now())
+        return lambda a, ctx: a.resume(reason=sealed_optional(a, ctx, why), by=ctx.by, at=ctx.now())
 
 
 @dataclass(frozen=True, kw_only=True)
 class Dissolve(AllianceCommand[None]):
     """The alliance is dissolved, with a reason; it takes no further changes."""
 
-    reason: str
+    reason: str = field(repr=False, metadata=SEALED)
 
     def check(self) -> Change[Alliance, None]:
         why = v.require_text(self.reason, "Der Grund der Auflösung")
-        return lambda a, ctx: a.dissolve(reason=why, by=ctx.by, at=ctx.now())
+        return lambda a, ctx: a.dissolve(reason=sealed_text(a, ctx, why), by=ctx.by, at=ctx.now())
 
 
 class StepCommands(Handles):

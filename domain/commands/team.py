@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID, uuid4
 
 from domain import values as v
 from domain.alliance import Alliance
-from domain.commands.base import AllianceCommand, Change, Context, Handles
+from domain.commands.base import SEALED, AllianceCommand, Change, Context, Handles, sealed_optional
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -26,11 +26,12 @@ class RemoveTeamMember(AllianceCommand[None]):
     """A member leaves the alliance team, with an optional reason."""
 
     actor_id: UUID
-    reason: str | None = None
+    reason: str | None = field(default=None, repr=False, metadata=SEALED)
 
     def check(self) -> Change[Alliance, None]:
         why = v.optional_text(self.reason, "Der Grund")
-        return lambda a, ctx: a.remove_team_member(actor_id=self.actor_id, reason=why, by=ctx.by, at=ctx.now())
+        return lambda a, ctx: a.remove_team_member(actor_id=self.actor_id, reason=sealed_optional(a, ctx, why),
+                                                   by=ctx.by, at=ctx.now())
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -96,7 +96,9 @@ def test_only_the_servicebuero_reads_the_raw_events(api: Api) -> None:
     with api.client() as office:
         history = ok(office.get(f"/api/v1/alliances/{aid}/history"))["items"]
     assert all("data" in e for e in history)
-    assert any(e["data"].get("notes") == NOTE for e in history)
+    # The raw data as stored: a conversation's notes are sealed (readable on the alliance page).
+    assert any(e["data"].get("notes") == "(verschlüsselt)" for e in history)
+    assert NOTE not in str(history)
 
 
 def test_lists_are_paged_with_a_cursor_and_a_maximum_page_size(api: Api) -> None:

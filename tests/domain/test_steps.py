@@ -65,7 +65,8 @@ def test_completing_a_step_without_its_criterion_needs_a_written_justification_k
     g = new_alliance(memory_app)
     assert memory_app.complete_step(g.alliance_id, 1, justification="Team steht seit Jahren", by=BY) == 2
     completed = list(memory_app.events.get(g.alliance_id))[-1]
-    assert completed.justification == "Team steht seit Jahren"  # type: ignore[attr-defined]
+    justification = completed.justification  # type: ignore[attr-defined]
+    assert memory_app.texts_of(g.alliance_id)(justification) == "Team steht seit Jahren"  # sealed in the event
     assert len(completed.unmet) == 3  # type: ignore[attr-defined]
     assert completed.by == BY  # type: ignore[attr-defined]
 

@@ -75,7 +75,7 @@ def test_the_timeline_tells_every_event_with_when_who_what_and_why(
     step = events[4]
     assert (
         step["by"] == "k@test"
-        and step["data"]["justification"] == "Gespräche laufen noch, Team steht schon"
+        and step["data"]["justification"] == "(verschlüsselt)"  # sealed in the event, told in the sentence
     )
     assert "Schritt 1 „Bündnisidee initiieren“ wurde abgeschlossen" in step["text"]
     assert "Begründung: „Gespräche laufen noch, Team steht schon“" in step["text"]

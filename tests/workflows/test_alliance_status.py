@@ -62,7 +62,7 @@ async def test_an_open_commitment_ends_with_its_alliance_saying_why(harness: Har
     assert await handle.result() == "withdrawn"
     assert h.app.get_commitment(alliance_id, commitment).status.value == "withdrawn"
     [ended] = [e for e in h.app.events.get(commitment) if isinstance(e, Commitment.Withdrawn)]
-    assert ended.reason == ENDED_WITH_ALLIANCE and ended.by == "system"
+    assert h.app.texts_of(alliance_id)(ended.reason) == ENDED_WITH_ALLIANCE and ended.by == "system"
     await h.advance(timedelta(days=90))
     assert h.commitment_follow_ups(commitment) == [] and h.mailer.messages == []
     assert _workflow_ids_told(h, alliance_id) >= {f"commitment-{commitment}"}
