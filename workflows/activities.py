@@ -35,6 +35,7 @@ from workflows.notifications import (
     Mailer,
     compose,
     compose_summary,
+    partial_refusal,
     permanent_refusal,
 )
 from workflows.payloads import (
@@ -268,14 +269,21 @@ class FollowUpActivities:
     def _deliver(self, message: EmailMessage, alliance_id: str, commitment_id: str | None, keys: list[str]) -> bool:
         """Hands the mail to the SMTP server. A permanent refusal (5xx) is recorded on the aggregate
         as "Zustellung fehlgeschlagen" for each follow-up in it and answers False (retrying would be
-        refused again); anything else that fails raises, and the activity is retried."""
+        refused again); anything else that fails raises, and the activity is retried. Recipients
+        refused while others took the mail are recorded the same way, and the mail counts as sent."""
         try:
-            self.mailer.send(message)
-            return True
+            reason = partial_refusal(self.mailer.send(message))
+            if reason is None:
+                return True
+            sent = True
         except smtplib.SMTPException as e:
-            reason = permanent_refusal(e)
+            reason, sent = permanent_refusal(e), False
             if reason is None:
                 raise
+        self._record_refusal(alliance_id, commitment_id, keys, reason)
+        return sent
+
+    def _record_refusal(self, alliance_id: str, commitment_id: str | None, keys: list[str], reason: str) -> None:
         with at(activity.info().current_attempt_scheduled_time):
             for key in keys:
                 if commitment_id is None:
@@ -285,4 +293,3 @@ class FollowUpActivities:
                         UUID(alliance_id), UUID(commitment_id), key=key, reason=reason)
         log.warning("follow_up_refused", alliance_id=alliance_id, commitment_id=commitment_id, keys=keys,
                     reason=reason)
-        return False
