@@ -26,6 +26,7 @@ STORED_NAMES = {
     "fulfil_commitment", "withdraw_commitment", "report_progress", "mark_commitment_overdue",
     "record_commitment_follow_up", "pledge_for_action_item", "invite_to_meeting", "record_publicity",
     "record_anchoring", "record_alliance_delivery_failure", "record_commitment_delivery_failure",
+    "record_alliance_delivery", "record_commitment_delivery",
 }
 
 

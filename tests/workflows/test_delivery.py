@@ -195,3 +195,29 @@ async def test_a_recipient_refused_while_others_take_the_mail_is_recorded_and_no
     # … and the mail went out once, to the others (not retried: they would get it twice)
     [envelope] = server.received
     assert envelope.rcpt_tos and "paul@sparkasse.invalid" not in envelope.rcpt_tos
+
+
+async def test_a_follow_up_recorded_by_a_run_that_was_terminated_before_its_mail_went_out_is_delivered_by_the_next(
+    harness: Harness,
+) -> None:
+    h = harness
+    smtp = FlakySmtp()
+    h.activities.mailer = smtp  # the mail cannot go out yet
+    # Given a follow-up recorded by a run whose mail is still on its way when the run is terminated
+    alliance_id = await _alliance_with_contacts(h, (5,))
+    handle = h.alliance_handle(alliance_id)
+    await h.advance(timedelta(days=6))
+    [recorded] = await eventually(lambda: h.alliance_follow_ups(alliance_id), what="Erinnerung erfasst")
+    await eventually(lambda: smtp.attempts >= 1, what="Zustellversuch")
+    assert h.app.get_alliance(alliance_id).undelivered == [recorded.key]  # recorded, not delivered: two facts
+    await handle.terminate(reason="Test: Lauf beendet, bevor die Mail hinausging")
+    # When the server is back and the next event starts a new run
+    smtp.down = False
+    h.app.record_goal(alliance_id, text="Ferienbetreuung ausbauen", by=BY)
+    await h.relay_all()
+    # Then that run delivers the recorded follow-up's mail, once, and the store knows it delivered
+    [mail] = await eventually(lambda: smtp.with_key("contact_follow_up"), what="Mail zugestellt")
+    assert str(mail["X-Buendnis-Follow-Up"]) == recorded.key
+    await eventually(lambda: h.app.get_alliance(alliance_id).undelivered == [], what="als zugestellt erfasst")
+    await eventually(lambda: _idle(h.alliance_handle(alliance_id)), what="Zustellung beendet")
+    assert len(smtp.with_key("contact_follow_up")) == 1
