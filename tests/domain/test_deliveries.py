@@ -45,3 +45,14 @@ def test_a_commitment_reminder_awaits_its_mail_until_delivered(memory_app: Allia
     assert memory_app.get_commitment(g.alliance_id, cid).undelivered == []
     [event] = [e for e in memory_app.events.get(cid) if isinstance(e, Commitment.FollowUpDelivered)]
     assert event.rule == "commitment_due_soon"  # type: ignore[attr-defined]
+
+
+def test_a_delivered_fact_is_told_in_the_timeline(memory_app: AllianceApplication) -> None:
+    from projections.sentences import describe
+
+    g = new_alliance(memory_app)
+    memory_app.record_alliance_follow_up(g.alliance_id, key="step_stalled:x", rule="step_stalled", subject_id=None,
+                                         recipients=["koordination"], due_at=DUE, awaits_delivery=True)
+    memory_app.record_alliance_delivery(g.alliance_id, key="step_stalled:x")
+    [event] = [e for e in memory_app.events.get(g.alliance_id) if isinstance(e, Alliance.FollowUpDelivered)]
+    assert describe(event, memory_app.get_alliance(g.alliance_id), None).startswith("Zugestellt: die Erinnerung")
