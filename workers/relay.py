@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sqlite3
 import time
 from typing import Any
 
+import psycopg
 import structlog
 
 from config.settings import Settings
@@ -37,7 +39,9 @@ def position_store(settings: Settings) -> PositionStore:
 
 
 async def serve(settings: Settings, application: AllianceApplication, stop: asyncio.Event) -> None:
-    positions = position_store(settings)
+    positions = await _position_store_when_ready(settings, stop)
+    if positions is None:
+        return
     beating = asyncio.create_task(_beat(positions, stop))
     try:
         client = await connect_when_ready(settings, stop)
@@ -51,6 +55,21 @@ async def serve(settings: Settings, application: AllianceApplication, stop: asyn
         beating.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await beating
+
+
+async def _position_store_when_ready(settings: Settings, stop: asyncio.Event) -> PositionStore | None:
+    """The position store, once the store lets it set up (a connection lost while starting is
+    retried with a growing pause, not the end of the process)."""
+    delay = 0.5
+    while not stop.is_set():
+        try:
+            return await asyncio.to_thread(position_store, settings)
+        except (sqlite3.OperationalError, psycopg.OperationalError) as e:
+            log.warning("relay_store_unavailable", error=str(e), retry_in=delay)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+            delay = min(delay * 2, 10.0)
+    return None
 
 
 async def _beat(positions: PositionStore, stop: asyncio.Event) -> None:
