@@ -66,7 +66,7 @@ def test_connections_terminated_mid_write_lose_nothing_and_record_nothing_twice(
     app = build_application(stack.settings)
     try:
         restarted += stack.restart_dead()
-        sink = settle(stack, app, timeout=240)
+        sink = settle(stack, app, timeout=scaled(240, 900))
         counts = recorded_events(app)
         assert counts and set(counts.values()) == {1}
         ids = [n.id for n in app.recorder.select_notifications(1, 10_000_000)]

@@ -38,7 +38,7 @@ def test_relay_and_projector_killed_at_random_points_lose_nothing_and_count_noth
         writer.join(timeout=60)
     app = build_application(stack.settings)
     try:
-        sink = settle(stack, app, timeout=180)
+        sink = settle(stack, app, timeout=scaled(180, 600))
         counts = recorded_events(app)
         assert counts and set(counts.values()) == {1}
         assert set(sink.values()) == {1}, "a mail went out twice although the worker never crashed"

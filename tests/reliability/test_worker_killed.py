@@ -35,7 +35,7 @@ def test_a_worker_killed_during_its_activities_loses_nothing_and_records_nothing
     assert stack.killed["worker"] == KILLS
     app = build_application(stack.settings)
     try:
-        sink = settle(stack, app, timeout=240)
+        sink = settle(stack, app, timeout=scaled(240, 900))
         counts = recorded_events(app)
         assert counts and set(counts.values()) == {1}, [k for k, n in counts.items() if n > 1]
         codes = stack.stop()
