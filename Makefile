@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench lint clean venv chromium faketime pango poppler
+.PHONY: run test soak soak-reliability bench lint clean venv chromium faketime pango poppler
 
 # A new top-level package (e.g. api/) needs the editable install refreshed, hence the __init__ files.
 $(STAMP): requirements.lock pyproject.toml $(wildcard */__init__.py)
@@ -45,6 +45,12 @@ faketime:
 
 test: $(STAMP) chromium faketime pango poppler
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Longer fault injection (tests/reliability with its counts scaled up: 100 worker kills, …).
+soak: soak-reliability
+
+soak-reliability: $(STAMP)
+	BUENDNIS_SOAK=1 $(BIN)/python -m pytest tests/reliability -s $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -255,16 +255,60 @@ class Commitment(Aggregate):
         recipients: list[str]
         due_at: datetime
         missed: bool = False  # summarised instead of mailed on its own (see Alliance.FollowUpRecorded)
+        awaits_delivery: bool = False  # see Alliance.FollowUpRecorded
 
         def apply(self, c: Commitment) -> None:
             c.follow_ups.append(self.key)
+            if self.awaits_delivery:
+                c.awaiting_delivery = [*c.undelivered, self.key]
+                if self.missed:  # the commitment keeps keys only: which of them go into a summary
+                    c.awaiting_summary = [*c.missed_undelivered, self.key]
 
     def record_follow_up(self, *, key: str, rule: str, recipients: list[str], due_at: datetime,
-                         by: str, at: datetime | None = None, missed: bool = False) -> bool:
+                         by: str, at: datetime | None = None, missed: bool = False,
+                         awaits_delivery: bool = False) -> bool:
         if key in self.follow_ups:
             return False
+        extra = {"awaits_delivery": True} if awaits_delivery else {}
         self._emit(self.FollowUpRecorded, by, at, key=key, rule=rule, recipients=list(recipients), due_at=due_at,
-                   missed=missed)
+                   missed=missed, **extra)
+        return True
+
+    # Recorded, mail not yet taken (and the missed among them); set by the first record awaiting
+    # delivery only (see delivery_failures).
+    awaiting_delivery: list[str]
+    awaiting_summary: list[str]
+
+    class FollowUpDelivered(Event):
+        """The SMTP server took the mail of a recorded follow-up (alone or in a summary)."""
+
+        key: str
+        rule: str
+
+        def apply(self, c: Commitment) -> None:
+            c.no_longer_awaiting(self.key)
+
+    def no_longer_awaiting(self, key: str) -> None:
+        if key in self.undelivered:
+            self.awaiting_delivery = [k for k in self.undelivered if k != key]
+        if key in self.missed_undelivered:
+            self.awaiting_summary = [k for k in self.missed_undelivered if k != key]
+
+    @property
+    def undelivered(self) -> list[str]:
+        """Keys of recorded follow-ups whose mail was neither taken nor refused yet."""
+        return list(getattr(self, "awaiting_delivery", []))
+
+    @property
+    def missed_undelivered(self) -> list[str]:
+        """Those of them recorded as missed (for a summary)."""
+        return list(getattr(self, "awaiting_summary", []))
+
+    def record_delivery(self, *, key: str, by: str, at: datetime | None = None) -> bool:
+        """Records once that a follow-up's mail was taken; a key awaiting nothing changes nothing."""
+        if key not in self.undelivered:
+            return False
+        self._emit(self.FollowUpDelivered, by, at, key=key, rule=key.split(":", 1)[0])
         return True
 
     # Set by the first DeliveryFailed only, so that aggregates without one equal their snapshots.
@@ -279,6 +323,7 @@ class Commitment(Aggregate):
 
         def apply(self, c: Commitment) -> None:
             c.delivery_failures = {**c.failed_deliveries, self.key: self.reason}
+            c.no_longer_awaiting(self.key)
 
     @property
     def failed_deliveries(self) -> dict[str, str]:

@@ -400,20 +400,37 @@ class Queries:
         return tuple(self._view(name).position() for name in NAMES)
 
     def status(self) -> dict[str, dict[str, Any]]:
+        """Each projection's position, its lag in events and in seconds (how long the oldest event
+        it has not projected yet has waited, by the application's clock), generation and halt."""
         head = self.application.recorder.max_notification_id() or 0
         halts = self.store.halts()
+        now, waited = self.application.clock(), dict[int, float]()
         result = {}
         for name in NAMES:
             view = self._view(name)
             position = view.position()
+            if position < head and position not in waited:
+                waited[position] = self._waited(position, now)
             result[name] = {
                 "title": projection_class(name).title,
                 "position": position,
                 "lag": max(0, head - position),
+                "lag_seconds": waited.get(position, 0.0) if position < head else 0.0,
                 "generation": view.generation,
                 "halted": halts.get(name),
             }
         return result
+
+    def _waited(self, position: int, now: datetime) -> float:
+        """Seconds since the first event after `position` was stored (0 for a hole at its end)."""
+        oldest = self.application.recorder.select_notifications(position + 1, 1)
+        if not oldest:
+            return 0.0
+        try:
+            saved_at: datetime = self.application.mapper.to_domain_event(oldest[0]).timestamp  # type: ignore[attr-defined]
+        except Exception:  # an event that cannot be read has waited as long as the projection halted
+            return 0.0
+        return round(max(0.0, (now - saved_at).total_seconds()), 1)
 
     def close(self) -> None:
         for view in self._views.values():

@@ -222,6 +222,9 @@ SENTENCES: dict[type, Describe] = {
         f"Zustellung fehlgeschlagen: die Erinnerung „{RULE_LABELS.get(e.rule, e.rule)}“ wurde abgewiesen "
         f"({e.reason})."
     ),
+    A.FollowUpDelivered: lambda e, a, c: (
+        f"Zugestellt: die Erinnerung „{RULE_LABELS.get(e.rule, e.rule)}“ wurde vom Mailserver angenommen."
+    ),
     C.Pledged: lambda e, a, c: (
         f"{_name(a, e.partner_id)} sagt zu: „{e.description}“ ({e.kind.label}"
         + (f", {e.amount} {e.unit or ''}".rstrip() if e.amount is not None else "")
@@ -265,6 +268,10 @@ SENTENCES: dict[type, Describe] = {
     C.FollowUpRecorded: lambda e, a, c: (
         f"Erinnerung „{RULE_LABELS.get(e.rule, e.rule)}“ zu {_commitment(c, a)} an "
         f"{_recipients(e.recipients, a)} " + _sent(e)
+    ),
+    C.FollowUpDelivered: lambda e, a, c: (
+        f"Zugestellt: die Erinnerung „{RULE_LABELS.get(e.rule, e.rule)}“ zu {_commitment(c, a)} wurde vom "
+        "Mailserver angenommen."
     ),
     C.DeliveryFailed: lambda e, a, c: (
         f"Zustellung fehlgeschlagen: die Erinnerung „{RULE_LABELS.get(e.rule, e.rule)}“ zu "

@@ -47,7 +47,7 @@ def component_probes(settings: Settings, application: AllianceApplication) -> di
         module = optional_module("workers.relay")
         if module is None:
             return {"state": "absent"}
-        return {"state": "ok", **module.status(settings, application)}
+        return dict(module.probe(settings, application))
 
     return {"temporal": temporal, "relay": relay}
 

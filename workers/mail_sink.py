@@ -1,7 +1,8 @@
 """A local SMTP sink (aiosmtpd) for `make run` and tests: each mail becomes a file under var/mail/.
 
 The file is named after the mail's Message-ID, so a follow-up mail sent twice (a retried
-activity) is stored once.
+activity) shows once; each repeat is kept beside it as `<name>.<n>.dup`, so tests can count what
+was delivered how often (`deliveries`).
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ class FileSink:
         message = email.message_from_bytes(content, policy=email.policy.default)
         key = str(message.get("Message-ID") or hashlib.sha256(content).hexdigest())
         path = self.directory / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.eml"
+        if path.exists():  # a repeat of a mail already here: kept apart, counted
+            path = self.directory / f"{path.stem}.{len(list(self.directory.glob(path.stem + '.*.dup'))) + 1}.dup"
         partial = path.with_suffix(".part")
         partial.write_bytes(content)
         partial.replace(path)
@@ -54,6 +57,17 @@ def read_mails(directory: Path) -> list[EmailMessage]:
         email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in files
     ]
     return parsed
+
+
+def deliveries(directory: Path) -> dict[str, int]:
+    """How often the sink took each Message-ID (repeats included)."""
+    counts: dict[str, int] = {}
+    for path in [*directory.glob("*.eml"), *directory.glob("*.dup")]:
+        with path.open("rb") as f:
+            message = email.message_from_binary_file(f, policy=email.policy.default)
+        key = str(message.get("Message-ID"))
+        counts[key] = counts.get(key, 0) + 1
+    return counts
 
 
 async def serve(

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sqlite3
 import time
 
+import psycopg
 import structlog
 from eventsourcing.persistence import IntegrityError, PersistenceError
 
@@ -153,7 +155,9 @@ async def serve(
     names: list[str] | None = None,
 ) -> None:
     """Runs the projectors until `stop` is set; polls every `poll_interval` s when idle."""
-    runner = await asyncio.to_thread(Runner, settings, application, names)
+    runner = await _start(settings, application, names, stop)
+    if runner is None:
+        return
     log.info("projector_started", projections=[p.name for p in runner.projectors])
     try:
         while not stop.is_set():
@@ -164,3 +168,19 @@ async def serve(
     finally:
         await asyncio.to_thread(runner.close)
         log.info("projector_stopped")
+
+
+async def _start(settings: Settings, application: AllianceApplication, names: list[str] | None,
+                 stop: asyncio.Event) -> Runner | None:
+    """The runner, once the store lets it set up: a connection lost while starting (the database
+    restarting, a terminated backend) is retried with a growing pause, not the end of the process."""
+    delay = 0.5
+    while not stop.is_set():
+        try:
+            return await asyncio.to_thread(Runner, settings, application, names)
+        except (PersistenceError, sqlite3.OperationalError, psycopg.OperationalError) as e:
+            log.warning("store_unavailable", stage="start", error=str(e), retry_in=delay)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+            delay = min(delay * 2, 10.0)
+    return None

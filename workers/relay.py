@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+import contextlib
+import sqlite3
+import time
+from typing import Any
 
+import psycopg
 import structlog
 
 from config.settings import Settings
@@ -19,6 +23,10 @@ from workflows.relay_position import (
 )
 
 log = structlog.get_logger(__name__)
+# The relay writes a heartbeat this often while its process lives; /health calls the relay down when
+# the last one is older than STALE, and degraded when the oldest event not relayed waited longer.
+HEARTBEAT_EVERY = 10.0
+STALE = 60.0
 
 
 def position_store(settings: Settings) -> PositionStore:
@@ -31,15 +39,48 @@ def position_store(settings: Settings) -> PositionStore:
 
 
 async def serve(settings: Settings, application: AllianceApplication, stop: asyncio.Event) -> None:
-    client = await connect_when_ready(settings, stop)
-    if client is None:
+    positions = await _position_store_when_ready(settings, stop)
+    if positions is None:
         return
-    relay = Relay(
-        application, client, position_store(settings), WorkflowOptions(settings.task_queue)
-    )
-    log.info("relay_started", **relay.status())
-    await relay.run(stop)
-    log.info("relay_stopped", **relay.status())
+    beating = asyncio.create_task(_beat(positions, stop))
+    try:
+        client = await connect_when_ready(settings, stop)
+        if client is None:
+            return
+        relay = Relay(application, client, positions, WorkflowOptions(settings.task_queue))
+        log.info("relay_started", **relay.status())
+        await relay.run(stop)
+        log.info("relay_stopped", **relay.status())
+    finally:
+        beating.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await beating
+
+
+async def _position_store_when_ready(settings: Settings, stop: asyncio.Event) -> PositionStore | None:
+    """The position store, once the store lets it set up (a connection lost while starting is
+    retried with a growing pause, not the end of the process)."""
+    delay = 0.5
+    while not stop.is_set():
+        try:
+            return await asyncio.to_thread(position_store, settings)
+        except (sqlite3.OperationalError, psycopg.OperationalError) as e:
+            log.warning("relay_store_unavailable", error=str(e), retry_in=delay)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+            delay = min(delay * 2, 10.0)
+    return None
+
+
+async def _beat(positions: PositionStore, stop: asyncio.Event) -> None:
+    """The heartbeat, from the start (waiting for Temporal is alive; /health reports Temporal)."""
+    while not stop.is_set():
+        try:
+            await asyncio.to_thread(positions.beat)
+        except Exception as e:  # the store is unavailable: the relay's own retries say more
+            log.warning("relay_heartbeat_failed", error=str(e))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), HEARTBEAT_EVERY)
 
 
 def status(settings: Settings, application: AllianceApplication) -> dict[str, float]:
@@ -52,10 +93,27 @@ def status(settings: Settings, application: AllianceApplication) -> dict[str, fl
         oldest = application.recorder.select_notifications(position + 1, 1)
         if oldest:
             saved_at = application.mapper.to_domain_event(oldest[0]).timestamp  # type: ignore[attr-defined]
-            lag_seconds = max(0.0, (datetime.now(UTC) - saved_at).total_seconds())
+            lag_seconds = max(0.0, (application.clock() - saved_at).total_seconds())
     return {
         "position": position,
         "head": head,
         "lag": max(0, head - position),
         "lag_seconds": round(lag_seconds, 1),
     }
+
+
+def probe(settings: Settings, application: AllianceApplication) -> dict[str, Any]:
+    """The relay for /health: `down` when its heartbeat is older than STALE seconds (or there is
+    none), `degraded` when the oldest event it has not relayed has waited longer than STALE."""
+    positions = position_store(settings)
+    state: dict[str, Any] = {"state": "ok", **status(settings, application)}
+    beaten = positions.last_beat()
+    silent = None if beaten is None else round(max(0.0, time.time() - beaten), 1)
+    state["heartbeat_age"] = silent
+    if silent is None or silent > STALE:
+        since = "noch nie gemeldet" if silent is None else f"seit {silent:.0f} s nicht gemeldet"
+        state.update(state="down", reason=f"Das Relay hat sich {since} (kein Lebenszeichen).")
+    elif state["lag_seconds"] > STALE:
+        state.update(state="degraded", reason=f"Das Relay ist {state['lag']:.0f} Ereignisse zurück; "
+                                              f"das älteste wartet seit {state['lag_seconds']:.0f} s.")
+    return state

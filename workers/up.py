@@ -91,7 +91,9 @@ class Stack:
             task = self.tasks.get(name)
             if task is None:
                 return {"state": "absent"}
-            state: dict[str, Any] = {**(more() if more else {}), "state": "stopped" if task.done() else "ok"}
+            state: dict[str, Any] = {"state": "ok", **(more() if more else {})}
+            if task.done():
+                state["state"] = "stopped"
             return state
 
         return probe

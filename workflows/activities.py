@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import smtplib
 from dataclasses import replace
+from datetime import datetime
 from email.message import EmailMessage
 from uuid import UUID
 
@@ -23,6 +24,7 @@ from domain.dates import berlin
 from domain.errors import NotFound
 from domain.facts import alliance_facts, commitment_facts
 from domain.follow_ups import (
+    CommitmentFacts,
     FollowUp,
     FollowUpPolicy,
     due_now,
@@ -35,6 +37,7 @@ from workflows.notifications import (
     Mailer,
     compose,
     compose_summary,
+    partial_refusal,
     permanent_refusal,
 )
 from workflows.payloads import (
@@ -114,11 +117,16 @@ class FollowUpActivities:
         if alliance is None:
             return None
         facts = alliance_facts(alliance, self.application.policy)
+        awaited = [alliance.follow_ups[key] for key in alliance.undelivered]
+        mails = [Notification(request.aggregate_id,
+                              FollowUp(r.rule, r.key, r.due_at, tuple(r.recipients), r.subject_id)) for r in awaited]
         return AllianceView(
             compact(facts, self.policy, request.now),
             self.policy,
             alliance.name,
             alliance.state.value,
+            tuple(m for m, r in zip(mails, awaited, strict=True) if not r.missed),
+            tuple(m for m, r in zip(mails, awaited, strict=True) if r.missed),
         )
 
     @activity.defn(name="load_commitment")
@@ -126,8 +134,21 @@ class FollowUpActivities:
         commitment = self._commitment(request.aggregate_id)
         if commitment is None:
             return None
-        return CommitmentView(commitment_facts(commitment, self._alliance_status(commitment)), self.policy,
-                              commitment.description)
+        facts = commitment_facts(commitment, self._alliance_status(commitment))
+        mails = self._undelivered(commitment, facts, request.now)
+        missed = set(commitment.missed_undelivered)
+        return CommitmentView(facts, self.policy, commitment.description,
+                              tuple(n for n in mails if n.follow_up.key not in missed),
+                              tuple(n for n in mails if n.follow_up.key in missed))
+
+    def _undelivered(self, commitment: Commitment, facts: CommitmentFacts, now: datetime) -> list[Notification]:
+        """The commitment's recorded reminders awaiting their mail, planned again (the commitment
+        keeps only their keys; one that no longer plans, e.g. after an amendment, is left out)."""
+        if not commitment.undelivered:
+            return []
+        again = {f.key: f for f in plan_commitment(replace(facts, sent=frozenset()), now, self.policy)}
+        return [Notification(str(commitment.alliance_id), again[key], commitment_id=str(commitment.id))
+                for key in commitment.undelivered if key in again]
 
     # ---- re-check and record ---------------------------------------------------------------
 
@@ -155,6 +176,7 @@ class FollowUpActivities:
                 recipients=list(follow_up.recipients),
                 due_at=follow_up.due_at,
                 missed=order.missed,
+                awaits_delivery=order.awaits_delivery,
             )
         log.info(
             "follow_up_recorded", alliance_id=order.aggregate_id, key=order.key, recorded=recorded,
@@ -191,6 +213,7 @@ class FollowUpActivities:
                 recipients=list(follow_up.recipients),
                 due_at=follow_up.due_at,
                 missed=order.missed,
+                awaits_delivery=order.awaits_delivery,
             )
         log.info(
             "follow_up_recorded", commitment_id=order.aggregate_id, key=order.key, recorded=recorded,
@@ -268,14 +291,32 @@ class FollowUpActivities:
     def _deliver(self, message: EmailMessage, alliance_id: str, commitment_id: str | None, keys: list[str]) -> bool:
         """Hands the mail to the SMTP server. A permanent refusal (5xx) is recorded on the aggregate
         as "Zustellung fehlgeschlagen" for each follow-up in it and answers False (retrying would be
-        refused again); anything else that fails raises, and the activity is retried."""
+        refused again); anything else that fails raises, and the activity is retried. Recipients
+        refused while others took the mail are recorded the same way, and the mail counts as sent.
+        A mail taken is recorded as delivered (FollowUpDelivered) for each follow-up awaiting it; a
+        worker that dies in between sends it again on the retry, with the same Message-ID."""
         try:
-            self.mailer.send(message)
-            return True
+            reason = partial_refusal(self.mailer.send(message))
+            if reason is None:
+                self._record_delivery(alliance_id, commitment_id, keys)
+                return True
+            sent = True
         except smtplib.SMTPException as e:
-            reason = permanent_refusal(e)
+            reason, sent = permanent_refusal(e), False
             if reason is None:
                 raise
+        self._record_refusal(alliance_id, commitment_id, keys, reason)
+        return sent
+
+    def _record_delivery(self, alliance_id: str, commitment_id: str | None, keys: list[str]) -> None:
+        with at(activity.info().current_attempt_scheduled_time):
+            for key in keys:
+                if commitment_id is None:
+                    self.application.record_alliance_delivery(UUID(alliance_id), key=key)
+                else:
+                    self.application.record_commitment_delivery(UUID(alliance_id), UUID(commitment_id), key=key)
+
+    def _record_refusal(self, alliance_id: str, commitment_id: str | None, keys: list[str], reason: str) -> None:
         with at(activity.info().current_attempt_scheduled_time):
             for key in keys:
                 if commitment_id is None:
@@ -285,4 +326,3 @@ class FollowUpActivities:
                         UUID(alliance_id), UUID(commitment_id), key=key, reason=reason)
         log.warning("follow_up_refused", alliance_id=alliance_id, commitment_id=commitment_id, keys=keys,
                     reason=reason)
-        return False

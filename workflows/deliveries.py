@@ -34,6 +34,7 @@ class Deliveries:
         self.mails: dict[str, Notification] = {}
         self.summaries: dict[str, Summary] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        self.done: set[str] = set()  # follow-up keys whose mail (or summary) was taken or refused in this run
 
     def mail(self, notification: Notification) -> None:
         key = notification.follow_up.key
@@ -61,8 +62,12 @@ class Deliveries:
             except ActivityError as e:  # not retryable (a bug in composing it): said, not hidden
                 workflow.logger.error("Zustellung von %s aufgegeben: %s", key, e.cause or e)
             finally:
-                pending.pop(key, None)
+                item = pending.pop(key, None)
                 self._tasks.pop(key, None)
+                if isinstance(item, Summary):
+                    self.done.update(f.key for f in item.follow_ups)
+                elif item is not None:
+                    self.done.add(key)
 
         self._tasks[key] = asyncio.create_task(until_done())
 

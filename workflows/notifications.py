@@ -4,6 +4,7 @@ autoescaped), a link to where the reminded thing is done, an .ics for meetings, 
 from __future__ import annotations
 
 import hashlib
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -52,8 +53,12 @@ class Mail:
     meeting: tuple[str, date] | None = None
 
 
+# The recipients a server refused while it took the mail for the others: address → (code, reply).
+Refused = dict[str, tuple[int, bytes]]
+
+
 class Mailer(Protocol):
-    def send(self, message: EmailMessage) -> None: ...
+    def send(self, message: EmailMessage) -> Refused | None: ...
 
 
 class SmtpMailer:
@@ -67,7 +72,9 @@ class SmtpMailer:
         self.host, self.port, self.security = host, port, security
         self.user, self.password, self.ca_file = user, password, ca_file
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: EmailMessage) -> Refused:
+        """Answers the recipients refused while others took the mail (smtplib says nothing else of
+        them); every recipient refused, or the message, raises."""
         context = ssl.create_default_context(cafile=self.ca_file)
         smtp: smtplib.SMTP = (
             smtplib.SMTP_SSL(self.host, self.port, timeout=10, context=context)
@@ -79,7 +86,8 @@ class SmtpMailer:
                 smtp.starttls(context=context)
             if self.user is not None and self.password is not None:
                 smtp.login(self.user, self.password)
-            smtp.send_message(message)
+            refused: Refused = smtp.send_message(message)
+        return refused
 
 
 def permanent_refusal(error: smtplib.SMTPException) -> str | None:
@@ -87,15 +95,30 @@ def permanent_refusal(error: smtplib.SMTPException) -> str | None:
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         replies = list(error.recipients.values())
         if replies and all(500 <= code < 600 for code, _ in replies):
-            return "; ".join(f"{addr}: {code} {_text(msg)}" for addr, (code, msg) in error.recipients.items())
+            return "; ".join(sorted({f"{code} {_text(msg)}" for code, msg in replies}))
         return None
     if isinstance(error, smtplib.SMTPResponseException) and 500 <= error.smtp_code < 600:
         return f"{error.smtp_code} {_text(error.smtp_error)}"
     return None
 
 
+def partial_refusal(refused: Refused | None) -> str | None:
+    """What to record when the server took the mail for some recipients and refused others (the
+    mail is not sent again: those who have it would get it twice), else None."""
+    if not refused:
+        return None
+    replies = sorted({f"{code} {_text(msg)}" for code, msg in refused.values()})
+    return f"teilweise abgewiesen, {len(refused)} Empfänger: " + "; ".join(replies)[:600]
+
+
 def _text(reply: bytes | str) -> str:
-    return (reply.decode(errors="replace") if isinstance(reply, bytes) else reply)[:300]
+    """A server's reply as recorded in an event: without the addresses it may repeat (a contact
+    person's address is sealed data and must not stand in plain text in the log)."""
+    text = reply.decode(errors="replace") if isinstance(reply, bytes) else reply
+    return _ADDRESS.sub("<Adresse>", text)[:300]
+
+
+_ADDRESS = re.compile(r"<?[^\s<>@]+@[^\s<>]+>?")
 
 
 def render(template: str, context: dict[str, Any]) -> str:

@@ -57,6 +57,10 @@ class AllianceView:
     policy: FollowUpPolicy
     name: str
     state: str
+    # Recorded follow-ups whose mail the store does not know delivered (or refused): to be sent,
+    # each on its own, or (missed ones) in a summary. Empty in views from before this existed.
+    undelivered: tuple[Notification, ...] = ()
+    unsummarised: tuple[Notification, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,8 @@ class CommitmentView:
     facts: CommitmentFacts
     policy: FollowUpPolicy
     description: str
+    undelivered: tuple[Notification, ...] = ()  # as in AllianceView
+    unsummarised: tuple[Notification, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -141,6 +147,8 @@ class FollowUpOrder:
     now: datetime
     timing: int = 2
     missed: bool = False
+    # Record it as awaiting its mail (runs since the delivered fact, workflows/process.py).
+    awaits_delivery: bool = False
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from domain.follow_ups import FollowUp, FollowUpPolicy, is_stale
-    from workflows.alarm import OWN_FOLLOW_UPS, STEADY_TIMER, Alarm
+    from workflows.alarm import DELIVERIES, OWN_FOLLOW_UPS, STEADY_TIMER, Alarm
     from workflows.deliveries import Deliveries, send, send_summary
     from workflows.payloads import (
         EVENT_SIGNAL,
@@ -48,6 +48,11 @@ PARALLEL_SENDS = "parallel-sends-2026-11"
 # Mails go out in the background (workflows/deliveries.py), a record answered "already" included.
 SENDS_APART = "sends-apart-2027-01"
 HAND_OVER = timedelta(minutes=10)
+# Recorded and delivered as two facts in the store: each record awaits its mail until the send
+# activity records it delivered (or refused); every load hands the view's undelivered follow-ups to
+# the background, so a mail whose record committed but whose run failed, was terminated, or whose
+# worker died before the workflow heard of it is still sent (by this run or the one started next).
+DELIVERED_FACT = "delivered-fact-2027-01"
 # Berlin working-hour timing, and reminders due long before they could be sent go into a summary.
 CALENDAR = "berlin-time-and-catch-up-2026-12"
 # The Netzwerk-Check's follow-ups in step 5 (steering group, press work, passive partners).
@@ -76,6 +81,7 @@ class FollowUpProcess(Generic[V]):
         self._strict = False
         self._network = False  # the alliance workflow decides it per run (see its `run`)
         self._apart = False
+        self._tracked = False
         self._deliveries = Deliveries()
         self._alarm = Alarm()
 
@@ -85,6 +91,7 @@ class FollowUpProcess(Generic[V]):
         self._calendar = workflow.patched(CALENDAR)
         self._strict = workflow.patched(LOAD_FAILS)
         self._apart = workflow.patched(SENDS_APART)
+        self._tracked = self._apart and workflow.patched(DELIVERED_FACT)
 
     def _policy(self) -> FollowUpPolicy:
         """The view's policy, with the timing this run started with (older runs replay 07:00 UTC) and
@@ -103,7 +110,7 @@ class FollowUpProcess(Generic[V]):
             self._ignored += 1
             return
         self._seen = notice.position
-        if self._steady and set(notice.event_types) <= OWN_FOLLOW_UPS:
+        if self._steady and set(notice.event_types) <= OWN_FOLLOW_UPS | DELIVERIES:
             return  # recorded by this workflow, which reloaded its view after recording
         self._dirty = True
 
@@ -158,7 +165,20 @@ class FollowUpProcess(Generic[V]):
             self._cancelled.clear()
         self._view = view
         self._loads += 1
+        if self._tracked and view is not None:
+            self._deliver_undelivered(view)
         return view
+
+    def _deliver_undelivered(self, view: Any) -> None:
+        """Hands over what the store says was recorded but not delivered and is not on its way (a
+        mail taken in this run is not sent again should a load from before its fact come late)."""
+        done = self._deliveries.done
+        for n in view.undelivered:
+            if n.follow_up.key not in done:
+                self._deliveries.mail(n)
+        missed = [n for n in view.unsummarised if n.follow_up.key not in done]
+        for summary in summarise(missed):
+            self._deliveries.summary(summary)
 
     async def _fire_all(self, due: list[FollowUp], now: datetime) -> None:
         """Records each due follow-up (re-checked by the activity), then sends the mails at once."""
@@ -215,7 +235,8 @@ class FollowUpProcess(Generic[V]):
     async def _record(self, follow_up: FollowUp, now: datetime, missed: bool = False,
                       already: bool = False) -> Notification | None:
         order = (
-            FollowUpOrder(self._entity_id, follow_up.key, now, self._policy().timing, missed)
+            FollowUpOrder(self._entity_id, follow_up.key, now, self._policy().timing, missed,
+                          awaits_delivery=self._tracked)
             if self._calendar
             else FollowUpOrder(self._entity_id, follow_up.key, now, timing=1)
         )

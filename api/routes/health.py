@@ -13,6 +13,9 @@ from api.context import context
 from api.problems import Problem
 
 router = APIRouter(tags=["Betrieb"])
+# A read model whose oldest unprojected event has waited longer than this (seconds, not a count:
+# a burst of events is no problem, a projector that stands still is) makes the status `degraded`.
+LAG_LIMIT = 60.0
 
 
 def _office(request: Request) -> bool:
@@ -47,10 +50,14 @@ def health(request: Request) -> Response:
             try:
                 projections = ctx.queries.status()
                 lag = max((p.get("lag", 0) for p in projections.values()), default=0)
-                components["projector"] = {"state": "ok", "lag": lag, "projections": projections}
+                waited = max((p.get("lag_seconds", 0.0) for p in projections.values()), default=0.0)
+                components["projector"] = {"state": "ok", "lag": lag, "lag_seconds": waited,
+                                           "projections": projections}
                 halted = [p["halted"]["message"] for p in projections.values() if p.get("halted")]
-                if halted:  # a projection stopped at an event it cannot handle: say which
-                    components["projector"].update(state="degraded", reason=" ".join(halted))
+                behind = [f"{p['title']} wartet seit {p['lag_seconds']:.0f} s auf {p['lag']} Ereignisse."
+                          for p in projections.values() if not p.get("halted") and p.get("lag_seconds", 0) > LAG_LIMIT]
+                if halted or behind:  # stopped at an event it cannot handle, or left behind: say which
+                    components["projector"].update(state="degraded", reason=" ".join(halted + behind))
             except Exception as e:
                 components["projector"] = {"state": "error", "error": type(e).__name__}
     store_ok = components["event_store"]["state"] == "ok"

@@ -69,6 +69,7 @@ class AllianceState:
     self_assessments: list[SelfAssessment]
     follow_ups: dict[str, FollowUpRecord]
     delivery_failures: dict[str, str]  # key → the server's answer; set by the first DeliveryFailed only
+    awaiting_delivery: list[str]  # recorded, mail not yet taken; set by the first record awaiting it only
     publicity: dict[str, Publicity]
     anchorings: dict[str, Anchoring]
     # Set by the first FreeTextsErased only (absent from older snapshots: read with getattr), so an

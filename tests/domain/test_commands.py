@@ -27,6 +27,7 @@ STORED_NAMES = {
     "record_commitment_follow_up", "pledge_for_action_item", "invite_to_meeting", "record_publicity",
     "record_anchoring", "record_alliance_delivery_failure", "record_commitment_delivery_failure",
     "erase_free_texts", "record_disclosure",
+    "record_alliance_delivery", "record_commitment_delivery",
 }
 
 

@@ -159,7 +159,9 @@ def test_status_reports_position_and_lag(
         "title": "Übersicht für das Servicebüro",
         "position": head,
         "lag": 0,
+        "lag_seconds": 0.0,
         "generation": 1,
         "halted": None,
     }
     assert status["timeline"]["position"] == 0 and status["timeline"]["lag"] == head
+    assert status["timeline"]["lag_seconds"] >= 0

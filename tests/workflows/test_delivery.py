@@ -3,8 +3,9 @@ recorded by an attempt whose result was lost is still delivered, and a permanent
 recorded as "Zustellung fehlgeschlagen" instead of being retried.
 
 Faults injected into the worker's mailer (the activities' SMTP connection): a server that refuses
-every connection until it is back, and one that rejects a recipient with 550. And a record
-activity whose first attempt committed without the workflow hearing of it.
+every connection until it is back, and one that rejects a recipient with 550; a real SMTP server
+(aiosmtpd) that takes a mail for one recipient and refuses another. And a record activity whose
+first attempt committed without the workflow hearing of it.
 """
 
 from __future__ import annotations
@@ -16,11 +17,15 @@ from email.message import EmailMessage
 from typing import Any
 from uuid import UUID
 
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
 from domain.alliance import Alliance
 from projections.sentences import describe
-from tests.workflows.conftest import Harness, RecordingMailer, eventually
+from tests.workflows.conftest import Harness, RecordingMailer, eventually, free_port
 from tests.workflows.test_commitment_follow_ups import pledge, sent
 from workflows.commitment import CommitmentWorkflow
+from workflows.notifications import SmtpMailer
 
 BY = "koordination"
 
@@ -142,3 +147,77 @@ async def test_a_follow_up_recorded_by_an_attempt_whose_result_was_lost_is_still
     assert str(mail["X-Buendnis-Follow-Up"]) == soon.key
     assert sent(h, commitment, "commitment_due_soon") == [soon.key]
     await eventually(lambda: _idle(handle), what="Zustellung beendet")
+
+
+class RefusesOne:
+    """An SMTP server's handler refusing one mailbox for good, taking the mail for everyone else."""
+
+    def __init__(self, refused: str) -> None:
+        self.refused = refused
+        self.received: list[Envelope] = []
+
+    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope, address: str,
+                          options: list[str]) -> str:
+        if address == self.refused:
+            return f"550 5.1.1 <{address}>: Recipient address rejected: user unknown"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        self.received.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+async def test_a_recipient_refused_while_others_take_the_mail_is_recorded_and_not_mailed_twice(
+    harness: Harness,
+) -> None:
+    h = harness
+    server = RefusesOne("paul@sparkasse.invalid")
+    controller = Controller(server, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        h.activities.mailer = SmtpMailer("127.0.0.1", controller.port)
+        # Given a commitment whose due-soon reminder goes to the partner and the coordinator
+        _, commitment, _ = await pledge(h, 30)
+        handle = h.commitment_handle(commitment)
+        soon = await h.just_before(handle, "commitment_due_soon")
+        # When it falls due and the server refuses the partner's address but takes the mail for the other
+        await h.advance_to(soon)
+        failed = await eventually(lambda: h.app.repository.get(commitment).failed_deliveries,
+                                  what="Teilabweisung erfasst")
+        await eventually(lambda: _idle(handle), what="Zustellung beendet")
+    finally:
+        controller.stop()
+    # Then the refusal is recorded with the server's answer, without the address (sealed data) …
+    [(key, reason)] = failed.items()
+    assert key.startswith("commitment_due_soon:")
+    assert reason.startswith("teilweise abgewiesen, 1 Empfänger: 550 5.1.1") and "paul@" not in reason
+    # … and the mail went out once, to the others (not retried: they would get it twice)
+    [envelope] = server.received
+    assert envelope.rcpt_tos and "paul@sparkasse.invalid" not in envelope.rcpt_tos
+
+
+async def test_a_follow_up_recorded_by_a_run_that_was_terminated_before_its_mail_went_out_is_delivered_by_the_next(
+    harness: Harness,
+) -> None:
+    h = harness
+    smtp = FlakySmtp()
+    h.activities.mailer = smtp  # the mail cannot go out yet
+    # Given a follow-up recorded by a run whose mail is still on its way when the run is terminated
+    alliance_id = await _alliance_with_contacts(h, (5,))
+    handle = h.alliance_handle(alliance_id)
+    await h.advance(timedelta(days=6))
+    [recorded] = await eventually(lambda: h.alliance_follow_ups(alliance_id), what="Erinnerung erfasst")
+    await eventually(lambda: smtp.attempts >= 1, what="Zustellversuch")
+    assert h.app.get_alliance(alliance_id).undelivered == [recorded.key]  # recorded, not delivered: two facts
+    await handle.terminate(reason="Test: Lauf beendet, bevor die Mail hinausging")
+    # When the server is back and the next event starts a new run
+    smtp.down = False
+    h.app.record_goal(alliance_id, text="Ferienbetreuung ausbauen", by=BY)
+    await h.relay_all()
+    # Then that run delivers the recorded follow-up's mail, once, and the store knows it delivered
+    [mail] = await eventually(lambda: smtp.with_key("contact_follow_up"), what="Mail zugestellt")
+    assert str(mail["X-Buendnis-Follow-Up"]) == recorded.key
+    await eventually(lambda: h.app.get_alliance(alliance_id).undelivered == [], what="als zugestellt erfasst")
+    await eventually(lambda: _idle(h.alliance_handle(alliance_id)), what="Zustellung beendet")
+    assert len(smtp.with_key("contact_follow_up")) == 1

@@ -51,7 +51,9 @@ def test_meeting_cadence_mail_is_german_with_a_calendar_todo() -> None:
     assert "BEGIN:VTODO" in calendar and "DUE;VALUE=DATE:20250710" in calendar
 
 
-async def test_a_resent_follow_up_mail_is_stored_once_by_its_message_id(tmp_path: Path) -> None:
+async def test_a_resent_follow_up_mail_is_stored_once_by_its_message_id_and_the_repeat_counted(
+    tmp_path: Path,
+) -> None:
     settings = load_settings(store="memory", var_dir=tmp_path / "var", smtp_port=free_port())
     stop = asyncio.Event()
     sink = asyncio.create_task(mail_sink.serve(settings, None, stop))
@@ -70,6 +72,7 @@ async def test_a_resent_follow_up_mail_is_stored_once_by_its_message_id(tmp_path
     assert first["Message-ID"] == retry["Message-ID"]  # type: ignore[index]
     stored = mail_sink.read_mails(mail_sink.mail_dir(settings))
     assert [m["Message-ID"] for m in stored] == [first["Message-ID"]]  # type: ignore[index]
+    assert mail_sink.deliveries(mail_sink.mail_dir(settings)) == {first["Message-ID"]: 2}  # type: ignore[index]
 
 
 def test_a_follow_up_mail_has_an_html_part_with_the_same_words_escaped_and_a_link() -> None:
