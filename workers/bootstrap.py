@@ -24,6 +24,7 @@ from projections.store import ProjectionStore
 from storage.keyrings import PostgresKeyRing, SQLiteKeyRing
 from storage.postgres_events import ddl_lock_key
 from storage.tokens import PostgresTokenStore, SQLiteTokenStore
+from storage.wakes import DatagramSender
 from workflows.notifications import SmtpMailer
 
 
@@ -63,8 +64,11 @@ def build_key_ring(settings: Settings) -> KeyRing:
 def build_application(settings: Settings, *, clock: Clock | None = None, **extra_env: Any) -> AllianceApplication:
     ensure_schema(settings)
     step_policy, _ = settings.policies()
-    return AllianceApplication(env={**store_env(settings), **extra_env}, policy=step_policy,
-                               key_ring=build_key_ring(settings), clock=clock or settings.clock())
+    application = AllianceApplication(env={**store_env(settings), **extra_env}, policy=step_policy,
+                                      key_ring=build_key_ring(settings), clock=clock or settings.clock())
+    if settings.store == "sqlite":  # a relay in another process wakes on each save (PostgreSQL: NOTIFY)
+        application.on_saved(DatagramSender(settings.events_path))
+    return application
 
 
 def build_store(settings: Settings) -> ProjectionStore:
