@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path
 
-from api.context import Context, Probe
+from api.context import Context, Probe, Writes
 from api.limits import MAX_BODY, BodyLimit
 from api.problems import CatchAll, install_problem_handlers
 from api.rate_limits import rate_limiter
@@ -33,6 +33,7 @@ def create_app(
     clock: Clock = utc_now,
     max_body: int = MAX_BODY,
     tokens: TokenStore | None = None,
+    writes: Writes | None = None,
 ) -> FastAPI:
     """The API and pages over `application` (writes, one alliance) and `queries` (read models)."""
     from api.routes import (
@@ -75,6 +76,7 @@ def create_app(
         development=settings.development,
         public_url=settings.public_url,
         limiter=rate_limiter(settings.rate_limit),
+        writes=writes,
     )
     # Keyed on the read models' positions, not the store's head: what they answer changes only
     # when a projector moves, and it may move long after the last write.

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
 import anyio.to_thread
@@ -20,6 +20,12 @@ from domain.follow_ups import FollowUpPolicy
 
 Probe = Callable[[], dict[str, Any]]
 T = TypeVar("T")
+
+
+class Writes(Protocol):
+    """How commands run when the composition root says so (storage/group_commit.py on SQLite)."""
+
+    def __call__(self, call: Callable[[], T]) -> Awaitable[T]: ...
 
 
 @dataclass
@@ -38,12 +44,15 @@ class Context:
     development: bool = False  # plain-HTTP development: the session cookie without `Secure`
     public_url: str | None = None  # BUENDNIS_PUBLIC_URL: where people reach the pages (feed addresses)
     limiter: Any = None  # api/rate_limits.py: requests per token (or address) and window
+    writes: Writes | None = None  # SQLite: one transaction per turn of the event loop (group commit)
 
     async def execute(self, call: Callable[[], T]) -> T:
         """Runs an application command. SQLite takes one writer at a time and a command takes
         about a millisecond, less than handing it to a thread and back (measured in bench/api.py:
-        ~1.7× the commands/s), so there it runs on the event loop; PostgreSQL commands run in
-        threads, side by side."""
+        ~1.7× the commands/s), so there it runs on the event loop, and with `writes` (group commit)
+        the commands of one turn share a commit; PostgreSQL commands run in threads, side by side."""
+        if self.writes is not None:
+            return await self.writes(call)
         if self.inline_writes:
             return call()
         return await anyio.to_thread.run_sync(call)

@@ -9,6 +9,7 @@ write is decided again on fresh state.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TypeVar
@@ -16,7 +17,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, Transcoder
+from eventsourcing.persistence import IntegrityError, Recording, Transcoder
 from eventsourcing.utils import EnvType, get_topic
 
 from domain import values as v
@@ -70,6 +71,24 @@ class AllianceApplication(StepCommands, ActorCommands, TeamCommands, MeetingComm
         self.policy = policy or StepPolicy()
         self.key_ring: KeyRing = key_ring or InMemoryKeyRing()
         self.clock = clock
+        self._saved_listeners: list[Callable[[int], None]] = []
+
+    def on_saved(self, listener: Callable[[int], None]) -> Callable[[], None]:
+        """Calls `listener(position)` (the highest notification id stored) after each save, in the
+        saving thread; answers the function that removes it. The followers of the log (relay,
+        projectors) wake on it instead of waiting for their next poll."""
+        self._saved_listeners.append(listener)
+        return lambda: self._saved_listeners.remove(listener)
+
+    def _notify(self, recordings: list[Recording[UUID]]) -> None:
+        positions = [r.notification.id for r in recordings]
+        if not positions:
+            return
+        position = max(positions)
+        for listener in list(self._saved_listeners):
+            # The events are committed: a failing wake only leaves the follower to its poll.
+            with contextlib.suppress(Exception):
+                listener(position)
 
     def construct_transcoder(self) -> Transcoder:
         return OrjsonTranscoder((*ENUM_TYPES, *RECORD_TYPES, ProgressReport, Period, SealedText))

@@ -16,7 +16,7 @@ from api.app import create_app
 from api.context import Probe
 from config.settings import Settings
 from domain.application import AllianceApplication
-from workers.bootstrap import build_queries, build_token_store
+from workers.bootstrap import build_queries, build_token_store, group_commit
 
 
 class _Server(uvicorn.Server):
@@ -75,7 +75,7 @@ async def serve(
     if queries is None:  # the read models over the same store, sharing this process's application
         queries = build_queries(settings, application=application)
     app = create_app(application, queries, settings, probes=probes, clock=application.clock,
-                     tokens=build_token_store(settings))
+                     tokens=build_token_store(settings), writes=group_commit(settings, application))
     config = uvicorn.Config(
         app,
         host=settings.api_host,

@@ -21,9 +21,11 @@ from projections.postgres_store import PostgresProjectionStore
 from projections.queries import Queries
 from projections.sqlite_store import SQLiteProjectionStore
 from projections.store import ProjectionStore
+from storage.group_commit import GroupCommit
 from storage.keyrings import PostgresKeyRing, SQLiteKeyRing
 from storage.postgres_events import ddl_lock_key
 from storage.tokens import PostgresTokenStore, SQLiteTokenStore
+from storage.wakes import DatagramSender
 from workflows.notifications import SmtpMailer
 
 
@@ -34,14 +36,20 @@ def store_env(settings: Settings) -> dict[str, str]:
     if settings.store == "sqlite":
         private_dir(settings.var_dir)
         settings.events_path.parent.mkdir(parents=True, exist_ok=True)
-        return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(settings.events_path),
-                "SQLITE_LOCK_TIMEOUT": "10"}
+        # eventsourcing's SQLite recorders on a datastore that can group commits (storage/group_commit.py)
+        return {"PERSISTENCE_MODULE": "storage.group_commit:GroupCommitSQLiteFactory",
+                "SQLITE_DBNAME": str(settings.events_path), "SQLITE_LOCK_TIMEOUT": "10"}
     # eventsourcing's PostgreSQL recorders, with an insert function that takes the table lock (a
     # gapless notification log) and table creation under an advisory lock: storage/postgres_events.py.
     return {"PERSISTENCE_MODULE": "storage.postgres_events:GaplessPostgresFactory",
             "POSTGRES_SCHEMA": settings.postgres_schema,
             "POSTGRES_POOL_SIZE": "10", "POSTGRES_MAX_OVERFLOW": "10", "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
             **settings.postgres_parts()}
+
+
+def group_commit(settings: Settings, application: AllianceApplication) -> GroupCommit | None:
+    """The API's commands on SQLite: one commit per turn of its event loop (None elsewhere)."""
+    return GroupCommit(application) if settings.store == "sqlite" else None
 
 
 def ensure_schema(settings: Settings) -> None:
@@ -64,8 +72,11 @@ def build_key_ring(settings: Settings) -> KeyRing:
 def build_application(settings: Settings, *, clock: Clock | None = None, **extra_env: Any) -> AllianceApplication:
     ensure_schema(settings)
     step_policy, _ = settings.policies()
-    return AllianceApplication(env={**store_env(settings), **extra_env}, policy=step_policy,
-                               key_ring=build_key_ring(settings), clock=clock or settings.clock())
+    application = AllianceApplication(env={**store_env(settings), **extra_env}, policy=step_policy,
+                                      key_ring=build_key_ring(settings), clock=clock or settings.clock())
+    if settings.store == "sqlite":  # a relay in another process wakes on each save (PostgreSQL: NOTIFY)
+        application.on_saved(DatagramSender(settings.events_path))
+    return application
 
 
 def build_store(settings: Settings) -> ProjectionStore:

@@ -13,6 +13,7 @@ import structlog
 
 from config.settings import Settings
 from domain.application import AllianceApplication
+from storage.wakes import wake_on_write
 from workers.worker import connect_when_ready
 from workflows.relay import Relay, WorkflowOptions
 from workflows.relay_position import (
@@ -27,6 +28,9 @@ log = structlog.get_logger(__name__)
 # the last one is older than STALE, and degraded when the oldest event not relayed waited longer.
 HEARTBEAT_EVERY = 10.0
 STALE = 60.0
+# Seconds between reads when no wake came: a save wakes the relay at once (storage/wakes.py);
+# the poll only covers a lost wake.
+FALLBACK_POLL = 1.0
 
 
 def position_store(settings: Settings) -> PositionStore:
@@ -49,7 +53,9 @@ async def serve(settings: Settings, application: AllianceApplication, stop: asyn
             return
         relay = Relay(application, client, positions, WorkflowOptions(settings.task_queue))
         log.info("relay_started", **relay.status())
-        await relay.run(stop)
+        wake = asyncio.Event()
+        async with wake_on_write(settings, application, wake):
+            await relay.run(stop, wake=wake, idle_interval=FALLBACK_POLL)
         log.info("relay_stopped", **relay.status())
     finally:
         beating.cancel()

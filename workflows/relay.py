@@ -146,15 +146,19 @@ class Relay:
         return len(notifications)
 
     async def run(self, stop: asyncio.Event, *, idle_interval: float = 0.1,
-                  in_flight: int = 4) -> None:
+                  in_flight: int = 4, wake: asyncio.Event | None = None) -> None:
         """Relays until `stop` is set. Up to `in_flight` batches are on their way at once (a slow
         signal holds up no other workflow); one workflow's notices still go out in order, and the
         position moves only past batches whose every signal was accepted. A failed batch is
-        retried from the stored position (Temporal down: writes go on, workflows catch up)."""
+        retried from the stored position (Temporal down: writes go on, workflows catch up).
+
+        Caught up, it reads again after `idle_interval`, or as soon as `wake` is set (a save:
+        storage/wakes.py). The wake is cleared before each read, so a save during the read sets it
+        again and is not missed; a wake that never comes only leaves the poll."""
         backoff, failed_at = 0.5, -1
         while not stop.is_set():
             try:
-                await self._pipeline(stop, idle_interval, in_flight)
+                await self._pipeline(stop, idle_interval, in_flight, wake)
             except Exception as e:  # the store or Temporal is unavailable: try again later
                 if self.position != failed_at:  # it got further since the last failure
                     backoff, failed_at = 0.5, self.position
@@ -163,7 +167,8 @@ class Relay:
                 await _wait(stop, backoff)
                 backoff = min(backoff * 2, 30.0)
 
-    async def _pipeline(self, stop: asyncio.Event, idle_interval: float, in_flight: int) -> None:
+    async def _pipeline(self, stop: asyncio.Event, idle_interval: float, in_flight: int,
+                        wake: asyncio.Event | None) -> None:
         pending: deque[tuple[int, int, int, asyncio.Future[list[None]]]] = deque()
         last_sent: dict[str, asyncio.Task[None]] = {}
         start = self.position + 1
@@ -181,13 +186,12 @@ class Relay:
                     if pending:
                         await asyncio.wait({pending[0][3]})
                     continue
+                if wake is not None:
+                    wake.clear()
                 notifications = await asyncio.to_thread(
                     self.application.recorder.select_notifications, start, self.batch_size)
                 if not notifications:
-                    if pending:
-                        await asyncio.wait({pending[0][3]}, timeout=idle_interval)
-                    else:
-                        await _wait(stop, idle_interval)
+                    await _idle(stop, wake, pending[0][3] if pending else None, idle_interval)
                     continue
                 notices = await asyncio.to_thread(coalesce, notifications, self._commitments_of)
                 tasks = []
@@ -247,6 +251,20 @@ class Relay:
                     workflow_id=target.workflow_id,
                     position=notice.position,
                 )
+
+
+async def _idle(stop: asyncio.Event, wake: asyncio.Event | None, batch: asyncio.Future[Any] | None,
+                seconds: float) -> None:
+    """Until `seconds` pass, or the stop, a wake, or the oldest batch in flight comes first."""
+    waits: set[asyncio.Future[Any]] = {asyncio.ensure_future(stop.wait())}
+    if wake is not None:
+        waits.add(asyncio.ensure_future(wake.wait()))
+    try:
+        await asyncio.wait({*waits, *([batch] if batch is not None else [])}, timeout=seconds,
+                           return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for w in waits:
+            w.cancel()
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

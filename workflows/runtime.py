@@ -9,7 +9,7 @@ from typing import Any
 
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.worker import Worker
+from temporalio.worker import PollerBehaviorSimpleMaximum, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from workflows.activities import FollowUpActivities
@@ -64,7 +64,7 @@ def build_worker(
     *,
     extra_workflows: Sequence[type] = (),
     extra_activities: Sequence[Any] = (),
-    sticky_timeout: timedelta = timedelta(seconds=2),
+    sticky_timeout: timedelta = timedelta(seconds=1),
     **options: Any,
 ) -> Worker:
     """The worker of all workflows. A short sticky timeout lets another worker take over in ~3 s
@@ -72,6 +72,10 @@ def build_worker(
     running activities get time to finish: cancelled mid-transaction, a sync activity would leave
     the store's shared SQLite connection inside an open transaction."""
     options.setdefault("graceful_shutdown_timeout", timedelta(seconds=10))
+    # Half the pollers on the shared queue (Temporal's default: one of five), so that a worker
+    # taking over a killed one's workflows fetches their tasks side by side.
+    options.setdefault("workflow_task_poller_behavior", PollerBehaviorSimpleMaximum(8))
+    options.setdefault("nonsticky_to_sticky_poll_ratio", 1.0)
     return Worker(
         client,
         task_queue=task_queue,

@@ -23,7 +23,7 @@ from api.app import create_app
 from api.auth import issue_token
 from config.settings import Settings
 from domain.application import AllianceApplication
-from workers.bootstrap import build_application, build_queries, build_token_store
+from workers.bootstrap import build_application, build_queries, build_token_store, group_commit
 from workers.projector import serve as serve_projectors
 
 # A fixed secret of 48 random bytes (a placeholder or a repeated character is refused).
@@ -186,7 +186,8 @@ def api_settings(settings: Settings, tmp_path: Path) -> Settings:
 def api(api_settings: Settings) -> Iterator[Api]:
     application = build_application(api_settings)
     queries = read_models(api_settings, application)
-    app = create_app(application, queries, api_settings, tokens=build_token_store(api_settings))
+    app = create_app(application, queries, api_settings, tokens=build_token_store(api_settings),
+                     writes=group_commit(api_settings, application))
     with ProjectorThread(api_settings, application, queries), ServerThread(app) as url:
         running = Api(url, application, api_settings, app)
         yield running
