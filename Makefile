@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench lint clean venv chromium faketime pango poppler
+.PHONY: run test bench lint clean venv chromium faketime pango poppler soak-api
 
 # A new top-level package (e.g. api/) needs the editable install refreshed, hence the __init__ files.
 $(STAMP): requirements.lock pyproject.toml $(wildcard */__init__.py)
@@ -45,6 +45,11 @@ faketime:
 
 test: $(STAMP) chromium faketime pango poppler
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# schemathesis against the running API with every check, ten times the examples of `make test` (≥ 10,000 requests).
+soak-api: $(STAMP)
+	SCHEMA_FUZZ_EXAMPLES=30 SCHEMA_FUZZ_MIN_REQUESTS=10000 $(BIN)/python -m pytest tests/api/test_openapi_fuzz.py \
+	  -p no:cacheprovider -q $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

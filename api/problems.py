@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.validation import german_errors
@@ -141,9 +142,23 @@ def install_problem_handlers(app: FastAPI) -> None:
         detail = DEFAULT_DETAILS.get(exc.status_code, "Die Anfrage konnte nicht bearbeitet werden.")
         from api.browser_errors import error_page, wants_html  # a browser gets a page (imports auth)
 
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": allowed_methods(request)}
         if wants_html(request):
-            return error_page(request, exc.status_code, detail, getattr(exc, "headers", None))
-        return problem_response(exc.status_code, detail, headers=getattr(exc, "headers", None))
+            return error_page(request, exc.status_code, detail, headers)
+        return problem_response(exc.status_code, detail, headers=headers)
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method of every route at this path: Starlette's 405 names only the first route's (FastAPI
+    makes one route per method, so `OPTIONS /api/v1/alliances` said `Allow: POST` though GET is there too)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
 
 
 class CatchAll:

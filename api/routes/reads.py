@@ -9,18 +9,21 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 
 from api.access import MemberDep, OfficeDep
-from api.calendar_fields import AsOf
+from api.calendar_fields import AsOf, Instant
 from api.paging import MAX_PAGE, Cursor, offset, page
 from api.problems import Problem
 from api.routes.common import CallerDep
 from api.views import alliance_detail, follow_ups
 from api.visibility import alliance_view, follow_ups_view, history_view, own_commitment_ids
 from domain.dates import berlin
-from domain.errors import NotFound
+from domain.errors import InvalidInput, NotFound
 from domain.values import Bundesland
 
 router = APIRouter(prefix="/api/v1", tags=["Lesen"])
 Moment = Annotated[AsOf, Query(description="Datum oder Zeitpunkt mit Zone")]
+Between = Annotated[Instant, Query(description="Datum oder Zeitpunkt mit Zone (Pflicht)")]
+InboxCursor = Annotated[str | None, Query(max_length=200, json_schema_extra={"pattern": "^([0-9]{1,18}/|$)"},
+                                          description="`next` der vorigen Seite")]
 Status = Literal["active", "dormant", "dissolved"]
 
 
@@ -30,7 +33,8 @@ def list_alliances(
     step: Annotated[int | None, Query(ge=1, le=5)] = None,
     state: Bundesland | None = None,
     status: Status | None = None,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[str | None, Query(max_length=200, json_schema_extra={"pattern": "^[A-Za-z0-9_-]*={0,2}$"},
+                                        description="`next` der vorigen Seite")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> dict[str, Any]:
     c.principal.require_servicebuero()
@@ -43,7 +47,7 @@ def list_alliances(
             after=cursor,
             limit=limit,
         )
-    except ValueError:
+    except (ValueError, InvalidInput):  # a cursor the server did not issue: 400 as on every list
         raise Problem(400, "Der Cursor ist ungültig; bitte die Liste von vorn laden.", code="bad_cursor") from None
     return {"items": items, "next": after}
 
@@ -94,13 +98,9 @@ def history(
 
 
 @router.get("/alliances/{alliance_id}/commitments-changes", summary="Was sich an den Zusagen geändert hat")
-def commitments_changes(alliance_id: UUID, c: MemberDep, since: Moment = None, until: Moment = None) -> dict[str, Any]:
+def commitments_changes(alliance_id: UUID, c: MemberDep, since: Between, until: Between) -> dict[str, Any]:
     """Added, changed and withdrawn commitments between two dates, with the events in between."""
     c.principal.require_alliance(alliance_id)
-    if since is None or until is None:
-        raise Problem(
-            422, "„since“ und „until“ werden gebraucht (Datum oder Zeitpunkt mit Zone).", code="invalid_input"
-        )
     queries = c.ctx.require_queries()
     c.app.get_alliance(alliance_id)  # 404 for an unknown alliance
     try:
@@ -126,7 +126,7 @@ def commitments_changes(alliance_id: UUID, c: MemberDep, since: Moment = None, u
 def inbox(
     c: CallerDep,
     alliance: UUID | None = None,
-    cursor: Cursor = None,
+    cursor: InboxCursor = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
 ) -> dict[str, Any]:
     """The Servicebüro sees what went to the Servicebüro (optionally of one alliance), the
@@ -138,8 +138,8 @@ def inbox(
         alliance = p.alliance_id
     before = None
     if cursor:
-        position, _, recipient = cursor.partition("/")
-        if not position.isdigit() or len(position) > 18:
+        position, slash, recipient = cursor.partition("/")
+        if not slash or not position.isascii() or not position.isdigit() or len(position) > 18:
             raise Problem(400, "Der Cursor ist ungültig; bitte die Liste von vorn laden.", code="bad_cursor")
         before = (int(position), recipient)
     items = c.ctx.require_queries().inbox(

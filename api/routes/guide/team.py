@@ -13,11 +13,12 @@ from api.answers import PROBLEMS, CandidateInvited, ContactPerson, ContactPerson
 from api.routes.common import Caller
 from api.routes.guide.callers import CoordinationDep
 from api.schemas import AddContactPerson, EraseContactPerson, InviteCandidate, ListCandidate
+from api.text_fields import OPTIONAL
 from domain.errors import NotFound
 
 router = APIRouter(prefix="/api/v1/alliances/{alliance_id}", tags=["Bündnisteam und Ansprechpersonen"],
                    responses=PROBLEMS)
-Reason = Annotated[str | None, Query(max_length=2000, description="Grund (optional)")]
+Reason = Annotated[str | None, Query(max_length=2000, pattern=OPTIONAL, description="Grund (optional)")]
 
 
 @router.post("/candidates", status_code=201, summary="Weiteren Akteur auf die Liste setzen")
