@@ -133,7 +133,8 @@ def amend(doc: dict[str, Any]) -> dict[str, Any]:
             for status in statuses(path, method, op):
                 responses[str(status)] = problem(status)
             for status, answer in list(responses.items()):
-                if status.startswith(("4", "5")) and "application/json" in answer.get("content", {}):
+                if status.startswith(("4", "5")) and "application/json" in answer.get("content", {}) \
+                        and path != "/health":  # its 503 is the status body, not a problem
                     responses[status] = problem(int(status))  # FastAPI's 422, a router's PROBLEMS
             if path.startswith("/api/v1/"):
                 op["security"] = [{"bearer": []}]
@@ -145,7 +146,35 @@ def amend(doc: dict[str, Any]) -> dict[str, Any]:
                 ok = next(s for s in responses if s.startswith("2"))
                 responses[ok]["content"] = {media: {"schema": {"type": "string", "format": "binary"}}
                                             for media in FILES[path]}
+    links(doc)
     return doc
+
+
+def links(doc: dict[str, Any]) -> None:
+    """OpenAPI links from each create (a 201 with an `id`) to every operation below what it created: the
+    new id into that operation's path parameter, the path's other ids as they were. schemathesis's
+    stateful phase follows them (register an alliance, then add an actor to it, then read it, ...)."""
+    paths = doc["paths"]
+    for path, ops in paths.items():
+        created = ops.get("post", {}).get("responses", {}).get("201")
+        ref = (created or {}).get("content", {}).get("application/json", {}).get("schema", {}).get("$ref", "")
+        if "id" not in doc["components"]["schemas"].get(ref.rsplit("/", 1)[-1], {}).get("properties", {}):
+            continue
+        prefix = path + "/{"
+        for target, target_ops in paths.items():
+            if not target.startswith(prefix):
+                continue
+            name = target[len(prefix):].split("}", 1)[0]
+            assert created is not None
+            for op in target_ops.values():
+                parameters = {p["name"]: f"$request.path.{p['name']}" for p in op.get("parameters", [])
+                              if p["in"] == "path" and p["name"] != name and "{" + p["name"] + "}" in path}
+                parameters[name] = "$response.body#/id"
+                if len(parameters) < sum(1 for p in op.get("parameters", []) if p["in"] == "path"):
+                    continue  # another id the create cannot give
+                created.setdefault("links", {})[f"{op['operationId']}"] = {
+                    "operationId": op["operationId"], "parameters": parameters,
+                }
 
 
 def install(app: FastAPI, extra: Callable[[dict[str, Any]], None] | None = None) -> None:

@@ -9,13 +9,14 @@ from fastapi import APIRouter, Request, Response
 
 from api.access import MemberDep
 from api.problems import Problem
+from api.read_answers import FeedCreated, FeedPage
 from api.routes.calendar import feed_address
 from api.schemas import Nothing
 
 router = APIRouter(prefix="/api/v1/alliances/{alliance_id}/calendar-feeds", tags=["Kalender"])
 
 
-@router.post("", status_code=201, summary="Kalenderadresse erzeugen (nur jetzt sichtbar)")
+@router.post("", status_code=201, summary="Kalenderadresse erzeugen (nur jetzt sichtbar)", response_model=FeedCreated)
 def create_feed(alliance_id: UUID, request: Request, c: MemberDep, body: Nothing | None = None) -> dict[str, Any]:
     c.app.get_alliance(alliance_id)  # 404 for an unknown alliance
     p = c.principal
@@ -23,7 +24,7 @@ def create_feed(alliance_id: UUID, request: Request, c: MemberDep, body: Nothing
     return {"id": feed.id, "url": feed_address(request, alliance_id, secret)}
 
 
-@router.get("", summary="Eigene Kalenderadressen (ohne Geheimnis)")
+@router.get("", summary="Eigene Kalenderadressen (ohne Geheimnis)", response_model=FeedPage)
 def list_feeds(alliance_id: UUID, c: MemberDep) -> dict[str, Any]:
     """The Servicebüro sees every feed of the alliance, everyone else their own."""
     p = c.principal

@@ -12,6 +12,16 @@ from api.access import MemberDep, OfficeDep
 from api.calendar_fields import AsOf, Instant
 from api.paging import MAX_PAGE, Cursor, offset, page
 from api.problems import Problem
+from api.read_answers import (
+    Alliance,
+    AlliancePage,
+    AuditCheck,
+    CommitmentChanges,
+    Dashboard,
+    FollowUpPage,
+    HistoryPage,
+    InboxPage,
+)
 from api.routes.common import CallerDep
 from api.views import alliance_detail, follow_ups
 from api.visibility import alliance_view, follow_ups_view, history_view, own_commitment_ids
@@ -27,7 +37,7 @@ InboxCursor = Annotated[str | None, Query(max_length=200, json_schema_extra={"pa
 Status = Literal["active", "dormant", "dissolved"]
 
 
-@router.get("/alliances", summary="Bündnisse (seitenweise)")
+@router.get("/alliances", summary="Bündnisse (seitenweise)", response_model=AlliancePage)
 def list_alliances(
     c: OfficeDep,
     step: Annotated[int | None, Query(ge=1, le=5)] = None,
@@ -52,14 +62,16 @@ def list_alliances(
     return {"items": items, "next": after}
 
 
-@router.get("/alliances/{alliance_id}", summary="Ein Bündnis mit Schritt und offenen Kriterien")
+@router.get("/alliances/{alliance_id}", summary="Ein Bündnis mit Schritt und offenen Kriterien",
+            response_model=Alliance)
 def get_alliance(alliance_id: UUID, c: MemberDep) -> dict[str, Any]:
     c.principal.require_alliance(alliance_id)
     detail = alliance_detail(c.app.get_alliance(alliance_id), c.app.policy, berlin(c.ctx.clock()).date())
     return alliance_view(c.principal, detail)
 
 
-@router.get("/alliances/{alliance_id}/follow-ups", summary="Geplante und versandte Erinnerungen")
+@router.get("/alliances/{alliance_id}/follow-ups", summary="Geplante und versandte Erinnerungen",
+            response_model=FollowUpPage)
 def list_follow_ups(
     alliance_id: UUID, c: MemberDep, cursor: Cursor = None, limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 200
 ) -> dict[str, Any]:
@@ -71,7 +83,7 @@ def list_follow_ups(
     return page(items, cursor, limit)
 
 
-@router.get("/alliances/{alliance_id}/history", summary="Prüfpfad, älteste Einträge zuerst")
+@router.get("/alliances/{alliance_id}/history", summary="Prüfpfad, älteste Einträge zuerst", response_model=HistoryPage)
 def history(
     alliance_id: UUID,
     c: MemberDep,
@@ -97,7 +109,8 @@ def history(
     }
 
 
-@router.get("/alliances/{alliance_id}/commitments-changes", summary="Was sich an den Zusagen geändert hat")
+@router.get("/alliances/{alliance_id}/commitments-changes", summary="Was sich an den Zusagen geändert hat",
+            response_model=CommitmentChanges)
 def commitments_changes(alliance_id: UUID, c: MemberDep, since: Between, until: Between) -> dict[str, Any]:
     """Added, changed and withdrawn commitments between two dates, with the events in between."""
     c.principal.require_alliance(alliance_id)
@@ -122,7 +135,7 @@ def commitments_changes(alliance_id: UUID, c: MemberDep, since: Between, until: 
     return result
 
 
-@router.get("/inbox", summary="Versandte Erinnerungen an die eigene Rolle, neueste zuerst")
+@router.get("/inbox", summary="Versandte Erinnerungen an die eigene Rolle, neueste zuerst", response_model=InboxPage)
 def inbox(
     c: CallerDep,
     alliance: UUID | None = None,
@@ -149,13 +162,13 @@ def inbox(
     return {"items": items, "next": f"{last['position']}/{last['recipient']}" if last else None}
 
 
-@router.get("/dashboard", summary="Übersicht des Servicebüros")
+@router.get("/dashboard", summary="Übersicht des Servicebüros", response_model=Dashboard)
 def dashboard(c: OfficeDep, state: Bundesland | None = None, status: Status | None = None) -> dict[str, Any]:
     c.principal.require_servicebuero()
     return c.ctx.dashboard(state.value if state else None, status)
 
 
-@router.get("/audit/verify", summary="Integrität des Prüfpfads prüfen")
+@router.get("/audit/verify", summary="Integrität des Prüfpfads prüfen", response_model=AuditCheck)
 def verify_audit(c: OfficeDep) -> dict[str, Any]:
     c.principal.require_servicebuero()
     result: dict[str, Any] = c.ctx.require_queries().verify_audit()
