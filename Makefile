@@ -46,10 +46,10 @@ faketime:
 test: $(STAMP) chromium faketime pango poppler
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# schemathesis against the running API with every check, ten times the examples of `make test` (≥ 10,000 requests).
+# schemathesis against the running API with every check, more examples than `make test` (≥ 10,000 requests).
 soak-api: $(STAMP)
-	SCHEMA_FUZZ_EXAMPLES=30 SCHEMA_FUZZ_MIN_REQUESTS=10000 $(BIN)/python -m pytest tests/api/test_openapi_fuzz.py \
-	  -p no:cacheprovider -q $(PYTEST_ARGS)
+	SCHEMA_FUZZ_EXAMPLES=130 SCHEMA_FUZZ_MIN_REQUESTS=10000 $(BIN)/python -m pytest tests/api/test_openapi_fuzz.py \
+	  -p no:cacheprovider -q -s -k schemathesis $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -31,6 +31,7 @@ Optional200 = optional_text(200)
 Act = text(500)  # the founding's symbolic act
 Email = email()
 Ids = Annotated[list[UUID], Field(max_length=500)]
+SomeIds = Annotated[list[UUID], Field(min_length=1, max_length=500)]  # the domain refuses an empty list
 Score = whole(1, 5)
 
 
@@ -73,7 +74,7 @@ class ScheduleMeeting(Body):
 
 
 class HoldMeeting(Body):
-    attendee_ids: Ids
+    attendee_ids: SomeIds
     minutes: Note | None = None
     held_on: Day | None = None
 
@@ -219,7 +220,7 @@ class PledgeForActionItem(Body):
 
 
 class InviteToMeeting(Body):
-    actor_ids: Ids
+    actor_ids: SomeIds
 
 
 class ChangeProjectStatus(Body):
@@ -237,7 +238,7 @@ class ActorRef(Body):
 
 
 class SetSteeringGroup(Body):
-    actor_ids: Ids
+    actor_ids: SomeIds
     reason: Note | None = None
 
 

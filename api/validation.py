@@ -147,6 +147,8 @@ def _message(kind: str, what: str, ctx: dict[str, Any], given: Any) -> str:
         return f"Unbekannter Wert für {what}: {given!r}. Erlaubt: {expected}."
     if kind in ("string_too_long", "too_long"):
         return f"{what} ist zu lang (höchstens {ctx.get('max_length')})."
+    if kind == "too_short" and isinstance(given, list):
+        return f"{what} braucht mindestens {ctx.get('min_length', 1)} Eintrag."
     if kind in ("string_too_short", "too_short"):
         return f"{what} ist zu kurz."
     if kind in ("greater_than_equal", "greater_than"):

@@ -60,6 +60,7 @@ def test_the_document_names_the_bearer_scheme_and_problem_answers() -> None:
 def test_schemathesis_finds_no_failure_with_every_check(api: Api) -> None:
     api.app.state.ctx.limiter = None  # thousands of requests from one token: the limit has its own test
     report = run(api.app.openapi(), api.url, api.token(), EXAMPLES)
+    print(report.summary())  # the figures, shown with `pytest -s` (make soak-api)
     assert report.requests >= MIN_REQUESTS, report.summary()
     assert report.statuses["201"] > 0, "no create operation succeeded: the stateful links have nothing to follow"
     assert report.phases["stateful"] > 0 and report.phases["fuzzing"] > 0, report.summary()
