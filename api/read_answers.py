@@ -165,7 +165,7 @@ class Feed(Open):
 
 class FeedPage(BaseModel):
     items: list[Feed]
-    next: None
+    next: str | None
 
 
 class Health(BaseModel):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from api.access import MemberDep
+from api.paging import MAX_PAGE, Cursor, page
 from api.problems import Problem
 from api.read_answers import FeedCreated, FeedPage
 from api.routes.calendar import feed_address
@@ -25,13 +26,14 @@ def create_feed(alliance_id: UUID, request: Request, c: MemberDep, body: Nothing
 
 
 @router.get("", summary="Eigene Kalenderadressen (ohne Geheimnis)", response_model=FeedPage)
-def list_feeds(alliance_id: UUID, c: MemberDep) -> dict[str, Any]:
+def list_feeds(alliance_id: UUID, c: MemberDep, cursor: Cursor = None,
+               limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = MAX_PAGE) -> dict[str, Any]:
     """The Servicebüro sees every feed of the alliance, everyone else their own."""
     p = c.principal
     feeds = c.ctx.tokens.feeds(None if p.role == "servicebuero" else p.subject)
     items = [{"id": f.id, "role": f.role, "created_at": f.created_at, "subject": f.subject}
-             for f in feeds if f.alliance_id == alliance_id][:500]
-    return {"items": items, "next": None}
+             for f in feeds if f.alliance_id == alliance_id]
+    return page(items, cursor, limit)
 
 
 @router.delete("/{feed_id}", status_code=204, summary="Kalenderadresse widerrufen")

@@ -10,6 +10,7 @@ import pytest
 from pydantic import SecretStr
 
 from api.app import create_app
+from api.paging import MAX_PAGE
 from config.settings import Settings
 from tests.api.conftest import SECRET, Api
 from tests.api.schema_fuzz import run
@@ -45,6 +46,22 @@ def _bare_answers(doc: dict[str, Any]) -> list[str]:
     return bare
 
 
+def _unbounded_lists(doc: dict[str, Any]) -> list[str]:
+    """GET operations answering `items` without a `cursor` and a `limit` of at most MAX_PAGE."""
+    wrong = []
+    for path, ops in doc["paths"].items():
+        op = ops.get("get")
+        ref = ((op or {}).get("responses", {}).get("200", {}).get("content", {}).get("application/json", {})
+               .get("schema", {}).get("$ref", ""))
+        answer = doc["components"]["schemas"].get(ref.rsplit("/", 1)[-1], {})
+        if op is None or "items" not in answer.get("properties", {}):
+            continue
+        params = {p["name"]: p["schema"] for p in op.get("parameters", [])}
+        if "cursor" not in params or params.get("limit", {}).get("maximum", MAX_PAGE + 1) > MAX_PAGE:
+            wrong.append(path)
+    return wrong
+
+
 def test_the_document_names_the_bearer_scheme_and_problem_answers() -> None:
     settings = Settings(store="memory", token_secret=SecretStr(SECRET))
     doc = create_app(build_application(settings), None, settings).openapi()
@@ -54,6 +71,7 @@ def test_the_document_names_the_bearer_scheme_and_problem_answers() -> None:
     assert all({"401", "403", "429"} <= set(op["responses"]) for op in api_ops)
     assert _problem_statuses(doc) == []
     assert _bare_answers(doc) == []
+    assert _unbounded_lists(doc) == [], "Listen ohne Cursor oder mit mehr als MAX_PAGE Einträgen je Seite"
 
 
 @pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
