@@ -9,9 +9,9 @@ import orjson
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
-from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.validation import german_errors
@@ -153,11 +153,13 @@ def install_problem_handlers(app: FastAPI) -> None:
 def allowed_methods(request: Request) -> str:
     """Every method of every route at this path: Starlette's 405 names only the first route's (FastAPI
     makes one route per method, so `OPTIONS /api/v1/alliances` said `Allow: POST` though GET is there too)."""
+    # FastAPI keeps included routers nested; iter_route_contexts gives each route with its full path.
+    path = request.url.path
     methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match is not Match.NONE:
-            methods |= set(getattr(route, "methods", None) or ())
+    for route in iter_route_contexts(request.app.routes):
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and regex.match(path):
+            methods |= set(route.methods or ())
     return ", ".join(sorted(methods))
 
 

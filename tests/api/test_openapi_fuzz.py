@@ -4,6 +4,7 @@ the running API over real HTTP finds no failure. `make soak-api` runs the same w
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 import pytest
@@ -99,3 +100,19 @@ def test_schemathesis_finds_no_failure_with_every_check(api: Api, role: str) -> 
         assert report.statuses["201"] > 0, "no create succeeded: the stateful links have nothing to follow"
     assert report.phases["stateful"] > 0 and report.phases["fuzzing"] > 0, report.summary()
     assert not report.failures and not report.errors, report.summary()
+
+
+@pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
+def test_a_method_a_path_lacks_is_405_with_every_method_of_the_path(api: Api) -> None:
+    """Starlette named only the first route's methods (`OPTIONS /api/v1/alliances` said `Allow: POST`)."""
+    wrong = []
+    with api.client() as c:
+        for path, ops in api.app.openapi()["paths"].items():
+            url = re.sub(r"\{[a-z_]+\}", "00000000-0000-4000-8000-000000000000", path).replace("{n}", "1")
+            documented = {m.upper() for m in ops}  # HEAD is not served (405) and not named
+            response = c.options(url)
+            allowed = {m.strip() for m in response.headers.get("allow", "").split(",") if m.strip()}
+            if response.status_code != 405 or allowed != documented:
+                wrong.append(f"OPTIONS {path}: {response.status_code} Allow {sorted(allowed)}, "
+                             f"dokumentiert {sorted(documented)}")
+    assert wrong == [], "\n".join(wrong)
