@@ -48,6 +48,9 @@ def _checker(pattern: re.Pattern[str]) -> Any:
         bad = _HOSTILE_CHAR.search(value.strip()) or _SURROGATE.search(value)
         if bad is None and pattern is _EMAIL:
             raise PydanticCustomError("email", "E-Mail")
+        if bad is None and pattern is _REQUIRED:
+            raise PydanticCustomError("text_empty", "leer")
+        bad = bad or _HOSTILE_CHAR.search(value)  # an optional text: a hostile character in its white space
         if bad is None:
             raise PydanticCustomError("text_empty", "leer")
         raise PydanticCustomError("text_hostile", "Steuerzeichen",
