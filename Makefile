@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test soak soak-reliability bench lint clean venv chromium faketime pango poppler
+.PHONY: run test soak soak-reliability soak-api bench lint clean venv chromium faketime pango poppler
 
 # A new top-level package (e.g. api/) needs the editable install refreshed, hence the __init__ files.
 $(STAMP): requirements.lock pyproject.toml $(wildcard */__init__.py)
@@ -46,11 +46,18 @@ faketime:
 test: $(STAMP) chromium faketime pango poppler
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Longer fault injection (tests/reliability with its counts scaled up: 100 worker kills, …).
-soak: soak-reliability
+# Longer fault injection (tests/reliability with its counts scaled up: 100 worker kills, …) and
+# schemathesis with more examples than `make test` (≥ 10,000 requests).
+soak: soak-reliability soak-api
 
 soak-reliability: $(STAMP)
 	BUENDNIS_SOAK=1 $(BIN)/python -m pytest tests/reliability -s $(PYTEST_ARGS)
+
+# schemathesis against the running API with every check, more examples than `make test` (≥ 10,000 requests).
+soak-api: $(STAMP)
+# Each role runs on its own: the Servicebüro everything, a Koordination and a partner their refusals too.
+	SCHEMA_FUZZ_EXAMPLES=130 SCHEMA_FUZZ_MIN_REQUESTS=10000 SCHEMA_FUZZ_ROLES=servicebuero,koordination,partner \
+	  $(BIN)/python -m pytest tests/api/test_openapi_fuzz.py -p no:cacheprovider -q -s -k schemathesis $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -55,6 +55,7 @@ class ContactPerson(BaseModel):
 
 class ContactPersons(BaseModel):
     items: list[ContactPerson]
+    next: str | None = None  # the cursor of the next page
 
 
 class Erased(BaseModel):

@@ -11,6 +11,7 @@ from swagger_ui_bundle import swagger_ui_path
 
 from api.context import Context, Probe, Writes
 from api.limits import MAX_BODY, BodyLimit
+from api.openapi import install as install_openapi
 from api.problems import CatchAll, install_problem_handlers
 from api.rate_limits import rate_limiter
 from api.read_cache import ReadCache
@@ -83,6 +84,7 @@ def create_app(
     head = queries.positions if queries is not None else lambda: application.recorder.max_notification_id() or 0
     app.state.ctx.fleet_cache = ReadCache(head)
     install_problem_handlers(app)
+    install_openapi(app)
     for module in (health, alliances, guide, commitments, reads, calendar, documents, exports, feeds, pages, browser,
                    docs):
         app.include_router(module.router)

@@ -17,6 +17,9 @@ from pydantic_core import PydanticCustomError
 from domain.dates import FIRST_YEAR, LAST_YEAR, MAX_INT64, CalendarError, parse_as_of, parse_iso_date
 
 YEARS = f"Jahre {FIRST_YEAR}–{LAST_YEAR}"
+# The accepted years as a pattern on the year a date or moment begins with (1990–2100).
+YEAR_PATTERN = "^(199[0-9]|20[0-9][0-9]|2100)-"
+assert (FIRST_YEAR, LAST_YEAR) == (1990, 2100), "YEAR_PATTERN must follow domain/dates.py"
 
 
 def _refusing(parse: Callable[[object], Any], kind: str) -> Callable[[object], Any]:
@@ -39,7 +42,8 @@ def _as_of_or_none(value: object) -> datetime | None:
 Day = Annotated[
     date,
     PlainValidator(_refusing(parse_iso_date, "date")),
-    WithJsonSchema({"type": "string", "format": "date", "examples": ["2026-03-01"], "description": YEARS}),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": YEAR_PATTERN, "examples": ["2026-03-01"],
+                    "description": YEARS}),
 ]
 # A reading date: a date (the end of that day in Germany) or a timestamp with zone; empty = now.
 AsOf = Annotated[
@@ -47,7 +51,11 @@ AsOf = Annotated[
     PlainValidator(_refusing(_as_of_or_none, "as_of")),
     WithJsonSchema(
         {
-            "type": "string",
+            "anyOf": [
+                {"type": "string", "format": "date", "pattern": YEAR_PATTERN},
+                {"type": "string", "format": "date-time", "pattern": YEAR_PATTERN},
+                {"type": "string", "maxLength": 0, "description": "leer: jetzt"},
+            ],
             "examples": ["2026-03-01", "2026-03-01T12:00:00+01:00"],
             "description": f"Datum oder Zeitpunkt mit Zone, {YEARS}",
         }
@@ -55,3 +63,18 @@ AsOf = Annotated[
 ]
 # Versions and counters cross SQL and Temporal as signed 64-bit integers.
 Version = Annotated[int, Field(ge=1, le=MAX_INT64)]
+# A moment that must be given (`since`/`until`): a date (the end of that day in Germany) or a timestamp with zone.
+Instant = Annotated[
+    datetime,
+    PlainValidator(_refusing(parse_as_of, "as_of")),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date", "pattern": YEAR_PATTERN},
+                {"type": "string", "format": "date-time", "pattern": YEAR_PATTERN},
+            ],
+            "examples": ["2026-03-01", "2026-03-01T12:00:00+01:00"],
+            "description": f"Datum oder Zeitpunkt mit Zone, {YEARS}",
+        }
+    ),
+]

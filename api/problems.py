@@ -9,6 +9,7 @@ import orjson
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -141,9 +142,25 @@ def install_problem_handlers(app: FastAPI) -> None:
         detail = DEFAULT_DETAILS.get(exc.status_code, "Die Anfrage konnte nicht bearbeitet werden.")
         from api.browser_errors import error_page, wants_html  # a browser gets a page (imports auth)
 
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": allowed_methods(request)}
         if wants_html(request):
-            return error_page(request, exc.status_code, detail, getattr(exc, "headers", None))
-        return problem_response(exc.status_code, detail, headers=getattr(exc, "headers", None))
+            return error_page(request, exc.status_code, detail, headers)
+        return problem_response(exc.status_code, detail, headers=headers)
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method of every route at this path: Starlette's 405 names only the first route's (FastAPI
+    makes one route per method, so `OPTIONS /api/v1/alliances` said `Allow: POST` though GET is there too)."""
+    # FastAPI keeps included routers nested; iter_route_contexts gives each route with its full path.
+    path = request.url.path
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and regex.match(path):
+            methods |= set(route.methods or ())
+    return ", ".join(sorted(methods))
 
 
 class CatchAll:

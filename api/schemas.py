@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from api.calendar_fields import Day
+from api.text_fields import Amount, email, optional_text, text, whole
 from domain.values import (
     AnchoringKind,
     Bundesland,
@@ -21,11 +21,18 @@ from domain.values import (
     Sector,
 )
 
-Text = Annotated[StrictStr, Field(max_length=20_000)]
-ShortText = Annotated[StrictStr, Field(max_length=500)]
-Amount = Annotated[Decimal, Field(max_digits=15, decimal_places=4, ge=0, allow_inf_nan=False)]
+# Lengths as the domain checks each field (domain/commands/): the schema says no more than it accepts.
+Name = text(200)  # names, titles, themes
+Text = text(2000)  # a required text: a goal, a reason, a report
+Description = text(1000)  # of a commitment
+Note = optional_text(20_000)  # an optional note, reason, justification or minutes
+Unit = optional_text(50)
+Optional200 = optional_text(200)
+Act = text(500)  # the founding's symbolic act
+Email = email()
 Ids = Annotated[list[UUID], Field(max_length=500)]
-Score = Annotated[StrictInt, Field(ge=1, le=5)]
+SomeIds = Annotated[list[UUID], Field(min_length=1, max_length=500)]  # the domain refuses an empty list
+Score = whole(1, 5)
 
 
 class Body(BaseModel):
@@ -33,13 +40,13 @@ class Body(BaseModel):
 
 
 class RegisterAlliance(Body):
-    name: ShortText
-    municipality: ShortText
+    name: Name
+    municipality: Name
     state: Bundesland
 
 
 class AddActor(Body):
-    name: ShortText
+    name: Name
     sector: Sector
 
 
@@ -48,7 +55,7 @@ class RecordContact(Body):
     on: Day
     outcome: Outcome
     follow_up_on: Day | None = None
-    notes: Text | None = None
+    notes: Note | None = None
 
 
 class AddTeamMember(Body):
@@ -62,28 +69,28 @@ class RecordGoal(Body):
 class ScheduleMeeting(Body):
     kind: MeetingKind
     on: Day
-    title: ShortText
+    title: Name
     organiser_id: UUID | None = None
 
 
 class HoldMeeting(Body):
-    attendee_ids: Ids
-    minutes: Text | None = None
+    attendee_ids: SomeIds
+    minutes: Note | None = None
     held_on: Day | None = None
 
 
 class AddProject(Body):
-    title: ShortText
-    theme: ShortText
+    title: Name
+    theme: Name
     owner_id: UUID | None = None
     due_on: Day | None = None
 
 
 class RecordFounding(Body):
     on: Day
-    symbolic_act: ShortText
+    symbolic_act: Act
     signatory_ids: Ids
-    format: ShortText | None = None
+    format: Optional200 | None = None
     declaration: StrictBool | None = Field(
         None, description="Eine Deklaration (Charta, Erklärung, …) wurde beschlossen; ohne Angabe: ja, wenn "
         "Partner unterzeichnet haben")
@@ -94,21 +101,21 @@ class JoinInitiative(Body):
 
 
 class CompleteStep(Body):
-    justification: Text | None = None
+    justification: Note | None = None
 
 
 class FormWorkingGroup(Body):
-    name: ShortText
-    theme: ShortText
+    name: Name
+    theme: Name
     speaker_id: UUID | None = None
 
 
 class PledgeCommitment(Body):
     partner_id: UUID
-    description: Text
+    description: Description
     kind: CommitmentKind
     amount: Amount | None = None
-    unit: ShortText | None = None
+    unit: Unit | None = None
     due_on: Day | None = None
 
 
@@ -118,7 +125,7 @@ class Nothing(Body):
 
 class FulfilCommitment(Body):
     on: Day | None = None
-    note: Text | None = None
+    note: Note | None = None
 
 
 class WithdrawCommitment(Body):
@@ -127,7 +134,7 @@ class WithdrawCommitment(Body):
 
 class AmendCommitment(Body):
     reason: Text
-    description: Text | None = None
+    description: Description | None = None
     amount: Amount | None = None
     due_on: Day | None = None
 
@@ -148,13 +155,13 @@ class RecordSelfAssessment(Body):
 
 # ---- the rest of the guide's commands (api/routes/guide/) ----------------------------------------------
 
-Percent = Annotated[StrictInt, Field(ge=0, le=100)]
+Percent = whole(0, 100)
 
 
 class ListCandidate(Body):
     """A further actor to win (step 2)."""
 
-    name: ShortText
+    name: Name
     sector: Sector
 
 
@@ -169,7 +176,7 @@ class ReopenStep(Body):
 class ChangeStatus(Body):
     """Pause or resume, with an optional reason."""
 
-    reason: Text | None = None
+    reason: Note | None = None
 
 
 class Dissolve(Body):
@@ -183,10 +190,10 @@ class SetLegalForm(Body):
 class AddContactPerson(Body):
     """Personal data: sealed with a key of the person's own, erasable."""
 
-    name: ShortText
-    email: ShortText | None = None
-    phone: ShortText | None = None
-    role: ShortText | None = Field(None, description="Funktion in der Organisation")
+    name: Name
+    email: Email | None = None
+    phone: Unit | None = None
+    role: Optional200 | None = Field(None, description="Funktion in der Organisation")
 
 
 class EraseContactPerson(Body):
@@ -208,17 +215,17 @@ class PledgeForActionItem(Body):
 
     kind: CommitmentKind
     amount: Amount | None = None
-    unit: ShortText | None = None
-    description: Text | None = None
+    unit: Unit | None = None
+    description: Description | None = None
 
 
 class InviteToMeeting(Body):
-    actor_ids: Ids
+    actor_ids: SomeIds
 
 
 class ChangeProjectStatus(Body):
     status: ProjectStatus
-    reason: Text | None = None
+    reason: Note | None = None
 
 
 class SignDeclaration(Body):
@@ -231,8 +238,8 @@ class ActorRef(Body):
 
 
 class SetSteeringGroup(Body):
-    actor_ids: Ids
-    reason: Text | None = None
+    actor_ids: SomeIds
+    reason: Note | None = None
 
 
 class ReportProgress(Body):
@@ -244,11 +251,11 @@ class ReportProgress(Body):
 
 class RecordPublicity(Body):
     on: Day
-    title: ShortText
-    medium: ShortText | None = None
+    title: Name
+    medium: Optional200 | None = None
 
 
 class RecordAnchoring(Body):
     kind: AnchoringKind
-    name: ShortText
+    name: Name
     since: Day

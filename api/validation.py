@@ -101,6 +101,16 @@ def _calendar_message(kind: str, what: str, given: Any) -> str | None:
 def _message(kind: str, what: str, ctx: dict[str, Any], given: Any) -> str:
     if kind == "missing":
         return f"{what} fehlt."
+    if kind == "text_empty":
+        return f"{what} darf nicht leer sein."
+    if kind == "text_hostile":
+        return (f"{what} enthält an Stelle {ctx.get('position')} ein unzulässiges Steuer- oder Richtungszeichen "
+                f"({ctx.get('char')}); erlaubt sind Text, Tabulator und Zeilenumbruch.")
+    if kind == "email":
+        return f"{what} ist keine gültige E-Mail-Adresse (mit @, ohne Leerzeichen)."
+    if kind == "amount":
+        return (f"{what} muss ein Betrag ≥ 0 sein: als Text mit Punkt (z. B. \"2500\" oder \"12.5\", höchstens 11 "
+                "Stellen vor und 4 nach dem Punkt) oder als ganze Zahl.")
     if kind == "extra_forbidden":
         return f"Das Feld {what} ist unbekannt."
     calendar = _calendar_message(kind, what, given) if kind.startswith(("date_", "as_of_")) else None
@@ -137,6 +147,8 @@ def _message(kind: str, what: str, ctx: dict[str, Any], given: Any) -> str:
         return f"Unbekannter Wert für {what}: {given!r}. Erlaubt: {expected}."
     if kind in ("string_too_long", "too_long"):
         return f"{what} ist zu lang (höchstens {ctx.get('max_length')})."
+    if kind == "too_short" and isinstance(given, list):
+        return f"{what} braucht mindestens {ctx.get('min_length', 1)} Eintrag."
     if kind in ("string_too_short", "too_short"):
         return f"{what} ist zu kurz."
     if kind in ("greater_than_equal", "greater_than"):

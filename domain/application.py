@@ -35,7 +35,14 @@ from domain.commands.steps import StepCommands
 from domain.commands.team import TeamCommands
 from domain.commitment import Commitment, Period, ProgressReport
 from domain.dates import german_moment
-from domain.errors import ConcurrencyConflict, IdempotencyConflict, InvalidInput, NotFound, RuleViolation
+from domain.errors import (
+    ConcurrencyConflict,
+    IdempotencyConflict,
+    InconsistentInput,
+    InvalidInput,
+    NotFound,
+    RuleViolation,
+)
 from domain.idempotency import CommandRecord, CommitmentIndex, index_id, record_id
 from domain.personal_data import FreeText, InMemoryKeyRing, KeyRing, PersonalData, SealedText, reveal, unseal
 from domain.records import RECORD_TYPES
@@ -226,7 +233,7 @@ class AllianceApplication(StepCommands, ActorCommands, TeamCommands, MeetingComm
             raise InvalidInput("Ein Zeitpunkt braucht eine Zeitzone (z. B. 2026-03-01T12:00:00+01:00).")
         registered = self.registered_at(alliance_id)
         if as_of < registered:
-            raise InvalidInput(
+            raise InconsistentInput(
                 f"Zu diesem Zeitpunkt gab es das Bündnis noch nicht (erfasst am {german_moment(registered)})."
             )
         result = []

@@ -19,6 +19,13 @@ class InvalidInput(DomainError):
     code = "invalid_input"
 
 
+class InconsistentInput(InvalidInput):
+    """Each value fine on its own, but not together or with what is stored (dates in the wrong order, a
+    moment before the alliance existed): a rule no schema of the single fields can state."""
+
+    code = "inconsistent_input"
+
+
 class NotFound(DomainError):
     """An id names nothing in this alliance (or nothing at all)."""
 

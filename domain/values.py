@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import TypeVar
 
-from domain.errors import InvalidInput
+from domain.errors import InconsistentInput, InvalidInput
 
 
 class Coded(str, Enum):
@@ -204,7 +204,7 @@ def optional_text(value: object, what: str, max_len: int = 20000) -> str | None:
 
 def require_order(earlier: date, later: date, message: str) -> None:
     if later < earlier:
-        raise InvalidInput(message)
+        raise InconsistentInput(message)
 
 
 def require_amount(value: Decimal | None) -> Decimal | None:

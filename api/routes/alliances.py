@@ -8,7 +8,9 @@ from uuid import UUID
 from fastapi import APIRouter, Header, Path, Response
 
 from api.access import CoordinationDep, OfficeDep
+from api.answers import Created, StepAnswer
 from api.calendar_fields import Version
+from api.read_answers import ActorAdded, AllianceCreated, Assessed, Founded, Joined, MeetingHeld
 from api.schemas import (
     AddActor,
     AddProject,
@@ -35,7 +37,7 @@ def created(response: Response, location: str, body: dict[str, Any]) -> dict[str
     return body
 
 
-@router.post("", status_code=201, summary="Bündnis erfassen")
+@router.post("", status_code=201, summary="Bündnis erfassen", response_model=AllianceCreated)
 async def register_alliance(body: RegisterAlliance, response: Response, c: OfficeDep) -> dict[str, Any]:
     c.principal.require_servicebuero()
     aid = await c.run(
@@ -47,14 +49,14 @@ async def register_alliance(body: RegisterAlliance, response: Response, c: Offic
     return created(response, f"/api/v1/alliances/{aid}", {"id": str(aid), "step": 1, "status": "active"})
 
 
-@router.post("/{alliance_id}/actors", status_code=201, summary="Akteur erfassen")
+@router.post("/{alliance_id}/actors", status_code=201, summary="Akteur erfassen", response_model=Created)
 async def add_actor(alliance_id: UUID, body: AddActor, c: CoordinationDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
     actor_id = await c.run(c.app.add_actor, alliance_id=alliance_id, name=body.name, sector=body.sector.value)
     return {"id": str(actor_id)}
 
 
-@router.post("/{alliance_id}/contacts", status_code=201, summary="Einzelgespräch erfassen")
+@router.post("/{alliance_id}/contacts", status_code=201, summary="Einzelgespräch erfassen", response_model=Created)
 async def record_contact(alliance_id: UUID, body: RecordContact, c: CoordinationDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
     contact_id = await c.run(
@@ -70,20 +72,21 @@ async def record_contact(alliance_id: UUID, body: RecordContact, c: Coordination
     return {"id": str(contact_id)}
 
 
-@router.post("/{alliance_id}/team-members", status_code=201, summary="Akteur ins Bündnisteam aufnehmen")
+@router.post("/{alliance_id}/team-members", status_code=201, summary="Akteur ins Bündnisteam aufnehmen",
+             response_model=ActorAdded)
 async def add_team_member(alliance_id: UUID, body: AddTeamMember, c: CoordinationDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
     await c.run(c.app.add_team_member, body.actor_id, alliance_id=alliance_id, actor_id=body.actor_id)
     return {"actor_id": str(body.actor_id)}
 
 
-@router.post("/{alliance_id}/goals", status_code=201, summary="Ziel oder Thema festhalten")
+@router.post("/{alliance_id}/goals", status_code=201, summary="Ziel oder Thema festhalten", response_model=Created)
 async def record_goal(alliance_id: UUID, body: RecordGoal, c: CoordinationDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
     return {"id": str(await c.run(c.app.record_goal, alliance_id=alliance_id, text=body.text))}
 
 
-@router.post("/{alliance_id}/meetings", status_code=201, summary="Treffen planen")
+@router.post("/{alliance_id}/meetings", status_code=201, summary="Treffen planen", response_model=Created)
 async def schedule_meeting(alliance_id: UUID, body: ScheduleMeeting, c: CoordinationDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
     meeting_id = await c.run(
@@ -98,7 +101,8 @@ async def schedule_meeting(alliance_id: UUID, body: ScheduleMeeting, c: Coordina
     return {"id": str(meeting_id)}
 
 
-@router.post("/{alliance_id}/meetings/{meeting_id}/held", summary="Treffen als durchgeführt erfassen")
+@router.post("/{alliance_id}/meetings/{meeting_id}/held", summary="Treffen als durchgeführt erfassen",
+             response_model=MeetingHeld)
 async def hold_meeting(alliance_id: UUID, meeting_id: UUID, body: HoldMeeting, c: CoordinationDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
     await c.run(
@@ -113,7 +117,8 @@ async def hold_meeting(alliance_id: UUID, meeting_id: UUID, body: HoldMeeting, c
     return {"id": str(meeting_id), "held": True}
 
 
-@router.post("/{alliance_id}/action-plan", status_code=201, summary="Projekt in den Aktionsplan aufnehmen")
+@router.post("/{alliance_id}/action-plan", status_code=201, summary="Projekt in den Aktionsplan aufnehmen",
+             response_model=Created)
 async def add_project(alliance_id: UUID, body: AddProject, c: CoordinationDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
     project_id = await c.run(
@@ -128,7 +133,7 @@ async def add_project(alliance_id: UUID, body: AddProject, c: CoordinationDep) -
     return {"id": str(project_id)}
 
 
-@router.post("/{alliance_id}/founding", summary="Gründung erfassen")
+@router.post("/{alliance_id}/founding", summary="Gründung erfassen", response_model=Founded)
 async def record_founding(alliance_id: UUID, body: RecordFounding, c: CoordinationDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
     await c.run(
@@ -144,14 +149,15 @@ async def record_founding(alliance_id: UUID, body: RecordFounding, c: Coordinati
     return {"founded_on": body.on.isoformat()}
 
 
-@router.post("/{alliance_id}/federal-initiative", summary="Beitritt zur Bundesinitiative erfassen")
+@router.post("/{alliance_id}/federal-initiative", summary="Beitritt zur Bundesinitiative erfassen",
+             response_model=Joined)
 async def join_federal_initiative(alliance_id: UUID, body: JoinInitiative, c: CoordinationDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
     await c.run(c.app.join_federal_initiative, alliance_id=alliance_id, joined_on=body.joined_on)
     return {"joined_on": body.joined_on.isoformat()}
 
 
-@router.post("/{alliance_id}/steps/{n}/complete", summary="Schritt abschließen")
+@router.post("/{alliance_id}/steps/{n}/complete", summary="Schritt abschließen", response_model=StepAnswer)
 async def complete_step(
     alliance_id: UUID, n: Step, c: CoordinationDep, body: CompleteStep | None = None, if_match: IfMatch = None
 ) -> dict[str, Any]:
@@ -167,7 +173,7 @@ async def complete_step(
     return {"step": step}
 
 
-@router.post("/{alliance_id}/working-groups", status_code=201, summary="Arbeitsgruppe bilden")
+@router.post("/{alliance_id}/working-groups", status_code=201, summary="Arbeitsgruppe bilden", response_model=Created)
 async def form_working_group(alliance_id: UUID, body: FormWorkingGroup, c: CoordinationDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)
     group_id = await c.run(
@@ -185,6 +191,7 @@ async def form_working_group(alliance_id: UUID, body: FormWorkingGroup, c: Coord
     "/{alliance_id}/self-assessments",
     status_code=201,
     summary="Selbsteinschätzung (sechs Dimensionen)",
+    response_model=Assessed,
 )
 async def record_self_assessment(alliance_id: UUID, body: RecordSelfAssessment, c: CoordinationDep) -> dict[str, Any]:
     c.principal.require_coordination(alliance_id)

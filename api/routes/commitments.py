@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Response
 from api.access import MemberDep, OwnerDep
 from api.calendar_fields import AsOf
 from api.paging import Cursor, page
+from api.read_answers import Commitment, CommitmentFulfilled, CommitmentPage, CommitmentPledged, CommitmentState
 from api.routes.common import Caller
 from api.schemas import (
     AmendCommitment,
@@ -40,7 +41,7 @@ async def _own(c: Caller, alliance_id: UUID, commitment_id: UUID) -> None:
         c.principal.require_partner(alliance_id, commitment.partner_id)
 
 
-@router.post("", status_code=201, summary="Zusage erfassen")
+@router.post("", status_code=201, summary="Zusage erfassen", response_model=CommitmentPledged)
 async def pledge(alliance_id: UUID, body: PledgeCommitment, response: Response, c: MemberDep) -> dict[str, Any]:
     c.principal.require_partner(alliance_id, body.partner_id)
     cid = await c.run(
@@ -58,7 +59,7 @@ async def pledge(alliance_id: UUID, body: PledgeCommitment, response: Response, 
     return {"id": str(cid), "status": "pledged"}
 
 
-@router.get("", summary="Zusagen, wie sie zu einem Stichtag standen")
+@router.get("", summary="Zusagen, wie sie zu einem Stichtag standen", response_model=CommitmentPage)
 def list_commitments(
     alliance_id: UUID,
     c: MemberDep,
@@ -74,20 +75,20 @@ def list_commitments(
     return {**page(items, cursor, limit), "as_of": as_of.isoformat() if as_of else None}
 
 
-@router.get("/{commitment_id}", summary="Eine Zusage")
+@router.get("/{commitment_id}", summary="Eine Zusage", response_model=Commitment)
 def get_commitment(alliance_id: UUID, commitment_id: UUID, c: OwnerDep) -> dict[str, Any]:
     c.principal.require_alliance(alliance_id)
     return commitment_view(c.app.get_commitment(alliance_id, commitment_id), text=c.app.texts_of(alliance_id))
 
 
-@router.post("/{commitment_id}/confirm", summary="Zusage bestätigen")
+@router.post("/{commitment_id}/confirm", summary="Zusage bestätigen", response_model=CommitmentState)
 async def confirm(alliance_id: UUID, commitment_id: UUID, c: OwnerDep, body: Nothing | None = None) -> dict[str, Any]:
     await _own(c, alliance_id, commitment_id)
     status = await c.run(c.app.confirm_commitment, alliance_id=alliance_id, commitment_id=commitment_id)
     return {"status": str(status)}
 
 
-@router.post("/{commitment_id}/fulfil", summary="Zusage als erfüllt erfassen")
+@router.post("/{commitment_id}/fulfil", summary="Zusage als erfüllt erfassen", response_model=CommitmentFulfilled)
 async def fulfil(
     alliance_id: UUID, commitment_id: UUID, c: OwnerDep, body: FulfilCommitment | None = None
 ) -> dict[str, Any]:
@@ -105,7 +106,7 @@ async def fulfil(
             "fulfilled_periods": [p.period for p in commitment.past_periods if p.fulfilled_on]}
 
 
-@router.post("/{commitment_id}/withdraw", summary="Zusage zurückziehen")
+@router.post("/{commitment_id}/withdraw", summary="Zusage zurückziehen", response_model=CommitmentState)
 async def withdraw(alliance_id: UUID, commitment_id: UUID, body: WithdrawCommitment, c: OwnerDep) -> dict[str, Any]:
     await _own(c, alliance_id, commitment_id)
     status = await c.run(
@@ -117,7 +118,7 @@ async def withdraw(alliance_id: UUID, commitment_id: UUID, body: WithdrawCommitm
     return {"status": str(status)}
 
 
-@router.post("/{commitment_id}/amend", summary="Zusage ändern")
+@router.post("/{commitment_id}/amend", summary="Zusage ändern", response_model=CommitmentState)
 async def amend(alliance_id: UUID, commitment_id: UUID, body: AmendCommitment, c: OwnerDep) -> dict[str, Any]:
     await _own(c, alliance_id, commitment_id)
     status = await c.run(

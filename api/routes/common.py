@@ -19,8 +19,10 @@ T = TypeVar("T")
 class Caller:
     """The context, the principal and the idempotency key of one request."""
 
-    def __init__(self, ctx: Context, principal: Principal, command_id: str | None) -> None:
+    def __init__(self, ctx: Context, principal: Principal, command_id: str | None,
+                 path_ids: frozenset[str] = frozenset()) -> None:
         self.ctx, self.principal, self.command_id = ctx, principal, command_id
+        self.path_ids = path_ids  # the ids in the address: one of them missing is a 404
         self.app = ctx.application
         self.by = principal.by
 
@@ -29,6 +31,8 @@ class Caller:
         try:
             return await self.ctx.execute(partial(command, by=self.by, command_id=self.command_id, **kwargs))
         except NotFound as e:
+            if any(i in e.message for i in self.path_ids):
+                raise  # what the address names is missing (a body id may be the same UUID)
             problem = body_ids_not_found(e, *body_ids)
             if problem is not None:
                 raise problem from None
@@ -36,7 +40,8 @@ class Caller:
 
 
 async def caller(request: Request, principal: Annotated[Principal, Depends(api_principal)]) -> Caller:
-    return Caller(context(request), principal, idempotency_key(request, principal))
+    path_ids = frozenset(str(v) for v in request.path_params.values())
+    return Caller(context(request), principal, idempotency_key(request, principal), path_ids)
 
 
 CallerDep = Annotated[Caller, Depends(caller)]

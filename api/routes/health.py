@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request, Response
 from api.auth import bearer, decode_token
 from api.context import context
 from api.problems import Problem
+from api.read_answers import Health
 
 router = APIRouter(tags=["Betrieb"])
 # A read model whose oldest unprojected event has waited longer than this (seconds, not a count:
@@ -27,7 +28,9 @@ def _office(request: Request) -> bool:
         return False
 
 
-@router.get("/health", summary="Zustand (ohne Anmeldung); Einzelheiten mit dem Schlüssel des Servicebüros")
+@router.get("/health", summary="Zustand (ohne Anmeldung); Einzelheiten mit dem Schlüssel des Servicebüros",
+            responses={200: {"model": Health},
+                       503: {"model": Health, "description": "Der Ereignisspeicher antwortet nicht"}})
 def health(request: Request) -> Response:
     ctx = context(request)
     components: dict[str, dict[str, Any]] = {}

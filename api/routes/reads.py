@@ -9,28 +9,42 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 
 from api.access import MemberDep, OfficeDep
-from api.calendar_fields import AsOf
+from api.calendar_fields import AsOf, Instant
 from api.paging import MAX_PAGE, Cursor, offset, page
 from api.problems import Problem
+from api.read_answers import (
+    Alliance,
+    AlliancePage,
+    AuditCheck,
+    CommitmentChanges,
+    Dashboard,
+    FollowUpPage,
+    HistoryPage,
+    InboxPage,
+)
 from api.routes.common import CallerDep
 from api.views import alliance_detail, follow_ups
 from api.visibility import alliance_view, follow_ups_view, history_view, own_commitment_ids
 from domain.dates import berlin
-from domain.errors import NotFound
+from domain.errors import InvalidInput, NotFound
 from domain.values import Bundesland
 
 router = APIRouter(prefix="/api/v1", tags=["Lesen"])
 Moment = Annotated[AsOf, Query(description="Datum oder Zeitpunkt mit Zone")]
+Between = Annotated[Instant, Query(description="Datum oder Zeitpunkt mit Zone (Pflicht)")]
+InboxCursor = Annotated[str | None, Query(max_length=200, json_schema_extra={"pattern": "^([0-9]{1,18}/|$)"},
+                                          description="`next` der vorigen Seite")]
 Status = Literal["active", "dormant", "dissolved"]
 
 
-@router.get("/alliances", summary="Bündnisse (seitenweise)")
+@router.get("/alliances", summary="Bündnisse (seitenweise)", response_model=AlliancePage)
 def list_alliances(
     c: OfficeDep,
     step: Annotated[int | None, Query(ge=1, le=5)] = None,
     state: Bundesland | None = None,
     status: Status | None = None,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[str | None, Query(max_length=200, json_schema_extra={"pattern": "^[A-Za-z0-9_-]*={0,2}$"},
+                                        description="`next` der vorigen Seite")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> dict[str, Any]:
     c.principal.require_servicebuero()
@@ -43,19 +57,21 @@ def list_alliances(
             after=cursor,
             limit=limit,
         )
-    except ValueError:
+    except (ValueError, InvalidInput):  # a cursor the server did not issue: 400 as on every list
         raise Problem(400, "Der Cursor ist ungültig; bitte die Liste von vorn laden.", code="bad_cursor") from None
     return {"items": items, "next": after}
 
 
-@router.get("/alliances/{alliance_id}", summary="Ein Bündnis mit Schritt und offenen Kriterien")
+@router.get("/alliances/{alliance_id}", summary="Ein Bündnis mit Schritt und offenen Kriterien",
+            response_model=Alliance)
 def get_alliance(alliance_id: UUID, c: MemberDep) -> dict[str, Any]:
     c.principal.require_alliance(alliance_id)
     detail = alliance_detail(c.app.get_alliance(alliance_id), c.app.policy, berlin(c.ctx.clock()).date())
     return alliance_view(c.principal, detail)
 
 
-@router.get("/alliances/{alliance_id}/follow-ups", summary="Geplante und versandte Erinnerungen")
+@router.get("/alliances/{alliance_id}/follow-ups", summary="Geplante und versandte Erinnerungen",
+            response_model=FollowUpPage)
 def list_follow_ups(
     alliance_id: UUID, c: MemberDep, cursor: Cursor = None, limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 200
 ) -> dict[str, Any]:
@@ -67,7 +83,7 @@ def list_follow_ups(
     return page(items, cursor, limit)
 
 
-@router.get("/alliances/{alliance_id}/history", summary="Prüfpfad, älteste Einträge zuerst")
+@router.get("/alliances/{alliance_id}/history", summary="Prüfpfad, älteste Einträge zuerst", response_model=HistoryPage)
 def history(
     alliance_id: UUID,
     c: MemberDep,
@@ -93,14 +109,11 @@ def history(
     }
 
 
-@router.get("/alliances/{alliance_id}/commitments-changes", summary="Was sich an den Zusagen geändert hat")
-def commitments_changes(alliance_id: UUID, c: MemberDep, since: Moment = None, until: Moment = None) -> dict[str, Any]:
+@router.get("/alliances/{alliance_id}/commitments-changes", summary="Was sich an den Zusagen geändert hat",
+            response_model=CommitmentChanges)
+def commitments_changes(alliance_id: UUID, c: MemberDep, since: Between, until: Between) -> dict[str, Any]:
     """Added, changed and withdrawn commitments between two dates, with the events in between."""
     c.principal.require_alliance(alliance_id)
-    if since is None or until is None:
-        raise Problem(
-            422, "„since“ und „until“ werden gebraucht (Datum oder Zeitpunkt mit Zone).", code="invalid_input"
-        )
     queries = c.ctx.require_queries()
     c.app.get_alliance(alliance_id)  # 404 for an unknown alliance
     try:
@@ -122,11 +135,11 @@ def commitments_changes(alliance_id: UUID, c: MemberDep, since: Moment = None, u
     return result
 
 
-@router.get("/inbox", summary="Versandte Erinnerungen an die eigene Rolle, neueste zuerst")
+@router.get("/inbox", summary="Versandte Erinnerungen an die eigene Rolle, neueste zuerst", response_model=InboxPage)
 def inbox(
     c: CallerDep,
     alliance: UUID | None = None,
-    cursor: Cursor = None,
+    cursor: InboxCursor = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
 ) -> dict[str, Any]:
     """The Servicebüro sees what went to the Servicebüro (optionally of one alliance), the
@@ -138,8 +151,8 @@ def inbox(
         alliance = p.alliance_id
     before = None
     if cursor:
-        position, _, recipient = cursor.partition("/")
-        if not position.isdigit() or len(position) > 18:
+        position, slash, recipient = cursor.partition("/")
+        if not slash or not position.isascii() or not position.isdigit() or len(position) > 18:
             raise Problem(400, "Der Cursor ist ungültig; bitte die Liste von vorn laden.", code="bad_cursor")
         before = (int(position), recipient)
     items = c.ctx.require_queries().inbox(
@@ -149,13 +162,13 @@ def inbox(
     return {"items": items, "next": f"{last['position']}/{last['recipient']}" if last else None}
 
 
-@router.get("/dashboard", summary="Übersicht des Servicebüros")
+@router.get("/dashboard", summary="Übersicht des Servicebüros", response_model=Dashboard)
 def dashboard(c: OfficeDep, state: Bundesland | None = None, status: Status | None = None) -> dict[str, Any]:
     c.principal.require_servicebuero()
     return c.ctx.dashboard(state.value if state else None, status)
 
 
-@router.get("/audit/verify", summary="Integrität des Prüfpfads prüfen")
+@router.get("/audit/verify", summary="Integrität des Prüfpfads prüfen", response_model=AuditCheck)
 def verify_audit(c: OfficeDep) -> dict[str, Any]:
     c.principal.require_servicebuero()
     result: dict[str, Any] = c.ctx.require_queries().verify_audit()

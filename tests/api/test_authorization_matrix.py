@@ -13,7 +13,7 @@ from uuid import uuid4
 
 import httpx
 import pytest
-from fastapi.routing import iter_route_contexts
+from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import SecretStr
 from starlette.routing import Mount, Route
 
@@ -175,6 +175,36 @@ def test_every_route_has_an_entry_in_the_matrix_and_every_entry_a_route() -> Non
     assert not missing, f"Neue Routen ohne Eintrag in ACCESS (wer darf?): {missing}"
     assert sorted(set(ACCESS) - present) == [], "Einträge ohne Route"
     assert set(ACCESS.values()) <= set(CLASSES)
+
+
+# The class each guard of api/access.py and api/routes/guide/callers.py stands for (the first dependency
+# of a route): the matrix's entry for an API route must be its guard's class, so a route whose guard
+# changes, or a new route, cannot keep a stale expectation.
+GUARDS = {
+    "office": "office",
+    "coordination": "coordination",
+    "alliance_member": "member",
+    "commitment_owner": "owner",
+    "action_item_owner": "coordination",  # a partner only for its own item; the matrix's item is nobody's
+    "document_reader": "coordination",
+    "exporter": "exports",
+    "caller": "signed_in",
+}
+
+
+def test_each_api_route_is_in_the_class_of_its_guard() -> None:
+    settings = Settings(store="memory", token_secret=SecretStr(SECRET))
+    app = create_app(build_application(settings), None, settings)
+    wrong = []
+    for route in iter_route_contexts(app.routes):
+        if not isinstance(route.route, APIRoute) or not str(route.path).startswith("/api/v1/"):
+            continue
+        guard = route.route.dependant.dependencies[0].call.__name__ if route.route.dependant.dependencies else None
+        for method in route.methods or ():
+            expected = ACCESS.get((method, str(route.path)))
+            if GUARDS.get(str(guard)) != expected:
+                wrong.append(f"{method} {route.path}: guard {guard}, matrix {expected}")
+    assert wrong == [], "\n".join(wrong)
 
 
 def _world(api: Api) -> tuple[dict[str, dict[str, str]], dict[str, str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from api.auth import issue_token
 from tests.api.conftest import SECRET, Api, is_problem
+from tests.api.test_hostile_text import _resolve, _value
 from tests.api.walk import ok, register, step_one
 
 
@@ -240,18 +242,6 @@ def test_bad_idempotency_key_is_400(api: Api) -> None:
         )
 
 
-PATHS = (
-    "/api/v1/alliances",
-    "/api/v1/alliances/{a}/actors",
-    "/api/v1/alliances/{a}/contacts",
-    "/api/v1/alliances/{a}/meetings",
-    "/api/v1/alliances/{a}/commitments",
-    "/api/v1/alliances/{a}/founding",
-    "/api/v1/alliances/{a}/self-assessments",
-    "/api/v1/alliances/{a}/steps/1/complete",
-    "/api/v1/alliances/{a}/team-members",
-    "/api/v1/alliances/{a}/action-plan",
-)
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=5),
@@ -278,31 +268,103 @@ FIELDS = st.dictionaries(
             "justification",
             "due_on",
             "theme",
+            "reason",
+            "text",
+            "legal_form",
+            "status",
+            "actor_ids",
+            "reason_code",
+            "email",
+            "percent",
+            "since",
+            "attendee_ids",
+            "joined_on",
         ]
     ),
-    JSON | st.sampled_from(["2026-02-29", "kita", "Bayern", "geld", "00000000-0000-0000-0000-000000000000"]),
+    JSON | st.sampled_from(["2026-02-29", "2026-03-01", "kita", "Bayern", "geld", "ev", "done", "Text",
+                            "00000000-0000-0000-0000-000000000000"]),
     max_size=6,
 )
+
+
+WRITES = ("post", "put", "patch", "delete")
+
+
+def write_operations(api: Api) -> list[tuple[str, str]]:
+    """Every write on one alliance in the OpenAPI document: a new command route is fuzzed without a list."""
+    doc = api.app.openapi()
+    return sorted((method.upper(), path) for path, ops in doc["paths"].items() for method in ops
+                  if method in WRITES and path.startswith("/api/v1/alliances/{alliance_id}"))
+
+
+def base_body(doc: dict[str, Any], operation: tuple[str, str], ids: dict[str, str]) -> Any:
+    """The operation's required fields with plausible values (None for a route without a body)."""
+    method, path = operation
+    content = doc["paths"][path][method.lower()].get("requestBody", {}).get("content", {}).get("application/json")
+    if content is None:
+        return None
+    schema = _resolve(doc, content["schema"])
+    return {k: _value(doc, k, v, {"actor": ids["actor_id"]}) for k, v in schema.get("properties", {}).items()
+            if k in schema.get("required", [])}
+
+
+def nearly_valid(doc: dict[str, Any], operation: tuple[str, str], ids: dict[str, str]) -> Any:
+    """The plausible body with one of its fields (or none) replaced by anything: the bodies that get
+    furthest before they are refused."""
+    base = base_body(doc, operation, ids)
+    if base is None:
+        return st.just(None)
+    method, path = operation
+    content = doc["paths"][path][method.lower()]["requestBody"]["content"]["application/json"]
+    keys = sorted(_resolve(doc, content["schema"]).get("properties", {}))
+    change = st.tuples(st.sampled_from(keys), JSON | st.sampled_from(["Text", "2026-03-01", ""]))
+    return st.just(base) | change.map(lambda c: {**base, c[0]: c[1]}) if keys else st.just(base)
 
 
 def test_no_input_reaches_the_catch_all_handler(api: Api) -> None:
     with api.client() as c:
         aid = register(c)
-        step_one(c, aid)
+        actors = step_one(c, aid)
+        commitment = ok(c.post(f"/api/v1/alliances/{aid}/commitments", json={
+            "partner_id": actors[0], "description": "Räume", "kind": "raeume"}), 201)["id"]
+        meeting = ok(c.post(f"/api/v1/alliances/{aid}/meetings", json={
+            "kind": "team", "on": "2026-03-01", "title": "Team"}), 201)["id"]
+        ids = {"alliance_id": aid, "commitment_id": commitment, "meeting_id": meeting, "actor_id": actors[1], "n": "1"}
+        operations = write_operations(api)
+        assert len(operations) >= 40, operations
 
-        @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
-        @given(path=st.sampled_from(PATHS), body=FIELDS | JSON)
-        def post_anything(path: str, body: Any) -> None:
-            response = c.post(
-                path.format(a=aid),
-                content=json.dumps(body).encode(),
-                headers={"Content-Type": "application/json"},
-            )
+        doc = api.app.openapi()
+
+        def send(operation: tuple[str, str], body: Any) -> None:
+            method, path = operation
+            url = path
+            for name, value in ids.items():
+                url = url.replace("{" + name + "}", value)
+            url = re.sub(r"\{[a-z_]+\}", "00000000-0000-4000-8000-000000000000", url)
+            before = events_of(api)
+            response = c.request(method, url, content=json.dumps(body).encode(),
+                                 headers={"Content-Type": "application/json"})
             assert response.status_code < 500, response.text
             if response.status_code >= 400:
                 assert response.headers["content-type"].startswith("application/problem+json")
+                assert events_of(api) == before, f"{method} {path} refused with {response.status_code} but wrote"
+            # Read after every write, accepted or not: the alliance and its commitments still answer.
+            ok(c.get(f"/api/v1/alliances/{aid}"))
+            ok(c.get(f"/api/v1/alliances/{aid}/commitments"))
 
-        post_anything()
+        # Each with its plausible body first (the ones that get furthest); dissolving last, after the fuzz.
+        for operation in operations:
+            if not operation[1].endswith("/dissolve"):
+                send(operation, base_body(doc, operation, ids))
+
+        @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+        @given(operation=st.sampled_from(operations), data=st.data())
+        def write_anything(operation: tuple[str, str], data: st.DataObject) -> None:
+            near = nearly_valid(doc, operation, ids)
+            send(operation, data.draw(st.one_of(near, near, FIELDS, JSON)))
+
+        write_anything()
+        send(("POST", "/api/v1/alliances/{alliance_id}/dissolve"), {"reason": "Ende"})
     assert api.unexpected_errors == 0
 
 

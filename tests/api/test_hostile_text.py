@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from pydantic import SecretStr
 
 from api.app import create_app
+from api.text_fields import EMAIL, OPTIONAL, REQUIRED
 from config.settings import Settings
 from domain.errors import InvalidInput
 from domain.values import inert, require_text
@@ -43,7 +44,9 @@ def _resolve(doc: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _free_text(schema: dict[str, Any]) -> bool:
-    return schema.get("type") == "string" and not {"format", "enum", "pattern"} & set(schema)
+    """A string field without a format or codes: free text (its pattern, if any, is api/text_fields.py's)."""
+    return schema.get("type") == "string" and not {"format", "enum"} & set(schema) and (
+        schema.get("pattern") in (None, REQUIRED, OPTIONAL, EMAIL))
 
 
 def commands() -> list[tuple[str, str, str]]:

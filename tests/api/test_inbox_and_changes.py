@@ -35,8 +35,20 @@ def test_inbox_shows_each_role_what_was_sent_to_it(api: Api) -> None:
             lambda: ok(office.get("/api/v1/inbox", params={"alliance": aid}))["items"], lambda i: len(i) >= 1
         )
         assert [i["rule"] for i in items] == ["step_stalled_escalation"]
+    # A partner sees what went to its own organisation, never another partner's follow-up of the same
+    # alliance (both recorded here, so the assertion has something that could leak).
+    for actor, rule in ((actors[0], "commitment_due_soon"), (actors[1], "commitment_overdue")):
+        api.application.record_alliance_follow_up(
+            UUID(aid), key=f"{rule}:{actor}", rule=rule, subject_id=None, recipients=[f"partner:{actor}"], due_at=due
+        )
     with api.client("partner", alliance=aid, partner=actors[0]) as partner:
-        assert ok(partner.get("/api/v1/inbox"))["items"] == []
+        items = poll(lambda: ok(partner.get("/api/v1/inbox"))["items"], lambda i: len(i) >= 1)
+        assert [i["rule"] for i in items] == ["commitment_due_soon"]
+    with api.client("partner", alliance=aid, partner=actors[1]) as other:
+        items = poll(lambda: ok(other.get("/api/v1/inbox"))["items"], lambda i: len(i) >= 1)
+        assert [i["rule"] for i in items] == ["commitment_overdue"]
+    with api.client("koordination", alliance=aid) as coordinator:
+        assert [i["rule"] for i in ok(coordinator.get("/api/v1/inbox"))["items"]] == ["step_stalled"]
 
 
 def test_commitment_changes_between_two_moments(api: Api) -> None:

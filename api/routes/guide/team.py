@@ -10,14 +10,16 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response
 
 from api.answers import PROBLEMS, CandidateInvited, ContactPerson, ContactPersons, Created, Erased
+from api.paging import MAX_PAGE, Cursor, page
 from api.routes.common import Caller
 from api.routes.guide.callers import CoordinationDep
 from api.schemas import AddContactPerson, EraseContactPerson, InviteCandidate, ListCandidate
+from api.text_fields import OPTIONAL
 from domain.errors import NotFound
 
 router = APIRouter(prefix="/api/v1/alliances/{alliance_id}", tags=["Bündnisteam und Ansprechpersonen"],
                    responses=PROBLEMS)
-Reason = Annotated[str | None, Query(max_length=2000, description="Grund (optional)")]
+Reason = Annotated[str | None, Query(max_length=2000, pattern=OPTIONAL, description="Grund (optional)")]
 
 
 @router.post("/candidates", status_code=201, summary="Weiteren Akteur auf die Liste setzen")
@@ -58,10 +60,12 @@ def _person(c: Caller, alliance_id: UUID, person_id: UUID, actor_id: UUID, erase
 
 
 @router.get("/contact-persons", summary="Ansprechpersonen (gelöschte ohne Daten)")
-async def list_contact_persons(alliance_id: UUID, c: CoordinationDep) -> ContactPersons:
+async def list_contact_persons(alliance_id: UUID, c: CoordinationDep, cursor: Cursor = None,
+                               limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100) -> ContactPersons:
     alliance = await c.ctx.execute(partial(c.app.get_alliance, alliance_id))
-    people = alliance.persons.values()
-    return ContactPersons(items=[_person(c, alliance_id, p.id, p.actor_id, p.erased) for p in people])
+    shown = page(list(alliance.persons.values()), cursor, limit)  # only this page's people are unsealed
+    return ContactPersons(items=[_person(c, alliance_id, p.id, p.actor_id, p.erased) for p in shown["items"]],
+                          next=shown["next"])
 
 
 @router.get("/contact-persons/{person_id}", summary="Eine Ansprechperson")
