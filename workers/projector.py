@@ -30,6 +30,8 @@ from projections.store import Lease
 from workers.bootstrap import build_store, checkpoint_file
 
 log = structlog.get_logger("projector")
+# What a store that went away (restarting, a terminated backend) raises: retried, never the end.
+UNAVAILABLE = (PersistenceError, sqlite3.OperationalError, psycopg.OperationalError)
 LEASE_RECHECK = 5.0  # seconds between looks at the leases (and at swapped generations)
 
 
@@ -160,8 +162,17 @@ async def serve(
         return
     log.info("projector_started", projections=[p.name for p in runner.projectors])
     try:
+        pause = 0.5
         while not stop.is_set():
-            worked = await asyncio.to_thread(runner.round)
+            try:
+                worked = await asyncio.to_thread(runner.round)
+                pause = 0.5
+            except UNAVAILABLE as e:  # a lease, halt or checkpoint statement lost its connection: later
+                log.warning("store_unavailable", stage="round", error=str(e), retry_in=pause)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), pause)
+                pause = min(pause * 2, 10.0)
+                continue
             if not worked:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), poll_interval)
@@ -178,7 +189,7 @@ async def _start(settings: Settings, application: AllianceApplication, names: li
     while not stop.is_set():
         try:
             return await asyncio.to_thread(Runner, settings, application, names)
-        except (PersistenceError, sqlite3.OperationalError, psycopg.OperationalError) as e:
+        except UNAVAILABLE as e:
             log.warning("store_unavailable", stage="start", error=str(e), retry_in=delay)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), delay)
