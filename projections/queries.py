@@ -30,6 +30,7 @@ from projections.dashboard import STATUS_SQL, active_cutoff, dashboard
 from projections.registry import NAMES, projection_class
 from projections.store import Db, ProjectionStore, View
 from projections.values import iso, jsonable, loads
+from projections.waits import LogWatch
 
 _TIMELINE_FIELDS = (
     "'position', position, 'at', at, 'type', type, 'by', by_whom, 'data', DATA, "
@@ -93,6 +94,7 @@ class Queries:
     ) -> None:
         self.store = store
         self.application = application
+        self._watch = LogWatch()  # when this process first saw each head: how long events waited
         self.checkpoints = checkpoints
         self.follow_up_policy = follow_up_policy or FollowUpPolicy()
         self.clock = clock
@@ -405,6 +407,7 @@ class Queries:
         head = self.application.recorder.max_notification_id() or 0
         halts = self.store.halts()
         now, waited = self.application.clock(), dict[int, float]()
+        self._watch.observe(head, now)
         result = {}
         for name in NAMES:
             view = self._view(name)
@@ -422,7 +425,8 @@ class Queries:
         return result
 
     def _waited(self, position: int, now: datetime) -> float:
-        """Seconds since the first event after `position` was stored (0 for a hole at its end)."""
+        """Seconds the first event after `position` has waited (projections/waits.py; 0 for a hole at
+        its end)."""
         oldest = self.application.recorder.select_notifications(position + 1, 1)
         if not oldest:
             return 0.0
@@ -430,7 +434,7 @@ class Queries:
             saved_at: datetime = self.application.mapper.to_domain_event(oldest[0]).timestamp  # type: ignore[attr-defined]
         except Exception:  # an event that cannot be read has waited as long as the projection halted
             return 0.0
-        return round(max(0.0, (now - saved_at).total_seconds()), 1)
+        return self._watch.waited(position + 1, saved_at, now)
 
     def close(self) -> None:
         for view in self._views.values():

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import sqlite3
 import time
+import weakref
 from typing import Any
 
 import psycopg
@@ -13,6 +14,7 @@ import structlog
 
 from config.settings import Settings
 from domain.application import AllianceApplication
+from projections.waits import LogWatch
 from storage.wakes import wake_on_write
 from workers.worker import connect_when_ready
 from workflows.relay import Relay, WorkflowOptions
@@ -89,17 +91,24 @@ async def _beat(positions: PositionStore, stop: asyncio.Event) -> None:
             await asyncio.wait_for(stop.wait(), HEARTBEAT_EVERY)
 
 
+# The heads of each store's log this process has seen (projections/waits.py): the relay's lag in seconds.
+_WATCHES: weakref.WeakKeyDictionary[AllianceApplication, LogWatch] = weakref.WeakKeyDictionary()
+
+
 def status(settings: Settings, application: AllianceApplication) -> dict[str, float]:
-    """The relay's position and lag (events not yet relayed, and the age of the oldest of them),
-    for /health and the CLI."""
+    """The relay's position and lag (events not yet relayed, and how long the oldest of them has
+    waited), for /health and the CLI."""
     position = position_store(settings).get()
     head = application.recorder.max_notification_id() or 0
+    now = application.clock()
+    watch = _WATCHES.setdefault(application, LogWatch())
+    watch.observe(head, now)
     lag_seconds = 0.0
     if head > position:
         oldest = application.recorder.select_notifications(position + 1, 1)
         if oldest:
             saved_at = application.mapper.to_domain_event(oldest[0]).timestamp  # type: ignore[attr-defined]
-            lag_seconds = max(0.0, (application.clock() - saved_at).total_seconds())
+            lag_seconds = watch.waited(oldest[0].id, saved_at, now)
     return {
         "position": position,
         "head": head,

@@ -12,6 +12,7 @@ environment).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
@@ -50,6 +51,8 @@ COMMANDS = {
     "relay": ["relay"],
     "worker": ["worker"],
 }
+# The line each part logs once it runs (its signal handlers installed before).
+STARTED = {"relay": '"relay_started"', "projector": '"projector_started"'}
 # The entry date of the data: their contacts' follow-ups fall due 1–5 days later, all in the past.
 DAYS_AGO = 10
 # The read models compared with a rebuild (the audit chain is checked by its own tests).
@@ -159,13 +162,22 @@ class Stack:
     def alive(self, name: str) -> bool:
         return self.processes[name].poll() is None
 
+    def started_up(self, name: str) -> bool:
+        """Whether the part's latest start has logged its start line (the ones that log one)."""
+        line = STARTED.get(name)
+        return line is None or self.log(name).read_text(errors="replace").count(line) >= self.started[name]
+
     def stop(self) -> dict[str, int | None]:
-        """SIGTERM to every part (the dev server last), answers their exit codes."""
+        """SIGTERM to every part (the dev server last), answers their exit codes. A part started again
+        a moment ago is let finish starting first: a SIGTERM while Python still imports ends it by
+        the signal (-15), which says nothing about how it stops."""
         codes: dict[str, int | None] = {}
         for name in [n for n in self.processes if n != "temporal"] + ["temporal"]:
             if name in self.processes:
                 process = self.processes[name]
                 if process.poll() is None:
+                    with contextlib.suppress(AssertionError, TimeoutError):
+                        poll(lambda n=name: self.started_up(n) or not self.alive(n), bool, timeout=120)  # type: ignore[misc]
                     os.killpg(process.pid, signal.SIGTERM)
                     try:
                         process.wait(timeout=60)

@@ -17,7 +17,6 @@ from tests.reliability.stack import (
 from workers.bootstrap import build_application
 
 KILLS = scaled(10, 50)
-STARTED = {"relay": '"relay_started"', "projector": '"projector_started"'}
 
 
 def test_relay_and_projector_killed_at_random_points_lose_nothing_and_count_nothing_twice(stack: Stack) -> None:
@@ -32,7 +31,7 @@ def test_relay_and_projector_killed_at_random_points_lose_nothing_and_count_noth
     writer.start()
     try:
         kill_at_random(stack, ["relay", "projector"], KILLS, between=(0.2, 2.0),
-                       ready=lambda name: stack.log(name).read_text().count(STARTED[name]) >= stack.started[name])
+                       ready=stack.started_up)
     finally:
         stop.set()
         writer.join(timeout=60)
