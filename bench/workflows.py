@@ -25,19 +25,21 @@ from temporalio import workflow
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 
-from bench.common import Figure, percentile, write_results
+from bench.common import Figure, percentile, size, write_results
 
-ALLIANCES, LAG_ALLIANCES, LAG_SECONDS = 600, 100, 20
-LAG_RATES = (50, 100)
-BURST_EVENTS, BURST_ALLIANCES = 10_000, 200
-ANCHOR_WORKFLOWS, ANCHOR_SIGNALS = 200, 10
+ALLIANCES, LAG_ALLIANCES, LAG_SECONDS = size((600, 100, 20), (6, 3, 2))
+LAG_RATES = size((50, 100), (10,))
+BURST_EVENTS, BURST_ALLIANCES = size((10_000, 200), (30, 3))
+ANCHOR_WORKFLOWS, ANCHOR_SIGNALS = size((200, 10), (3, 3))
 
 
 def figure(
-    name: str, value: float, unit: str, anchor: str, anchor_value: float, ratio: float, target: str
+    name: str, value: float, unit: str, anchor: str, anchor_value: float, ratio: float,
+    target: float | None, target_text: str,
 ) -> Figure:
     return Figure(
-        name, round(value, 3), unit, anchor, round(anchor_value, 3), round(ratio, 3), target
+        name, round(value, 3), unit, anchor, round(anchor_value, 3), round(ratio, 3), target,
+        target_text,
     )
 
 
@@ -306,6 +308,7 @@ async def run() -> list[Figure]:
                 "same worker idle, before any workflow",
                 idle_rss,
                 400 / rss,
+                1.0,
                 "≤ 400 MB",
             )
         )
@@ -343,6 +346,7 @@ async def run() -> list[Figure]:
                 "time the event store took to write them",
                 write_seconds,
                 2 * write_seconds / drain_seconds,
+                1.0,
                 "≤ 2× write time",
             )
         )
@@ -381,7 +385,7 @@ async def run() -> list[Figure]:
             figures.append(figure(
                 f"recovery after SIGKILL of a worker: {len(sample)} sampled workflows {what}",
                 value, "s", "same with the default sticky timeout (10 s)", anchor_value,
-                3 / value, "≤ 3 s"))
+                3 / value, 1.0, "≤ 3 s"))
         await worker.stop()
         stop.set()
         await relay_task
@@ -481,7 +485,8 @@ async def measure_lag(
             "bare signal round trip p50",
             rtt50,
             1000 / (p50 * 1000),
-            "p99 ≤ 1 s",
+            None,
+            "comparison (the limit is on p99: ≤ 1 s)",
         ),
         figure(
             f"event→workflow reaction lag p99 at {rate_per_s} events/s",
@@ -490,6 +495,7 @@ async def measure_lag(
             "bare signal round trip p99",
             rtt99,
             1000 / (p99 * 1000),
+            1.0,
             "≤ 1 s",
         ),
         figure(
@@ -499,7 +505,8 @@ async def measure_lag(
             "bare Temporal signals accepted/s, 100 in flight",
             signal_rate,
             achieved / signal_rate,
-            f"{rate_per_s} events/s",
+            rate_per_s / signal_rate,  # the ratio of sustaining the offered rate
+            f"≥ {rate_per_s} events/s sustained",
         ),
     ]
 
