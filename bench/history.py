@@ -22,6 +22,7 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 import psycopg
@@ -32,7 +33,10 @@ from domain.idempotency import CommandRecord, index_id
 from workers.bootstrap import build_application
 from workers.demo_generate import generate
 
-UUID_PATTERN = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# Ids are stored as 32 hex digits (originator ids, `uuid_hex` values) or in the canonical form
+# inside strings (follow-up keys, recipients such as "partner:<id>"): both are replaced.
+UUID_PATTERN = re.compile(rb"(?<![0-9a-f-])(?:[0-9a-f]{32}|"
+                          rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![0-9a-f-])")
 REGISTERED = f"{Alliance.Registered.__module__}:{Alliance.Registered.__qualname__}"
 COMMAND_RECORD = f"{CommandRecord.__module__}:{CommandRecord.__qualname__}"
 Row = tuple[str, int, str, bytes]
@@ -49,10 +53,11 @@ class Template:
         return len(self.alliance_ids)
 
 
-def make_template(settings: Settings, *, alliances: int, years: float, intensity: float, seed: int = 7) -> Template:
+def make_template(settings: Settings, *, alliances: int, years: float, intensity: float, seed: int = 7,
+                  now: datetime | None = None) -> Template:
     """`alliances` alliances generated through the application into `settings`' SQLite store."""
     app = build_application(settings, DEEPCOPY_FROM_AGGREGATE_CACHE="n")
-    generate(app, alliances=alliances, years=years, intensity=intensity, seed=seed)
+    generate(app, alliances=alliances, years=years, intensity=intensity, seed=seed, now=now)
     app.close()
     db = sqlite3.connect(settings.events_path)
     rows: list[Row] = [
@@ -69,31 +74,27 @@ def make_template(settings: Settings, *, alliances: int, years: float, intensity
     return Template(rows, registered, keys)
 
 
-def _fresh(rng: random.Random) -> bytes:
-    return str(UUID(int=rng.getrandbits(128), version=4)).encode()
-
-
 def clone(template: Template, rng: random.Random) -> tuple[list[Row], dict[str, str]]:
     """One copy of the template under fresh ids: its rows and its person keys."""
-    mapping: dict[bytes, bytes] = {}
-    for alliance in template.alliance_ids:
-        new = _fresh(rng)
-        mapping[alliance.encode()] = new
-        mapping[str(index_id(UUID(alliance))).encode()] = str(index_id(UUID(new.decode()))).encode()
+    mapping: dict[UUID, UUID] = {}
+    for alliance in map(UUID, template.alliance_ids):
+        new = mapping[alliance] = UUID(int=rng.getrandbits(128), version=4)
+        mapping[index_id(alliance)] = index_id(new)  # derived from its alliance's id, so derived again
 
-    def swap(match: re.Match[bytes]) -> bytes:
-        old = match.group()
+    def fresh(old: UUID) -> UUID:
         got = mapping.get(old)
         if got is None:
-            got = mapping[old] = _fresh(rng)
+            got = mapping[old] = UUID(int=rng.getrandbits(128), version=4)
         return got
 
-    rows = [
-        (swap_id.decode(), version, topic, UUID_PATTERN.sub(swap, state))
-        for originator, version, topic, state in template.rows
-        for swap_id in (UUID_PATTERN.sub(swap, originator.encode()),)
-    ]
-    keys = {mapping[p.encode()].decode(): k for p, k in template.person_keys.items() if p.encode() in mapping}
+    def swap(match: re.Match[bytes]) -> bytes:
+        text = match.group()
+        new = fresh(UUID(text.decode()))
+        return (new.hex if len(text) == 32 else str(new)).encode()
+
+    rows = [(fresh(UUID(originator)).hex, version, topic, UUID_PATTERN.sub(swap, state))
+            for originator, version, topic, state in template.rows]
+    keys = {str(mapping[UUID(p)]): k for p, k in template.person_keys.items() if UUID(p) in mapping}
     return rows, keys
 
 
