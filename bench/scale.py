@@ -43,7 +43,8 @@ TEMPLATE_ALLIANCES = size(24, 2)
 YEARS, INTENSITY = size(5.0, 1.0), size(40.0, 1.0)
 COPIES = size(25, 2)  # 24 × 25 = 600 alliances
 PG_COPIES = size(4, 1)
-READS = size(200, 5)
+READS = size(200, 10)
+BUDGET_SECONDS = size(60.0, 5.0)
 POSTGRES_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 LIMIT_MS = 50.0
 READ_MODELS = [n for n, cls in PROJECTIONS.items() if cls.rebuildable]
@@ -114,15 +115,24 @@ def served(settings: Settings, alliance_id: str, as_of: date) -> dict[str, list[
         "history": f"/api/v1/alliances/{alliance_id}/history",
     }
     token = issue_token(settings.secret(), "servicebuero")
+    # A running store has a snapshot at most 100 events old of every aggregate; the clones have
+    # none, so the measured alliance gets its own, as the application would have taken it.
+    app = build_application(settings)
+    app.take_snapshot(uuid.UUID(alliance_id))
+    app.close()
     port = _free_port()
     server = _serve(settings.var_dir, port)
     timings: dict[str, list[float]] = {}
     try:
         for name, path in pages.items():
             asyncio.run(_load("127.0.0.1", port, token, [("GET", path, None)] * 3, 1))  # warm up
-            _, latencies, failures = asyncio.run(_load("127.0.0.1", port, token, [("GET", path, None)] * READS, 1))
-            if failures:
-                raise RuntimeError(f"{name}: {failures[0]}")
+            latencies: list[float] = []
+            until = time.perf_counter() + BUDGET_SECONDS  # a slow page gets fewer samples, at least 10
+            while len(latencies) < READS and (len(latencies) < 10 or time.perf_counter() < until):
+                _, some, failures = asyncio.run(_load("127.0.0.1", port, token, [("GET", path, None)] * 10, 1))
+                if failures:
+                    raise RuntimeError(f"{name}: {failures[0]}")
+                latencies += some
             timings[name] = latencies
             print(f"{name}: p50 {statistics.median(latencies) * 1000:.1f} ms, "
                   f"p99 {percentile(latencies, 99) * 1000:.1f} ms", flush=True)
@@ -250,7 +260,8 @@ def main() -> None:
             value = percentile(latencies, 99) * 1000
             figures.append(figure(f"scale.{name}_p99", value, "ms",
                                   f"limit; {events:,} events, the busiest of {alliances} alliances "
-                                  f"({alliance_events:,} events); p50 {statistics.median(latencies) * 1000:.1f} ms",
+                                  f"({alliance_events:,} events); p50 {statistics.median(latencies) * 1000:.1f} ms "
+                                  f"over {len(latencies)} requests",
                                   LIMIT_MS, LIMIT_MS / value, 1.0, "p99 ≤ 50 ms over HTTP"))
 
         pg = postgres_figures(root, template, settings, rate)
