@@ -1,4 +1,8 @@
-"""Runs every benchmark module in bench/ (each writes bench/results/<name>.json)."""
+"""Runs every benchmark module in bench/ (each writes bench/results/<name>.json), then the report.
+
+`python -m bench [module …] [--smoke]`; the report (docs/PERFORMANCE.md) is written from
+bench/results/ after a full run, never after a smoke run.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +11,24 @@ import pkgutil
 import sys
 from pathlib import Path
 
-SKIP = {"common", "__main__"}
+from bench.common import smoke
+
+SKIP = {"common", "__main__", "report", "history"}
 
 
 def main() -> int:
     names = sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)]) if m.name not in SKIP)
-    if len(sys.argv) > 1:
-        names = [n for n in names if n in sys.argv[1:]]
+    wanted = [a for a in sys.argv[1:] if not a.startswith("-")]
+    if wanted:
+        names = [n for n in names if n in wanted]
     for name in names:
         print(f"== bench.{name}", flush=True)
         module = importlib.import_module(f"bench.{name}")
         module.main()
+    if not smoke():
+        from bench.report import main as report
+
+        report()
     return 0
 
 

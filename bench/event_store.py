@@ -19,15 +19,16 @@ from pathlib import Path
 
 import psycopg
 
-from bench.common import Figure, percentile, write_results
+from bench.common import Figure, percentile, size, write_results
 from config.settings import load_settings
 from domain.alliance import Alliance
 from domain.application import AllianceApplication
 from domain.values import Bundesland
 from workers.bootstrap import build_application
 
-SAVES = 300
-ROUNDS = 3
+SAVES = size(300, 10)
+ROUNDS = size(3, 1)
+WEEKS = size(260, 6)
 POSTGRES_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 
 
@@ -100,7 +101,7 @@ def five_year_history(app: AllianceApplication) -> tuple[uuid.UUID, list[datetim
     app.clock = lambda: now[0]
     g = alliance_in_step(app, 5)
     probes = []
-    for week in range(260):
+    for week in range(WEEKS):
         now[0] = start + timedelta(weeks=week)
         for i in range(4):
             app.record_goal(g.alliance_id, text=f"Ziel {week}.{i}", by=BY)
@@ -114,7 +115,7 @@ def five_year_history(app: AllianceApplication) -> tuple[uuid.UUID, list[datetim
             app.amend_commitment(g.alliance_id, cid, amount=Decimal(200 + week), reason="Haushalt", by=BY)
             app.report_progress(g.alliance_id, cid, on=now[0].date(), text="halb", percent=50, by=BY)
             app.fulfil_commitment(g.alliance_id, cid, on=now[0].date(), by=BY)
-        if week % 26 == 25:
+        if week % 26 == 25 or week == WEEKS - 1:
             probes.append(now[0])
     return g.alliance_id, probes
 
@@ -154,7 +155,7 @@ def main() -> None:
         sqlite_rate = max(save_rate(sqlite_app) for _ in range(ROUNDS))
         figures.append(Figure("event_store.sqlite.save_rate", sqlite_rate, "events/s",
                               "raw sqlite3 inserts, 11 rows per transaction", raw, sqlite_rate / raw,
-                              "≥ 0.5 × anchor"))
+                              0.5, "≥ 0.5 × anchor"))
         schema = f"bench_{uuid.uuid4().hex[:8]}"
         try:
             pg_app = build_application(load_settings(store="postgres", postgres_dsn=POSTGRES_DSN,
@@ -168,10 +169,10 @@ def main() -> None:
                 conn.execute(f'DROP SCHEMA IF EXISTS "{schema}_keys" CASCADE')  # the key ring's
         figures.append(Figure("event_store.postgres.save_rate", pg_rate, "events/s",
                               "raw psycopg inserts into PostgreSQL, 11 rows per transaction", pg_raw, pg_rate / pg_raw,
-                              "≥ 0.5 × anchor"))
+                              0.5, "≥ 0.5 × anchor"))
         figures.append(Figure("event_store.postgres.save_rate_vs_sqlite", pg_rate, "events/s",
                               "raw sqlite3 inserts, 11 rows per transaction", raw, pg_rate / raw,
-                              "for comparison only (fsync over a socket vs a local file)"))
+                              None, "for comparison only (fsync over a socket vs a local file)"))
         history_app = build_application(load_settings(store="sqlite", var_dir=Path(tmp) / "history"))
         alliance_id, probes = five_year_history(history_app)
         events = history_app.recorder.max_notification_id() or 0
@@ -180,10 +181,10 @@ def main() -> None:
         p99 = percentile(samples, 99)
         figures.append(Figure("event_store.as_of.p99", p99, "ms",
                               f"raw select + decode of the same commitments (p99), {events} events in the store",
-                              percentile(anchor, 99), 20 / p99, "≤ 20 ms"))
+                              percentile(anchor, 99), 20 / p99, 1.0, "≤ 20 ms"))
         figures.append(Figure("event_store.as_of.p50", percentile(samples, 50), "ms",
                               "raw select + decode (p50)", percentile(anchor, 50), 20 / percentile(samples, 50),
-                              "≤ 20 ms"))
+                              1.0, "≤ 20 ms"))
     write_results("event_store", figures)
 
 

@@ -27,23 +27,25 @@ from temporalio import workflow
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 
-from bench.common import Figure, percentile, write_results
+from bench.common import Figure, percentile, size, write_results
 
-ALLIANCES, LAG_ALLIANCES, LAG_SECONDS = 600, 100, 20
+ALLIANCES, LAG_ALLIANCES, LAG_SECONDS = size((600, 100, 20), (6, 3, 2))
 # (events/s, relay woken on write?): the woken relay at the two rates, and the relay
 # polling every 100 ms (as before wake on write) at 100/s as the anchor.
-LAG_RUNS = ((100, True), (300, True), (100, False))
-LAG_TARGETS = {100: 250.0, 300: 1000.0}  # p99 limits in ms
+LAG_RUNS = size(((100, True), (300, True), (100, False)), ((10, True), (10, False)))
+LAG_TARGETS = {10: 250.0, 100: 250.0, 300: 1000.0}  # p99 limits in ms (10/s: the smoke run)
 ONLY = os.environ.get("BENCH_WORKFLOWS_ONLY", "")
-BURST_EVENTS, BURST_ALLIANCES = 10_000, 200
-ANCHOR_WORKFLOWS, ANCHOR_SIGNALS = 200, 10
+BURST_EVENTS, BURST_ALLIANCES = size((10_000, 200), (30, 3))
+ANCHOR_WORKFLOWS, ANCHOR_SIGNALS = size((200, 10), (3, 3))
 
 
 def figure(
-    name: str, value: float, unit: str, anchor: str, anchor_value: float, ratio: float, target: str
+    name: str, value: float, unit: str, anchor: str, anchor_value: float, ratio: float,
+    target: float | None, target_text: str,
 ) -> Figure:
     return Figure(
-        name, round(value, 3), unit, anchor, round(anchor_value, 3), round(ratio, 3), target
+        name, round(value, 3), unit, anchor, round(anchor_value, 3), round(ratio, 3), target,
+        target_text,
     )
 
 
@@ -318,6 +320,7 @@ async def run() -> list[Figure]:
                 "same worker idle, before any workflow",
                 idle_rss,
                 400 / rss,
+                1.0,
                 "≤ 400 MB",
             )
         )
@@ -365,6 +368,7 @@ async def run() -> list[Figure]:
                     "time the event store took to write them",
                     write_seconds,
                     2 * write_seconds / drain_seconds,
+                    1.0,
                     "≤ 2× write time",
                 )
             )
@@ -406,7 +410,7 @@ async def run() -> list[Figure]:
             figures.append(figure(
                 f"recovery after SIGKILL of a worker: {len(sample)} sampled workflows {what}",
                 value, "s", "same with Temporal's default sticky queue timeout (10 s)", anchor_value,
-                3 / value, "≤ 3 s"))
+                3 / value, 1.0, "≤ 3 s"))
         await worker.stop()
         stop.set()
         await relay_task
@@ -539,14 +543,17 @@ def lag_figures(lag: dict[tuple[int, bool], dict[str, float]], rtt50: float, rtt
             "bare signal round trip p99" + (
                 f"; the relay polling every 100 ms instead, 100 events/s: p99 {polled['p99']:.0f} ms, "
                 f"p50 {polled['p50']:.0f} ms" if polled and rate_per_s == 100 else ""),
-            rtt99, limit / m["p99"], f"≤ {limit:.0f} ms"))
+            rtt99, limit / m["p99"], 1.0, f"≤ {limit:.0f} ms"))
         figures.append(figure(
             f"event→workflow reaction lag p50 at {rate_per_s} events/s (relay woken on write)",
-            m["p50"], "ms", "bare signal round trip p50", rtt50, limit / m["p50"], "—"))
+            m["p50"], "ms", "bare signal round trip p50", rtt50, limit / m["p50"], None,
+            "comparison (the limit is on p99)"))
         figures.append(figure(
             f"events/s relayed and acted on, sustained ({rate_per_s}/s offered)",
             m["achieved"], "events/s", "bare Temporal signals accepted/s, 100 in flight",
-            signal_rate, m["achieved"] / signal_rate, f"{rate_per_s} events/s"))
+            signal_rate, m["achieved"] / signal_rate,
+            # sustaining the offered rate: its share of the bare signal rate
+            0.99 * rate_per_s / signal_rate, f"≥ {rate_per_s} events/s sustained"))
     return figures
 
 

@@ -42,8 +42,10 @@ class AggregateCache:
 
     def apply(self, event: Any) -> Any:
         """The aggregate right after `event`."""
-        aggregate = event.mutate(self.before(event))
-        self._put(event.originator_id, aggregate)
+        before = self.before(event)  # now the most recently used entry
+        aggregate = event.mutate(before)
+        if aggregate is not before:  # a creation event; others change the cached aggregate in place
+            self._put(event.originator_id, aggregate)
         return aggregate
 
     def latest(self, aggregate_id: UUID) -> Any:

@@ -9,6 +9,7 @@ from typing import Any
 
 from domain.alliance import Alliance
 from domain.commitment import Commitment
+from projections.aggregates import AggregateCache
 from projections.engine import Handler, Item, Projection
 from projections.sentences import SENTENCES
 from projections.store import Db
@@ -17,7 +18,7 @@ from projections.store import Db
 KNOWN_EVENTS: tuple[type, ...] = tuple(SENTENCES)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Seen:
     """One event in context: the alliance (and commitment) as they stood right after it."""
 
@@ -26,10 +27,23 @@ class Seen:
     alliance: Alliance
     commitment: Commitment | None
     step_entered_before: datetime | None  # for alliance events: when the step it left was entered
+    alliance_id: str
 
-    @property
-    def alliance_id(self) -> str:
-        return str(self.alliance.id)
+
+def in_context(item: Item, aggregates: AggregateCache) -> Seen:
+    """Applies the event to its aggregate (once) and answers it with the state right after it.
+
+    A rebuild of several read models calls this once per event for all of them (one shared cache)
+    and hands the same Seen to each, before the next event changes the aggregates."""
+    event = item.event
+    if isinstance(event, Commitment.Event):
+        commitment: Commitment = aggregates.apply(event)
+        alliance: Alliance = aggregates.latest(commitment.alliance_id)
+        return Seen(item, event, alliance, commitment, None, str(alliance.id))
+    before = aggregates.before(event)
+    entered = before.step_entered_at if before is not None else None
+    alliance = aggregates.apply(event)
+    return Seen(item, event, alliance, None, entered, str(alliance.id))
 
 
 class AllianceProjection(Projection):
@@ -39,16 +53,7 @@ class AllianceProjection(Projection):
         return dict.fromkeys(KNOWN_EVENTS, self._handle)
 
     def _handle(self, item: Item, db: Db) -> None:
-        event = item.event
-        if isinstance(event, Commitment.Event):
-            commitment: Commitment = self.aggregates.apply(event)
-            alliance: Alliance = self.aggregates.latest(commitment.alliance_id)
-            self.see(Seen(item, event, alliance, commitment, None), db)
-            return
-        before = self.aggregates.before(event)
-        entered = before.step_entered_at if before is not None else None
-        alliance = self.aggregates.apply(event)
-        self.see(Seen(item, event, alliance, None, entered), db)
+        self.see(in_context(item, self.aggregates), db)
 
     @abstractmethod
     def see(self, seen: Seen, db: Db) -> None:

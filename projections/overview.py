@@ -53,6 +53,14 @@ SCHEMA = Schema(
 )
 
 
+INSERTS = {
+    "fulfilments": "INSERT INTO {fulfilments} VALUES (?, ?, ?, ?)",
+    "step_durations": "INSERT INTO {step_durations} VALUES (?, ?, ?, ?, ?, ?)",
+    "meetings": "INSERT INTO {meetings} VALUES (?, ?, ?, ?, ?)",
+    "assessments": "INSERT INTO {assessments} VALUES (?, ?, " + ", ".join("?" * len(DIMENSIONS)) + ")",
+}
+
+
 class OverviewProjection(AllianceProjection):
     """Per-alliance facts the dashboard aggregates; a row is rewritten once per batch."""
 
@@ -68,10 +76,13 @@ class OverviewProjection(AllianceProjection):
         self._activity: dict[str, str] = {}
         self._commitments: dict[str, Commitment] = {}
         self._fulfilments: dict[str, int] = {}
+        self._inserts: dict[str, list[tuple[Any, ...]]] = {}
 
     def begin(self, db: Db) -> None:
         self._alliances, self._counts, self._activity = {}, {}, {}
         self._commitments, self._fulfilments = {}, {}
+        # Rows of the append-only tables, written in finish with one statement per table.
+        self._inserts = {statement: [] for statement in INSERTS.values()}
 
     def reset(self) -> None:
         super().reset()
@@ -89,15 +100,13 @@ class OverviewProjection(AllianceProjection):
             self._commitments[cid] = seen.commitment
             if isinstance(e, Commitment.Fulfilled):
                 self._fulfilments[cid] = self._fulfilments.get(cid, 0) + 1
-                db.execute(
-                    "INSERT INTO {fulfilments} VALUES (?, ?, ?, ?)",
-                    (cid, seen.commitment.period, aid, e.on.isoformat()),
+                self._inserts[INSERTS["fulfilments"]].append(
+                    (cid, seen.commitment.period, aid, e.on.isoformat())
                 )
             return
         if isinstance(e, Alliance.StepCompleted) and seen.step_entered_before is not None:
             days = (e.timestamp - seen.step_entered_before).total_seconds() / 86400
-            db.execute(
-                "INSERT INTO {step_durations} VALUES (?, ?, ?, ?, ?, ?)",
+            self._inserts[INSERTS["step_durations"]].append(
                 (
                     aid,
                     e.step,
@@ -109,8 +118,7 @@ class OverviewProjection(AllianceProjection):
             )
         elif isinstance(e, Alliance.MeetingHeld):
             meeting = seen.alliance.meetings[str(e.meeting_id)]
-            db.execute(
-                "INSERT INTO {meetings} VALUES (?, ?, ?, ?, ?)",
+            self._inserts[INSERTS["meetings"]].append(
                 (
                     str(e.meeting_id),
                     aid,
@@ -120,12 +128,13 @@ class OverviewProjection(AllianceProjection):
                 ),
             )
         elif isinstance(e, Alliance.SelfAssessmentRecorded):
-            db.execute(
-                "INSERT INTO {assessments} VALUES (?, ?, " + ", ".join("?" * len(DIMENSIONS)) + ")",
-                (aid, e.on.isoformat(), *(e.scores[d] for d in DIMENSIONS)),
+            self._inserts[INSERTS["assessments"]].append(
+                (aid, e.on.isoformat(), *(e.scores[d] for d in DIMENSIONS))
             )
 
     def finish(self, db: Db) -> None:
+        for statement, rows in self._inserts.items():
+            db.executemany(statement, rows)
         db.executemany(
             "INSERT INTO {alliances} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
             "?, ?, ?, ?) "

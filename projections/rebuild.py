@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from typing import cast
 
 from domain.application import AllianceApplication
-from projections.engine import Projection, Projector
+from projections.aggregates import AggregateCache
+from projections.alliance_events import KNOWN_EVENTS, AllianceProjection, in_context
+from projections.engine import BOOKKEEPING, Item, Projection, Projector
 from projections.errors import RebuildRunning
 from projections.store import Lease, ProjectionStore
 
@@ -50,19 +53,8 @@ def _rebuild(
     batch_size: int,
     progress: Callable[[int], None] | None,
 ) -> int:
-    current = store.current(projection.name)
-    fresh = current + 1
-    store.drop(projection.name, fresh, projection.schema)  # leftovers of an interrupted rebuild
-    projector = Projector(application, store, projection, generation=fresh, batch_size=batch_size)
-    try:
-        count = projector.catch_up(progress=progress)
-        count += projector.catch_up(progress=progress)  # what arrived meanwhile
-    finally:
-        projector.close()
-    store.swap(projection.name, fresh)
-    store.drop(projection.name, current, projection.schema)
-    store.clear_halt(projection.name)
-    return count
+    # One projection alone takes the same path as several: the shared pass below.
+    return _rebuild_many(application, store, [projection], batch_size=batch_size, progress=progress)
 
 
 def rebuild_many(
@@ -94,21 +86,26 @@ def _rebuild_many(
         Projector(application, store, p, generation=current[p.name] + 1, batch_size=batch_size)
         for p in projections
     ]
+    shared = SharedPass(application, projectors)
     count = 0
     try:
         while True:
-            start = min(p.position() for p in projectors)
+            positions = [p.position() for p in projectors]
+            start = min(positions)
             notifications = application.recorder.select_notifications(
                 start=start + 1, limit=batch_size
             )
             if not notifications:
                 break
             items = [projectors[0].item(n) for n in notifications]
-            for projector in projectors:
-                position = projector.position()
-                todo = [i for i in items if i.position > position]
-                if todo:
-                    projector.project(todo, after=position)
+            if not (len(set(positions)) == 1 and shared.project(items, after=start)):
+                # Each projection on its own, with its own aggregates: the exact halt of an event
+                # one of them cannot take, or projections that stand at different positions.
+                for projector in projectors:
+                    position = projector.position()
+                    todo = [i for i in items if i.position > position]
+                    if todo:
+                        projector.project(todo, after=position)
             count += len(items)
             if progress is not None:
                 progress(len(items))
@@ -120,3 +117,51 @@ def _rebuild_many(
         store.drop(p.name, current[p.name], p.schema)
         store.clear_halt(p.name)
     return count
+
+
+class SharedPass:
+    """Projects a batch into every projection at once: each event is applied to its aggregate once
+    (one cache for all) and the same event in context goes to each projection before the next event
+    changes the aggregates; each projection writes its own transaction, committed together at the
+    end of the batch. Only for read models about alliances (all the rebuildable ones)."""
+
+    def __init__(self, application: AllianceApplication, projectors: list[Projector]) -> None:
+        self.projectors = projectors
+        self.usable = all(isinstance(p.projection, AllianceProjection) for p in projectors)
+        self.aggregates = AggregateCache(application, maxsize=20_000)
+        self.known = frozenset(KNOWN_EVENTS)
+        self.ignored = frozenset(BOOKKEEPING)
+
+    def project(self, items: list[Item], *, after: int) -> bool:
+        """True when the batch was projected and committed in every projection; False when it was
+        not (nothing of it is kept, the shared aggregates are forgotten): the caller projects it
+        again one projection at a time, which halts at the exact event."""
+        if not self.usable or any(type(i.event) not in self.known and type(i.event) not in self.ignored
+                                  for i in items):
+            return False
+        projections = [cast(AllianceProjection, p.projection) for p in self.projectors]
+        try:
+            with ExitStack() as stack:
+                dbs = [stack.enter_context(p.view().write()) for p in self.projectors]
+                for projector, db in zip(self.projectors, dbs, strict=True):
+                    projector.view().claim(db, after)
+                for projection, db in zip(projections, dbs, strict=True):
+                    projection.begin(db)
+                pairs = list(zip(projections, dbs, strict=True))
+                for item in items:
+                    if type(item.event) in self.ignored:
+                        continue
+                    seen = in_context(item, self.aggregates)
+                    for projection, db in pairs:
+                        projection.see(seen, db)
+                for (projection, db), projector in zip(pairs, self.projectors, strict=True):
+                    projection.finish(db)
+                    projector.view().track(db, items[-1].position)
+        except Exception:
+            # Every transaction of the batch rolled back; a commit that got through before a later
+            # one failed is refused by its tracking row when the batch is projected again.
+            self.aggregates.clear()
+            for projection in projections:
+                projection.reset()
+            return False
+        return True
