@@ -279,6 +279,7 @@ def _postgres_figures() -> list[Figure]:
     finally:
         with psycopg.connect(PG_DSN, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}_keys" CASCADE')  # the key ring's
     return figures
 
 

@@ -128,7 +128,7 @@ def load_postgres(settings: Settings, template: Template, copies: int) -> int:
     app = build_application(settings)
     table = app.recorder.events_table_name  # type: ignore[attr-defined]
     app.close()
-    schema = settings.postgres_schema
+    schema, keyring = settings.postgres_schema, settings.keyring_schema_name  # keys: a schema of their own
     written = 0
     with psycopg.connect(settings.postgres_dsn) as conn:
         for rows, keys in clones(template, copies):
@@ -137,7 +137,7 @@ def load_postgres(settings: Settings, template: Template, copies: int) -> int:
                               "FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)
-                cur.executemany(f'INSERT INTO "{schema}".person_keys VALUES (%s, %s)', list(keys.items()))
+                cur.executemany(f'INSERT INTO "{keyring}".person_keys VALUES (%s, %s)', list(keys.items()))
             conn.commit()
             written += len(rows)
     return written

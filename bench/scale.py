@@ -187,6 +187,7 @@ def postgres_figures(template_path: Path, template: object, sqlite_settings: Set
     finally:
         with psycopg.connect(POSTGRES_DSN, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}_keys" CASCADE')
     rate = count / seconds
     return [
         figure("scale.postgres.rebuild_rate", rate, "events/s",
