@@ -427,6 +427,8 @@ async def start_part(size: Size, folder: Path) -> StartPart:
             say(f"Start: {size.workflows} Abläufe in {relayed:.1f} s angestoßen, nach {started:.1f} s alle gestartet")
             await asyncio.sleep(2)
             worker_started, server_started = rss_mib(worker.pid), rss_mib(server.process.pid)
+            say(f"Start: RSS Worker {worker_idle:.0f} → {worker_started:.0f} MiB, "
+                f"Dev-Server {server_idle:.0f} → {server_started:.0f} MiB")
             bare_accepted, bare_started = await bare_starts(client, settings.task_queue, size.workflows, timeout)
             say(f"Anker: {size.workflows} leere Abläufe in {bare_accepted:.1f} s angestoßen, "
                 f"nach {bare_started:.1f} s alle gestartet")
@@ -498,14 +500,17 @@ async def month_part(size: Size, folder: Path, test_server: Path | None) -> Mont
                 # (the counting below), and a timer firing then can leave the test server's time
                 # locked; at night no follow-up falls due.
                 midnight = datetime.combine(first_day + timedelta(days=day), day_time(0), tzinfo=BERLIN)
-                sleep = asyncio.ensure_future(env.sleep(midnight - await env.get_current_time()))
-                while not sleep.done():  # a worker that died would leave the test server's time locked
-                    await asyncio.wait({sleep}, timeout=1)
-                    if worker.exited or time.perf_counter() - t > MONTH_LIMIT:
-                        sleep.cancel()
-                        raise AssertionError(f"Monat nicht simuliert: Worker beendet oder über {MONTH_LIMIT:.0f} s "
-                                             f"(siehe {worker.log})")
-                await sleep
+                while (now := await env.get_current_time()) < midnight:
+                    sleep = asyncio.ensure_future(env.sleep(midnight - now))
+                    while not sleep.done():  # a worker that died would leave the server's time locked
+                        await asyncio.wait({sleep}, timeout=1)
+                        if worker.exited or time.perf_counter() - t > MONTH_LIMIT:
+                            sleep.cancel()
+                            raise AssertionError(f"Monat nicht simuliert: Worker beendet oder über "
+                                                 f"{MONTH_LIMIT:.0f} s (siehe {worker.log})")
+                    if sleep.exception() is not None:  # the long sleep's connection can break (h2 error)
+                        say(f"Monat: Schlaf bis {midnight} abgebrochen ({sleep.exception()}), noch einmal")
+                        await asyncio.sleep(1)
                 say(f"Monat: Tag {day}, {sum(recorded_keys(app).values())} Erinnerungen gespeichert, "
                     f"{sum(sink.keys.values())} Mails ({time.perf_counter() - t:.0f} s)")
             await settle(lambda: (sum(recorded_keys(app).values()), sum(sink.keys.values())), 60)
