@@ -131,7 +131,8 @@ def alliance_page(ctx: Context, alliance_id: UUID, as_of: datetime | None, who: 
     app = ctx.application
     alliance = app.get_alliance(alliance_id) if as_of is None else app.alliance_as_of(alliance_id, as_of)
     commitments = app.commitments(alliance_id, as_of)
-    texts = app.texts_of(alliance_id)
+    # Free texts as they stand now, also in a view of the past (an erased text stays erased)
+    texts = app.texts_for(alliance) if as_of is None else app.texts_of(alliance_id)
     own = own_commitment_ids(who, commitments)
     # Step 5's Netzwerk-Check looks back from a day: the app's clock (BUENDNIS_TEST_TODAY in tests),
     # or the end of the day asked for, as the API's GET …/{id} judges it; not the last change.

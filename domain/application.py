@@ -157,6 +157,16 @@ class AllianceApplication(StepCommands, ActorCommands, TeamCommands, MeetingComm
             raise NotFound(f"{what} {aggregate_id} gibt es nicht.")
         return aggregate
 
+    def require_existing_alliance(self, alliance_id: UUID) -> None:
+        """Only that the alliance exists: the cached aggregate is looked at, not copied (a copy of a
+        long history costs more than the answer it guards)."""
+        try:
+            aggregate: Aggregate = self.repository.get(alliance_id, deepcopy_from_cache=False)
+        except AggregateNotFoundError:
+            raise NotFound(f"Das Bündnis {alliance_id} gibt es nicht.") from None
+        if not isinstance(aggregate, Alliance):
+            raise NotFound(f"Das Bündnis {alliance_id} gibt es nicht.")
+
     def _alliance(self, alliance_id: UUID, expected_version: int | None = None) -> Alliance:
         alliance = self._get(Alliance, alliance_id, "Das Bündnis")
         if expected_version is not None and alliance.version != expected_version:
@@ -186,7 +196,12 @@ class AllianceApplication(StepCommands, ActorCommands, TeamCommands, MeetingComm
 
     def contact_person(self, alliance_id: UUID, person_id: UUID) -> PersonalData | None:
         """The person's data, or None when it was erased."""
-        person = self._alliance(alliance_id).persons.get(str(person_id))
+        return self.person_data(self._alliance(alliance_id), person_id)
+
+    def person_data(self, alliance: Alliance, person_id: UUID) -> PersonalData | None:
+        """The person's data from an alliance already loaded (a page showing many persons loads the
+        alliance once, not once per person: each load copies the whole aggregate)."""
+        person = alliance.persons.get(str(person_id))
         if person is None:
             raise NotFound(f"Ansprechperson {person_id} gehört nicht zu diesem Bündnis.")
         return None if person.erased else unseal(person.sealed, self.key_ring.get(person_id))
@@ -198,7 +213,11 @@ class AllianceApplication(StepCommands, ActorCommands, TeamCommands, MeetingComm
     def texts_of(self, alliance_id: UUID) -> Callable[[FreeText | None], str | None]:
         """Shows free texts of the alliance as it stands now (erased texts stay erased in views of
         the past)."""
-        erased, ring = self._alliance(alliance_id).erased_keys(), self.key_ring
+        return self.texts_for(self._alliance(alliance_id))
+
+    def texts_for(self, alliance: Alliance) -> Callable[[FreeText | None], str | None]:
+        """`texts_of` for an alliance already loaded, as it stands now."""
+        erased, ring = alliance.erased_keys(), self.key_ring
         return lambda value: reveal(value, ring, erased)
 
     def sweep_erased_keys(self, batch: int = 1000) -> int:
@@ -227,7 +246,7 @@ class AllianceApplication(StepCommands, ActorCommands, TeamCommands, MeetingComm
     def commitments(self, alliance_id: UUID, as_of: datetime | None = None) -> list[Commitment]:
         """The alliance's commitments as they stood at `as_of` (now when None)."""
         if as_of is None:
-            self._alliance(alliance_id)
+            self.require_existing_alliance(alliance_id)
             return [self._get(Commitment, cid, "Die Zusage") for cid in self.commitment_ids(alliance_id)]
         if as_of.tzinfo is None:
             raise InvalidInput("Ein Zeitpunkt braucht eine Zeitzone (z. B. 2026-03-01T12:00:00+01:00).")

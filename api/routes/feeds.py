@@ -19,7 +19,7 @@ router = APIRouter(prefix="/api/v1/alliances/{alliance_id}/calendar-feeds", tags
 
 @router.post("", status_code=201, summary="Kalenderadresse erzeugen (nur jetzt sichtbar)", response_model=FeedCreated)
 def create_feed(alliance_id: UUID, request: Request, c: MemberDep, body: Nothing | None = None) -> dict[str, Any]:
-    c.app.get_alliance(alliance_id)  # 404 for an unknown alliance
+    c.app.require_existing_alliance(alliance_id)  # 404 for an unknown alliance
     p = c.principal
     feed, secret = c.ctx.tokens.create_feed(p.subject, p.role, alliance_id, p.partner_id)
     return {"id": feed.id, "url": feed_address(request, alliance_id, secret)}

@@ -84,7 +84,7 @@ def _state(request: Request, aid: UUID, who: Principal) -> tuple[Any, list[Any],
 
     def persons() -> list[tuple[str, str]]:
         names = {k: x.name for k, x in alliance.actors.items()}
-        found = [(str(p.id), app.contact_person(aid, p.id), names.get(str(p.actor_id), "?"))
+        found = [(str(p.id), app.person_data(alliance, p.id), names.get(str(p.actor_id), "?"))
                  for p in alliance.persons.values() if not p.erased]
         return [(pid, f"{data.name} ({actor})") for pid, data, actor in found if data is not None]
 
@@ -128,7 +128,7 @@ def facts(request: Request, alliance: Any, commitments: list[Any], who: Principa
     if who.role != "partner":
         notes = {k: app.text(alliance, c.notes) for k, c in alliance.contacts.items() if c.notes is not None}
         for p in alliance.persons.values():
-            data = None if p.erased else app.contact_person(alliance.id, p.id)
+            data = None if p.erased else app.person_data(alliance, p.id)
             persons.append({"actor": names.get(str(p.actor_id), "?"), "name": data.name if data else "(gelöscht)"})
     mine = [c for c in commitments if who.role != "partner" or c.partner_id == who.partner_id]
     return {"alliance": alliance, "names": names, "persons": persons, "notes": notes, "commitments": mine,

@@ -96,7 +96,7 @@ def history(
     partner the sentences about its own commitments and the alliance's public facts."""
     c.principal.require_alliance(alliance_id)
     queries = c.ctx.require_queries()
-    c.app.get_alliance(alliance_id)  # 404 for an unknown alliance, not an empty list
+    c.app.require_existing_alliance(alliance_id)  # 404 for an unknown alliance, not an empty list
     after = offset(cursor) if cursor else None
     try:
         rows = queries.timeline(alliance_id, until=until, since=since, after=after, limit=limit)
@@ -115,7 +115,7 @@ def commitments_changes(alliance_id: UUID, c: MemberDep, since: Between, until: 
     """Added, changed and withdrawn commitments between two dates, with the events in between."""
     c.principal.require_alliance(alliance_id)
     queries = c.ctx.require_queries()
-    c.app.get_alliance(alliance_id)  # 404 for an unknown alliance
+    c.app.require_existing_alliance(alliance_id)  # 404 for an unknown alliance
     try:
         result: dict[str, Any] = queries.commitments_diff(alliance_id, since, until)
     except NotFound:
