@@ -151,7 +151,15 @@ class WorkerProcess:
         line = await asyncio.wait_for(self.process.stdout.readline(), 60)
         if line.strip() != b"ready":
             raise RuntimeError("Der Bench-Worker ist nicht gestartet.")
+        # Read its output on into a file: a full pipe nobody reads (~64 KB) stops the worker.
+        self.drain = asyncio.create_task(self._drain(self.process.stdout))
         return self
+
+    async def _drain(self, stdout: asyncio.StreamReader) -> None:
+        log = Path(self.env.get("BUENDNIS_VAR_DIR", tempfile.gettempdir())) / f"bench-worker-{self.pid}.log"
+        with log.open("ab") as out:
+            while chunk := await stdout.read(65536):
+                out.write(chunk)
 
     @property
     def pid(self) -> int:
@@ -458,7 +466,10 @@ async def wait_events_acted_on(client: Client, app: Any, alliance_ids: list[Any]
         positions[alliance_id] = app.recorder.max_notification_id()
     written = time.time() - started
     await look_until(client, positions, lambda a, now: now["seen"] >= positions[a])
-    done = [await first_after_last_signal(client, a, EventType.EVENT_TYPE_MARKER_RECORDED)
+    seen_at = time.time()
+    # A workflow whose last signal came after its reload has no marker after it (0.0): then the
+    # moment the query saw the event acted on is the bound (a little late, never before the write).
+    done = [await first_after_last_signal(client, a, EventType.EVENT_TYPE_MARKER_RECORDED) or seen_at
             for a in alliance_ids]
     signalled = [await first_after_last_signal(client, a, None) for a in alliance_ids]
     print(f"  written in {written:.2f} s; the last signal accepted after {max(signalled) - started:.2f} s, "

@@ -38,6 +38,8 @@ def well_formed(figure: dict[str, object]) -> list[str]:
     for k in ("value", "anchor_value", "ratio"):
         if not isinstance(figure.get(k), int | float):
             problems.append(f"{k} is not a number: {figure.get(k)!r}")
+        elif figure[k] < 0:  # type: ignore[operator]  # rates, times, counts and sizes: none below zero
+            problems.append(f"{k} is negative: {figure.get(k)!r}")
     target = figure.get("target")
     if target is not None and (isinstance(target, bool) or not isinstance(target, int | float)):
         problems.append(f"target is neither a number nor null: {target!r}")
