@@ -91,7 +91,8 @@ def test_up_loads_the_demo_prints_urls_and_a_token_and_keeps_the_data_on_restart
         token = wait_for_token(first_log, process)
         assert stat.S_IMODE(var.stat().st_mode) == 0o700
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as c:
-            assert c.get("/health").json() == {"status": c.get("/health").json()["status"]}
+            anonymous = c.get("/health").json()  # the status only (one answer: it may change between two)
+            assert set(anonymous) == {"status"} and anonymous["status"] in ("ok", "degraded")
             health = c.get("/health", headers={"Authorization": f"Bearer {token}"}).json()
             assert health["components"]["event_store"]["state"] == "ok"
             events = health["components"]["event_store"]["position"]
