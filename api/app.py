@@ -18,7 +18,7 @@ from api.read_cache import ReadCache
 from api.security import SecurityHeaders
 from api.tokens import InMemoryTokenStore, TokenState, TokenStore
 from config.settings import Settings
-from domain.application import AllianceApplication, Clock, utc_now
+from domain.application import AllianceApplication, Clock
 from domain.follow_ups import FollowUpPolicy
 
 STATIC = __file__.rsplit("/", 1)[0] + "/static"
@@ -31,7 +31,7 @@ def create_app(
     *,
     follow_up_policy: FollowUpPolicy | None = None,
     probes: Mapping[str, Probe] | None = None,
-    clock: Clock = utc_now,
+    clock: Clock | None = None,
     max_body: int = MAX_BODY,
     tokens: TokenStore | None = None,
     writes: Writes | None = None,
@@ -67,7 +67,8 @@ def create_app(
         queries=queries,
         secret=settings.secret(),
         follow_up_policy=follow_up_policy or settings.policies()[1],
-        clock=clock,
+        # One today for pages, API and commands: the application's clock unless told otherwise
+        clock=clock or application.clock,
         probes=dict(probes or {}),
         mail_dir=settings.var_dir / "mail",
         inline_writes=settings.store == "sqlite",
