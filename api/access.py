@@ -1,6 +1,8 @@
 """Who may call a route, decided before its body is read: an unauthorised caller learns nothing
 about the body's validity or the ids' existence (401/403 come before 400/404/422).
 
+The Servicebüro may do everything, the Koordination everything in its alliance; a partner only what
+concerns its own organisation (its alliance's public view, its own commitments and action items).
 Each route names its class by the dependency it takes (`OfficeDep`, `CoordinationDep`, ...);
 tests/api/test_authorization_matrix.py holds the expected answer of every route for every role.
 """
@@ -16,6 +18,8 @@ from fastapi import Depends, Request
 from api.routes.common import Caller, CallerDep
 from api.visibility import documents_allowed, export_scope
 from domain.errors import NotFound
+
+NOBODY = UUID(int=0)  # the partner no partner is: "not yours" without saying whether the id exists
 
 
 def _path_id(request: Request, name: str) -> UUID | None:
@@ -75,9 +79,23 @@ async def commitment_owner(request: Request, c: CallerDep) -> Caller:
             commitment = await c.ctx.execute(partial(c.app.get_commitment, aid, cid))
         except NotFound:
             # A partner learns no more about other ids than that they are not its own.
-            c.principal.require_partner(aid, UUID(int=0))
+            c.principal.require_partner(aid, NOBODY)
             raise
         c.principal.require_partner(aid, commitment.partner_id)
+    return c
+
+
+async def action_item_owner(request: Request, c: CallerDep) -> Caller:
+    """The Servicebüro, the Koordination, or the partner who owns the action item the path names."""
+    aid, iid = _path_id(request, "alliance_id"), _path_id(request, "item_id")
+    if aid is None:
+        return c
+    c.principal.require_alliance(aid)
+    if c.principal.role == "partner" and iid is not None:
+        alliance = await c.ctx.execute(partial(c.app.get_alliance, aid))
+        item = alliance.action_items.get(str(iid))
+        owner = item.owner_id if item is not None else None
+        c.principal.require_partner(aid, owner or NOBODY)
     return c
 
 
@@ -85,5 +103,6 @@ OfficeDep = Annotated[Caller, Depends(office)]
 MemberDep = Annotated[Caller, Depends(alliance_member)]
 CoordinationDep = Annotated[Caller, Depends(coordination)]
 OwnerDep = Annotated[Caller, Depends(commitment_owner)]
+ItemOwnerDep = Annotated[Caller, Depends(action_item_owner)]
 DocumentsDep = Annotated[Caller, Depends(document_reader)]
 ExportsDep = Annotated[Caller, Depends(exporter)]

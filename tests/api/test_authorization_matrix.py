@@ -17,7 +17,9 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import SecretStr
 from starlette.routing import Mount, Route
 
+from api import access
 from api.app import create_app
+from api.routes.common import caller
 from config.settings import Settings
 from tests.api.conftest import SECRET, Api
 from tests.api.walk import ok, register, step_one
@@ -177,7 +179,7 @@ def test_every_route_has_an_entry_in_the_matrix_and_every_entry_a_route() -> Non
     assert set(ACCESS.values()) <= set(CLASSES)
 
 
-# The class each guard of api/access.py and api/routes/guide/callers.py stands for (the first dependency
+# The class each guard of api/access.py (and `caller`, signed in) stands for (the first dependency
 # of a route): the matrix's entry for an API route must be its guard's class, so a route whose guard
 # changes, or a new route, cannot keep a stale expectation.
 GUARDS = {
@@ -205,6 +207,21 @@ def test_each_api_route_is_in_the_class_of_its_guard() -> None:
             if GUARDS.get(str(guard)) != expected:
                 wrong.append(f"{method} {route.path}: guard {guard}, matrix {expected}")
     assert wrong == [], "\n".join(wrong)
+
+
+def test_every_api_route_is_guarded_by_api_access_or_only_signed_in() -> None:
+    """One place says who may do what: no router keeps guards of its own beside api/access.py."""
+    settings = Settings(store="memory", token_secret=SecretStr(SECRET))
+    app = create_app(build_application(settings), None, settings)
+    elsewhere = set()
+    for route in iter_route_contexts(app.routes):
+        if not isinstance(route.route, APIRoute) or not str(route.path).startswith("/api/v1/"):
+            continue
+        if route.route.dependant.dependencies:
+            guard = route.route.dependant.dependencies[0].call
+            if guard is not caller and guard.__module__ != access.__name__:
+                elsewhere.add(f"{guard.__module__}.{guard.__name__}")
+    assert sorted(elsewhere) == []
 
 
 def _world(api: Api) -> tuple[dict[str, dict[str, str]], dict[str, str]]:

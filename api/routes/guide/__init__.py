@@ -1,6 +1,6 @@
 """The routes of the guide's remaining commands, one module per part (as domain/commands/): steps and
 status, team and contact persons, meetings and action items, steering and visibility. Who may call
-is decided before the body is read (callers.py)."""
+is decided before the body is read (api/access.py)."""
 
 from __future__ import annotations
 

@@ -8,9 +8,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, Path
 
+from api.access import CoordinationDep
 from api.answers import PROBLEMS, LegalFormAnswer, StatusAnswer, StepAnswer
 from api.routes.common import Caller
-from api.routes.guide.callers import CoordinationDep
 from api.schemas import ChangeStatus, Dissolve, ReopenStep, SetLegalForm
 
 router = APIRouter(prefix="/api/v1/alliances/{alliance_id}", tags=["Bündnisse"], responses=PROBLEMS)

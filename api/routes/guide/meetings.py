@@ -8,8 +8,8 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response
 
+from api.access import CoordinationDep, ItemOwnerDep
 from api.answers import PROBLEMS, ActionItemDone, CommitmentCreated, Created, Invited, MinutesRecorded
-from api.routes.guide.callers import CoordinationDep, ItemOwnerDep
 from api.schemas import AddActionItem, InviteToMeeting, Nothing, PledgeForActionItem, RecordMinutes
 
 router = APIRouter(prefix="/api/v1/alliances/{alliance_id}", tags=["Treffen und Aufgaben"], responses=PROBLEMS)

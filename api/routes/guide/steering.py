@@ -7,6 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
+from api.access import CoordinationDep, OwnerDep
 from api.answers import (
     PROBLEMS,
     Created,
@@ -17,7 +18,6 @@ from api.answers import (
     Speaker,
     SteeringGroup,
 )
-from api.routes.guide.callers import CoordinationDep, OwnerDep
 from api.schemas import (
     ActorRef,
     ChangeProjectStatus,

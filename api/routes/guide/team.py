@@ -9,10 +9,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
 
+from api.access import CoordinationDep
 from api.answers import PROBLEMS, CandidateInvited, ContactPerson, ContactPersons, Created, Erased
 from api.paging import MAX_PAGE, Cursor, page
 from api.routes.common import Caller
-from api.routes.guide.callers import CoordinationDep
 from api.schemas import AddContactPerson, EraseContactPerson, InviteCandidate, ListCandidate
 from api.text_fields import OPTIONAL
 from domain.errors import NotFound
