@@ -1,4 +1,6 @@
-"""Answers of the guide's command routes (api/routes/guide/), as models the OpenAPI document shows."""
+"""Answers of the guide's command routes (api/routes/guide/), as models the OpenAPI document shows.
+
+Their problem answers (401/403/404/409/422, RFC 9457) are documented by api/openapi.py for every route."""
 
 from __future__ import annotations
 
@@ -108,26 +110,3 @@ class ProgressReported(BaseModel):
     text: str
     percent: int | None
     amount: Decimal | None
-
-
-class Problem(BaseModel):
-    """RFC 9457 problem details, sent as application/problem+json with a German `detail`."""
-
-    type: str
-    title: str
-    status: int
-    detail: str
-    unmet: list[str] | None = None  # a rule of the guide that does not hold yet, criterion by criterion
-    errors: list[dict[str, str]] | None = None  # invalid input, field by field
-
-
-_WHY = {
-    401: "Nicht angemeldet",
-    403: "Diese Rolle darf das nicht",
-    404: "Unbekannte Kennung in der Adresse (auch: eine Kennung eines anderen Bündnisses)",
-    409: "Eine Regel des Leitfadens oder eine gleichzeitige Änderung sagt nein",
-    422: "Ungültige Eingabe (auch: eine unbekannte Kennung im Inhalt)",
-}
-PROBLEMS: dict[int | str, dict[str, object]] = {
-    status: {"model": Problem, "description": f"{why} (application/problem+json)"} for status, why in _WHY.items()
-}

@@ -135,7 +135,7 @@ def amend(doc: dict[str, Any]) -> dict[str, Any]:
             for status, answer in list(responses.items()):
                 if status.startswith(("4", "5")) and "application/json" in answer.get("content", {}) \
                         and path != "/health":  # its 503 is the status body, not a problem
-                    responses[status] = problem(int(status))  # FastAPI's 422, a router's PROBLEMS
+                    responses[status] = problem(int(status))  # FastAPI's own 422 (HTTPValidationError)
             if path.startswith("/api/v1/"):
                 op["security"] = [{"bearer": []}]
             elif path == "/health":

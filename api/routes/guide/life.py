@@ -9,11 +9,11 @@ from uuid import UUID
 from fastapi import APIRouter, Path
 
 from api.access import CoordinationDep
-from api.answers import PROBLEMS, LegalFormAnswer, StatusAnswer, StepAnswer
+from api.answers import LegalFormAnswer, StatusAnswer, StepAnswer
 from api.routes.common import Caller
 from api.schemas import ChangeStatus, Dissolve, ReopenStep, SetLegalForm
 
-router = APIRouter(prefix="/api/v1/alliances/{alliance_id}", tags=["Bündnisse"], responses=PROBLEMS)
+router = APIRouter(prefix="/api/v1/alliances/{alliance_id}", tags=["Bündnisse"])
 Step = Annotated[int, Path(ge=1, le=5, description="ein abgeschlossener Schritt (1–4)")]
 
 

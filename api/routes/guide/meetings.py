@@ -9,10 +9,10 @@ from uuid import UUID
 from fastapi import APIRouter, Response
 
 from api.access import CoordinationDep, ItemOwnerDep
-from api.answers import PROBLEMS, ActionItemDone, CommitmentCreated, Created, Invited, MinutesRecorded
+from api.answers import ActionItemDone, CommitmentCreated, Created, Invited, MinutesRecorded
 from api.schemas import AddActionItem, InviteToMeeting, Nothing, PledgeForActionItem, RecordMinutes
 
-router = APIRouter(prefix="/api/v1/alliances/{alliance_id}", tags=["Treffen und Aufgaben"], responses=PROBLEMS)
+router = APIRouter(prefix="/api/v1/alliances/{alliance_id}", tags=["Treffen und Aufgaben"])
 
 
 @router.post("/meetings/{meeting_id}/invitations", summary="Akteure zu einem Treffen einladen")

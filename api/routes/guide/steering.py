@@ -9,7 +9,6 @@ from fastapi import APIRouter
 
 from api.access import CoordinationDep, OwnerDep
 from api.answers import (
-    PROBLEMS,
     Created,
     Members,
     ProgressReported,
@@ -28,7 +27,7 @@ from api.schemas import (
     SignDeclaration,
 )
 
-router = APIRouter(prefix="/api/v1/alliances/{alliance_id}", tags=["Steuerung"], responses=PROBLEMS)
+router = APIRouter(prefix="/api/v1/alliances/{alliance_id}", tags=["Steuerung"])
 
 
 @router.patch("/action-plan/{project_id}", summary="Status eines Projekts im Aktionsplan ändern")

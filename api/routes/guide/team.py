@@ -10,15 +10,14 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response
 
 from api.access import CoordinationDep
-from api.answers import PROBLEMS, CandidateInvited, ContactPerson, ContactPersons, Created, Erased
+from api.answers import CandidateInvited, ContactPerson, ContactPersons, Created, Erased
 from api.paging import MAX_PAGE, Cursor, page
 from api.routes.common import Caller
 from api.schemas import AddContactPerson, EraseContactPerson, InviteCandidate, ListCandidate
 from api.text_fields import OPTIONAL
 from domain.errors import NotFound
 
-router = APIRouter(prefix="/api/v1/alliances/{alliance_id}", tags=["Bündnisteam und Ansprechpersonen"],
-                   responses=PROBLEMS)
+router = APIRouter(prefix="/api/v1/alliances/{alliance_id}", tags=["Bündnisteam und Ansprechpersonen"])
 Reason = Annotated[str | None, Query(max_length=2000, pattern=OPTIONAL, description="Grund (optional)")]
 
 
