@@ -9,6 +9,7 @@ tests/api/test_authorization_matrix.py holds the expected answer of every route 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Annotated
 from uuid import UUID
@@ -19,6 +20,7 @@ from api.routes.common import Caller, CallerDep
 from api.visibility import documents_allowed, export_scope
 from domain.errors import NotFound
 
+OwnerOf = Callable[[Caller, UUID, UUID], Awaitable[UUID | None]]  # who owns the id, None: nobody
 NOBODY = UUID(int=0)  # the partner no partner is: "not yours" without saying whether the id exists
 
 
@@ -70,33 +72,38 @@ async def exporter(c: CallerDep) -> Caller:
 
 async def commitment_owner(request: Request, c: CallerDep) -> Caller:
     """The Servicebüro, the Koordination, or the partner whose commitment the path names."""
-    aid, cid = _path_id(request, "alliance_id"), _path_id(request, "commitment_id")
-    if aid is None:
-        return c
-    c.principal.require_alliance(aid)
-    if c.principal.role == "partner" and cid is not None:
-        try:
-            commitment = await c.ctx.execute(partial(c.app.get_commitment, aid, cid))
-        except NotFound:
-            # A partner learns no more about other ids than that they are not its own.
-            c.principal.require_partner(aid, NOBODY)
-            raise
-        c.principal.require_partner(aid, commitment.partner_id)
-    return c
+    return await _partner_owns(request, c, "commitment_id", _commitment_partner)
 
 
 async def action_item_owner(request: Request, c: CallerDep) -> Caller:
     """The Servicebüro, the Koordination, or the partner who owns the action item the path names."""
-    aid, iid = _path_id(request, "alliance_id"), _path_id(request, "item_id")
+    return await _partner_owns(request, c, "item_id", _item_owner)
+
+
+async def _partner_owns(request: Request, c: Caller, name: str, owner_of: OwnerOf) -> Caller:
+    """Anyone of the alliance but a partner; a partner only when it owns what the path's `name` names.
+    A partner learns no more about other ids than that they are not its own (403, never 404)."""
+    aid, oid = _path_id(request, "alliance_id"), _path_id(request, name)
     if aid is None:
         return c
     c.principal.require_alliance(aid)
-    if c.principal.role == "partner" and iid is not None:
-        alliance = await c.ctx.execute(partial(c.app.get_alliance, aid))
-        item = alliance.action_items.get(str(iid))
-        owner = item.owner_id if item is not None else None
-        c.principal.require_partner(aid, owner or NOBODY)
+    if c.principal.role == "partner" and oid is not None:
+        c.principal.require_partner(aid, await owner_of(c, aid, oid) or NOBODY)
     return c
+
+
+async def _commitment_partner(c: Caller, aid: UUID, cid: UUID) -> UUID | None:
+    try:
+        commitment = await c.ctx.execute(partial(c.app.get_commitment, aid, cid))
+    except NotFound:
+        return None
+    return commitment.partner_id
+
+
+async def _item_owner(c: Caller, aid: UUID, iid: UUID) -> UUID | None:
+    alliance = await c.ctx.execute(partial(c.app.get_alliance, aid))
+    item = alliance.action_items.get(str(iid))
+    return item.owner_id if item is not None else None
 
 
 OfficeDep = Annotated[Caller, Depends(office)]
