@@ -1,7 +1,9 @@
 """`buendnis up`: the whole stack in one process (the embedded default behind `make run`).
 
 Creates the store, loads the demo into an empty one, starts the Temporal dev server, the mail
-sink, the worker, the relay, the projectors and the API; Ctrl-C stops everything cleanly.
+sink, the worker, the relay, the projectors and the API; Ctrl-C, or SIGTERM/SIGINT to this pid alone
+(systemd, docker), stops everything cleanly, also while it is still starting; the Temporal dev
+server, the one child process, is terminated and reaped before `up` ends.
 A part that is not in this code base yet is reported as absent, never faked.
 """
 
@@ -13,6 +15,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from functools import partial
@@ -119,32 +122,17 @@ async def run(settings: Settings, console: Console) -> bool:
     try:
         await _load_demo_if_empty(application, console)
         async with contextlib.AsyncExitStack() as exits:
-            server = optional_module("workers.temporal_server")
-            if server is not None:
-                with console.status("Starte den Temporal-Entwicklungsserver …"):
-                    dev_server = await exits.enter_async_context(server.start_dev_server(settings))
-                stack.temporal = True
-                stack.dev_server = dev_server
-                if dev_server.process is not None:  # ours (not one found running): watch over it
-                    # Restarted with backoff when it dies (its output: var/log/temporal.log).
-                    stack.start("temporal", dev_server.supervise, restartable=False)
-            else:
-                stack.absent.append("Temporal-Server")
-            for name, module_name in PARTS:
-                module = optional_module(module_name)
-                if module is None:
-                    stack.absent.append(LABELS[name])
-                    continue
-                stack.start(name, partial(_serve_part, module, settings, application))
-            from workers.api import serve as serve_api
-
-            probes = stack.probes()
-            stack.start("api", lambda own_stop: serve_api(settings, application, own_stop, probes=probes))
-            await asyncio.sleep(0.5)
-            _banner(console, settings, stack)
+            # A signal while starting ends the start: nothing more is started, what was is stopped.
+            if not stop.is_set():
+                await _start_temporal(stack, exits, stop, console)
+            if not stop.is_set():
+                _start_parts(stack, settings, application)
+                await _unless_stopped(asyncio.sleep(0.5), stop)
+            if not stop.is_set():
+                _banner(console, settings, stack)
             failed = await _supervise(stack, stop, console)
             # However a part misbehaves, the process ends: nothing in it is needed to keep the data.
-            _watchdog(SHUTDOWN_BUDGET, "shutdown_overran")
+            _watchdog(SHUTDOWN_BUDGET, "shutdown_overran", before=partial(_end_child, stack.dev_server))
             stuck = await _shut_down(stack, console)
     finally:
         try:
@@ -159,6 +147,57 @@ async def run(settings: Settings, console: Console) -> bool:
     return failed
 
 
+async def _start_temporal(
+    stack: Stack, exits: contextlib.AsyncExitStack, stop: asyncio.Event, console: Console
+) -> None:
+    server = optional_module("workers.temporal_server")
+    if server is None:
+        stack.absent.append("Temporal-Server")
+        return
+    dev_server = server.start_dev_server(stack.settings)
+    exits.push_async_callback(dev_server.stop)  # stopped (and reaped) however its start ends
+    with console.status("Starte den Temporal-Entwicklungsserver …"):
+        if not await _unless_stopped(dev_server.start(), stop):
+            return
+    stack.temporal = True
+    stack.dev_server = dev_server
+    if dev_server.process is not None:  # ours (not one found running): watch over it
+        # Restarted with backoff when it dies (its output: var/log/temporal.log).
+        stack.start("temporal", dev_server.supervise, restartable=False)
+
+
+def _start_parts(stack: Stack, settings: Settings, application: AllianceApplication) -> None:
+    for name, module_name in PARTS:
+        module = optional_module(module_name)
+        if module is None:
+            stack.absent.append(LABELS[name])
+            continue
+        stack.start(name, partial(_serve_part, module, settings, application))
+    from workers.api import serve as serve_api
+
+    probes = stack.probes()
+    stack.start("api", lambda own_stop: serve_api(settings, application, own_stop, probes=probes))
+
+
+async def _unless_stopped(step: Coroutine[Any, Any, Any], stop: asyncio.Event) -> bool:
+    """Runs a step of the start unless `stop` is set first (the step is then cancelled): True when it
+    ran to its end. Its error, if any, is raised."""
+    running = asyncio.ensure_future(step)
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+        if not running.done():
+            running.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await running
+    if running.cancelled():
+        return False
+    running.result()
+    return True
+
+
 def _serve_part(
     module: ModuleType, settings: Settings, application: AllianceApplication, stop: asyncio.Event
 ) -> Coroutine[Any, Any, None]:
@@ -166,10 +205,43 @@ def _serve_part(
     return serve(settings, application, stop)
 
 
-def _watchdog(seconds: float, reason: str) -> None:
-    timer = threading.Timer(seconds, _exit_now, (reason,))
+def _watchdog(seconds: float, reason: str, before: Callable[[], None] | None = None) -> None:
+    """Ends the process after `seconds` (having called `before`, from the timer's thread)."""
+
+    def end() -> None:
+        if before is not None:
+            before()
+        _exit_now(reason)
+
+    timer = threading.Timer(seconds, end)
     timer.daemon = True
     timer.start()
+
+
+def _end_child(dev_server: Any, patience: float = 10.0) -> None:
+    """The dev server terminated and reaped before the process ends without its event loop (which
+    would stop it): no orphan outlives `up`. Safe from any thread."""
+    process = getattr(dev_server, "process", None)
+    if process is None or process.returncode is not None:
+        return
+    end_process(process.pid, patience)
+
+
+def end_process(pid: int, patience: float) -> None:
+    """SIGTERM to a child, SIGKILL when it is still there after `patience` seconds; reaped either way
+    (here, or by asyncio's child watcher: then there is nothing left to wait for)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + patience
+    try:
+        while os.waitpid(pid, os.WNOHANG) == (0, 0):
+            if time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                return
+            time.sleep(0.05)
+    except ChildProcessError:
+        return
 
 
 def _exit_now(reason: str, code: int = 0, **details: Any) -> None:

@@ -74,7 +74,8 @@ def settled_mails(directory: Path, timeout: float = 120) -> list[EmailMessage]:
 
 
 def stop(process: subprocess.Popen[bytes]) -> int:
-    """Ctrl-C, as in a terminal: to the process group (the Temporal dev server gets it too)."""
+    """Ctrl-C, as in a terminal: to the process group (the Temporal dev server has a session of its own:
+    `up` stops it; tests/e2e/test_up_signals.py signals the pid only, as a supervisor does)."""
     os.killpg(process.pid, signal.SIGINT)
     try:
         return process.wait(timeout=90)
