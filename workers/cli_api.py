@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import signal
 from typing import Annotated
 from uuid import UUID
 
@@ -91,15 +90,13 @@ def api() -> None:
     from workers.api import serve
     from workers.bootstrap import build_application
     from workers.cli_settings import settings_or_exit
+    from workers.cli_signals import stop_on_signals
 
     settings = settings_or_exit()
     application = build_application(settings)
 
     async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
+        stop = stop_on_signals()
         console.print(f"API auf http://{settings.api_host}:{settings.api_port}/ (Strg-C beendet)")
         await serve(settings, application, stop)
 

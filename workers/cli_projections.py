@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import signal
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -18,6 +17,7 @@ from rich.table import Table
 from domain.dates import MAX_INT64
 from domain.errors import DomainError
 from workers.cli_settings import settings_or_exit
+from workers.cli_signals import stop_on_signals
 
 if TYPE_CHECKING:
     from projections.queries import Queries
@@ -65,10 +65,7 @@ def projector() -> None:
     application = build_application(settings)
 
     async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
+        stop = stop_on_signals()
         await serve(settings, application, stop)
 
     try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import signal
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
@@ -13,6 +12,7 @@ from rich.console import Console
 from config.settings import Settings, SettingsError
 from domain.application import AllianceApplication
 from workers.cli_settings import settings_or_exit
+from workers.cli_signals import stop_on_signals
 
 app = typer.Typer(
     help="Abläufe (Temporal): Relay-Stand, Entwicklungsserver, Mail-Sammler, Sweep.",
@@ -32,10 +32,7 @@ def _run(*serves: Serve) -> None:
     application = build_application(settings)
 
     async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
+        stop = stop_on_signals()
         await asyncio.gather(*(serve(settings, application, stop) for serve in serves))
 
     try:
@@ -83,10 +80,7 @@ def temporal(ui: Annotated[bool, typer.Option(help="Mit Web-Oberfläche.")] = Tr
     settings = settings_or_exit()
 
     async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
+        stop = stop_on_signals()
         async with start_dev_server(settings, ui=ui):
             console.print(
                 f"Temporal läuft auf {settings.temporal_address}"
