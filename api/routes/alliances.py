@@ -39,7 +39,6 @@ def created(response: Response, location: str, body: dict[str, Any]) -> dict[str
 
 @router.post("", status_code=201, summary="Bündnis erfassen", response_model=AllianceCreated)
 async def register_alliance(body: RegisterAlliance, response: Response, c: OfficeDep) -> dict[str, Any]:
-    c.principal.require_servicebuero()
     aid = await c.run(
         c.app.register_alliance,
         name=body.name,
@@ -51,14 +50,12 @@ async def register_alliance(body: RegisterAlliance, response: Response, c: Offic
 
 @router.post("/{alliance_id}/actors", status_code=201, summary="Akteur erfassen", response_model=Created)
 async def add_actor(alliance_id: UUID, body: AddActor, c: CoordinationDep) -> dict[str, Any]:
-    c.principal.require_coordination(alliance_id)
     actor_id = await c.run(c.app.add_actor, alliance_id=alliance_id, name=body.name, sector=body.sector.value)
     return {"id": str(actor_id)}
 
 
 @router.post("/{alliance_id}/contacts", status_code=201, summary="Einzelgespräch erfassen", response_model=Created)
 async def record_contact(alliance_id: UUID, body: RecordContact, c: CoordinationDep) -> dict[str, Any]:
-    c.principal.require_coordination(alliance_id)
     contact_id = await c.run(
         c.app.record_contact,
         body.actor_id,
@@ -75,20 +72,17 @@ async def record_contact(alliance_id: UUID, body: RecordContact, c: Coordination
 @router.post("/{alliance_id}/team-members", status_code=201, summary="Akteur ins Bündnisteam aufnehmen",
              response_model=ActorAdded)
 async def add_team_member(alliance_id: UUID, body: AddTeamMember, c: CoordinationDep) -> dict[str, Any]:
-    c.principal.require_coordination(alliance_id)
     await c.run(c.app.add_team_member, body.actor_id, alliance_id=alliance_id, actor_id=body.actor_id)
     return {"actor_id": str(body.actor_id)}
 
 
 @router.post("/{alliance_id}/goals", status_code=201, summary="Ziel oder Thema festhalten", response_model=Created)
 async def record_goal(alliance_id: UUID, body: RecordGoal, c: CoordinationDep) -> dict[str, Any]:
-    c.principal.require_coordination(alliance_id)
     return {"id": str(await c.run(c.app.record_goal, alliance_id=alliance_id, text=body.text))}
 
 
 @router.post("/{alliance_id}/meetings", status_code=201, summary="Treffen planen", response_model=Created)
 async def schedule_meeting(alliance_id: UUID, body: ScheduleMeeting, c: CoordinationDep) -> dict[str, Any]:
-    c.principal.require_coordination(alliance_id)
     meeting_id = await c.run(
         c.app.schedule_meeting,
         body.organiser_id,
@@ -104,7 +98,6 @@ async def schedule_meeting(alliance_id: UUID, body: ScheduleMeeting, c: Coordina
 @router.post("/{alliance_id}/meetings/{meeting_id}/held", summary="Treffen als durchgeführt erfassen",
              response_model=MeetingHeld)
 async def hold_meeting(alliance_id: UUID, meeting_id: UUID, body: HoldMeeting, c: CoordinationDep) -> dict[str, Any]:
-    c.principal.require_coordination(alliance_id)
     await c.run(
         c.app.hold_meeting,
         *body.attendee_ids,
@@ -120,7 +113,6 @@ async def hold_meeting(alliance_id: UUID, meeting_id: UUID, body: HoldMeeting, c
 @router.post("/{alliance_id}/action-plan", status_code=201, summary="Projekt in den Aktionsplan aufnehmen",
              response_model=Created)
 async def add_project(alliance_id: UUID, body: AddProject, c: CoordinationDep) -> dict[str, Any]:
-    c.principal.require_coordination(alliance_id)
     project_id = await c.run(
         c.app.add_project,
         body.owner_id,
@@ -135,7 +127,6 @@ async def add_project(alliance_id: UUID, body: AddProject, c: CoordinationDep) -
 
 @router.post("/{alliance_id}/founding", summary="Gründung erfassen", response_model=Founded)
 async def record_founding(alliance_id: UUID, body: RecordFounding, c: CoordinationDep) -> dict[str, Any]:
-    c.principal.require_coordination(alliance_id)
     await c.run(
         c.app.record_founding,
         *body.signatory_ids,
@@ -152,7 +143,6 @@ async def record_founding(alliance_id: UUID, body: RecordFounding, c: Coordinati
 @router.post("/{alliance_id}/federal-initiative", summary="Beitritt zur Bundesinitiative erfassen",
              response_model=Joined)
 async def join_federal_initiative(alliance_id: UUID, body: JoinInitiative, c: CoordinationDep) -> dict[str, Any]:
-    c.principal.require_coordination(alliance_id)
     await c.run(c.app.join_federal_initiative, alliance_id=alliance_id, joined_on=body.joined_on)
     return {"joined_on": body.joined_on.isoformat()}
 
@@ -162,7 +152,6 @@ async def complete_step(
     alliance_id: UUID, n: Step, c: CoordinationDep, body: CompleteStep | None = None, if_match: IfMatch = None
 ) -> dict[str, Any]:
     """`If-Match: <version>` (the detail's `version`) refuses with 409 when someone changed it since."""
-    c.principal.require_coordination(alliance_id)
     step = await c.run(
         c.app.complete_step,
         alliance_id=alliance_id,
@@ -175,7 +164,6 @@ async def complete_step(
 
 @router.post("/{alliance_id}/working-groups", status_code=201, summary="Arbeitsgruppe bilden", response_model=Created)
 async def form_working_group(alliance_id: UUID, body: FormWorkingGroup, c: CoordinationDep) -> dict[str, Any]:
-    c.principal.require_coordination(alliance_id)
     group_id = await c.run(
         c.app.form_working_group,
         body.speaker_id,
@@ -194,7 +182,6 @@ async def form_working_group(alliance_id: UUID, body: FormWorkingGroup, c: Coord
     response_model=Assessed,
 )
 async def record_self_assessment(alliance_id: UUID, body: RecordSelfAssessment, c: CoordinationDep) -> dict[str, Any]:
-    c.principal.require_coordination(alliance_id)
     await c.run(
         c.app.record_self_assessment,
         alliance_id=alliance_id,
