@@ -78,15 +78,16 @@ def test_a_signal_to_the_pid_only_stops_the_running_stack_and_its_children(tmp_p
     assert "Alle Dienste beendet" in out
 
 
-def test_sigterm_while_starting_stops_the_start_and_its_children(tmp_path: Path) -> None:
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_while_starting_stops_the_start_and_its_children(tmp_path: Path, sig: signal.Signals) -> None:
     log = tmp_path / "up.log"
     process = start(tmp_path / "var", free_port(), log)
     children = wait_for_children(process)  # the dev server was just spawned and is not ready yet
 
-    code = signal_pid_only(process, signal.SIGTERM)
+    code = signal_pid_only(process, sig)
 
     out = log.read_text(errors="replace")
     assert code == 0, out
     assert [pid for pid in children if alive(pid)] == [], out
-    assert "buendnis läuft" not in out, "the stack went on starting after SIGTERM"
+    assert "buendnis läuft" not in out, "the stack went on starting after the signal"
     assert not (tmp_path / "var" / "servicebuero-token").exists()
