@@ -103,10 +103,8 @@ class Stack:
 
 
 async def run(settings: Settings, console: Console) -> bool:
-    """Runs the stack until Ctrl-C; True when it ended because a part kept failing."""
-    application = await asyncio.to_thread(build_application, settings)
-    stack = Stack(settings, application)
-    stop = asyncio.Event()  # Ctrl-C, or a part that failed
+    """Runs the stack until Ctrl-C or SIGTERM; True when it ended because a part kept failing."""
+    stop = asyncio.Event()  # Ctrl-C or SIGTERM, or a part that failed
     loop = asyncio.get_running_loop()
 
     def interrupt() -> None:
@@ -117,10 +115,13 @@ async def run(settings: Settings, console: Console) -> bool:
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, interrupt)
+    application = await asyncio.to_thread(build_application, settings)
+    stack = Stack(settings, application)
     stuck: list[str] = []
     failed = False
     try:
-        await _load_demo_if_empty(application, console)
+        if not stop.is_set():
+            await _load_demo_if_empty(application, console)
         async with contextlib.AsyncExitStack() as exits:
             # A signal while starting ends the start: nothing more is started, what was is stopped.
             if not stop.is_set():
