@@ -155,13 +155,12 @@ async def _start_temporal(
     if server is None:
         stack.absent.append("Temporal-Server")
         return
-    dev_server = server.start_dev_server(stack.settings)
+    dev_server = stack.dev_server = server.start_dev_server(stack.settings)
     exits.push_async_callback(dev_server.stop)  # stopped (and reaped) however its start ends
     with console.status("Starte den Temporal-Entwicklungsserver …"):
         if not await _unless_stopped(dev_server.start(), stop):
             return
     stack.temporal = True
-    stack.dev_server = dev_server
     if dev_server.process is not None:  # ours (not one found running): watch over it
         # Restarted with backoff when it dies (its output: var/log/temporal.log).
         stack.start("temporal", dev_server.supervise, restartable=False)
