@@ -40,9 +40,10 @@ class AggregateCache:
             self._items.move_to_end(event.originator_id)
         return aggregate
 
-    def apply(self, event: Any) -> Any:
-        """The aggregate right after `event`."""
-        before = self.before(event)  # now the most recently used entry
+    def apply(self, event: Any, before: Any = ...) -> Any:
+        """The aggregate right after `event`; `before`: what `before(event)` just answered, if asked."""
+        if before is ...:
+            before = self.before(event)  # now the most recently used entry
         aggregate = event.mutate(before)
         if aggregate is not before:  # a creation event; others change the cached aggregate in place
             self._put(event.originator_id, aggregate)
