@@ -22,7 +22,8 @@ class AggregateCache:
     def __init__(self, application: AllianceApplication, maxsize: int = 4000) -> None:
         self.application = application
         self.maxsize = maxsize
-        self._items: OrderedDict[UUID, Aggregate] = OrderedDict()
+        # Keyed by the id's integer: hashed and compared in C (a UUID's own hash and == are Python calls).
+        self._items: OrderedDict[int, Aggregate] = OrderedDict()
 
     def clear(self) -> None:
         self._items.clear()
@@ -32,32 +33,34 @@ class AggregateCache:
         version = event.originator_version
         if version == 1:
             return None
-        aggregate = self._items.get(event.originator_id)
+        key = event.originator_id.int
+        aggregate = self._items.get(key)
         if aggregate is None or aggregate.version != version - 1:
             aggregate = self.application.repository.get(event.originator_id, version=version - 1)
-            self._put(event.originator_id, aggregate)
+            self._put(key, aggregate)
         else:
-            self._items.move_to_end(event.originator_id)
+            self._items.move_to_end(key)
         return aggregate
 
-    def apply(self, event: Any) -> Any:
-        """The aggregate right after `event`."""
-        before = self.before(event)  # now the most recently used entry
+    def apply(self, event: Any, before: Any = ...) -> Any:
+        """The aggregate right after `event`; `before`: what `before(event)` just answered, if asked."""
+        if before is ...:
+            before = self.before(event)  # now the most recently used entry
         aggregate = event.mutate(before)
         if aggregate is not before:  # a creation event; others change the cached aggregate in place
-            self._put(event.originator_id, aggregate)
+            self._put(event.originator_id.int, aggregate)
         return aggregate
 
     def latest(self, aggregate_id: UUID) -> Any:
         """The aggregate as last projected, or as it stands in the store when not cached."""
-        aggregate = self._items.get(aggregate_id)
+        aggregate = self._items.get(aggregate_id.int)
         if aggregate is None:
             aggregate = self.application.repository.get(aggregate_id)
-            self._put(aggregate_id, aggregate)
+            self._put(aggregate_id.int, aggregate)
         return aggregate
 
-    def _put(self, aggregate_id: UUID, aggregate: Aggregate) -> None:
-        self._items[aggregate_id] = aggregate
-        self._items.move_to_end(aggregate_id)
+    def _put(self, key: int, aggregate: Aggregate) -> None:
+        self._items[key] = aggregate
+        self._items.move_to_end(key)
         while len(self._items) > self.maxsize:
             self._items.popitem(last=False)

@@ -8,10 +8,11 @@ from typing import Any
 from domain.alliance import Alliance
 from domain.commitment import Commitment
 from domain.follow_ups import RULE_LABELS
-from domain.personal_data import FreeText, KeyRing, reveal
+from domain.personal_data import FreeText
 from domain.steps import LAST_STEP, STEP_TITLES, StepPolicy, exit_criteria
 from domain.values import Sector
 from projections.alliance_events import AllianceProjection, Seen
+from projections.keys import BatchKeys
 from projections.store import Db, Schema
 from projections.values import dumps, iso, jsonable
 
@@ -198,13 +199,16 @@ class DetailProjection(AllianceProjection):
         self.policy = policy or application.policy
         self._alliances: dict[str, Alliance] = {}
         self._commitments: dict[str, Commitment] = {}
+        self.keys = BatchKeys(application.key_ring)
 
     def begin(self, db: Db) -> None:
         self._alliances, self._commitments = {}, {}
+        self.keys.clear()
 
     def reset(self) -> None:
         super().reset()
         self._alliances, self._commitments = {}, {}
+        self.keys.clear()
 
     def see(self, seen: Seen, db: Db) -> None:
         if seen.commitment is not None:
@@ -228,10 +232,10 @@ class DetailProjection(AllianceProjection):
         rows = []
         for cid, c in self._commitments.items():
             a = self._alliances.get(str(c.alliance_id)) or self.aggregates.latest(c.alliance_id)
-            ring, erased = self.application.key_ring, a.erased_keys()
+            ring, erased = self.keys, a.erased_keys()
 
-            def text(value: FreeText | None, ring: KeyRing = ring, erased: frozenset[str] = erased) -> str | None:
-                return reveal(value, ring, erased)
+            def text(value: FreeText | None, ring: BatchKeys = ring, erased: frozenset[str] = erased) -> str | None:
+                return ring.reveal(value, erased)
 
             rows.append((cid, str(c.alliance_id), c.version, dumps(commitment_document(c, a, text))))
         db.executemany(

@@ -138,12 +138,14 @@ class Projector:
         *,
         generation: int | None = None,
         batch_size: int = 500,
+        building: bool = False,
     ) -> None:
         self.application = application
         self.store = store
         self.projection = projection
         self.batch_size = batch_size
         self._pinned = generation
+        self._building = building  # a rebuild's fresh generation (see ProjectionStore.open)
         self._view: View | None = None
 
     @property
@@ -157,7 +159,7 @@ class Projector:
             if self._view is not None:
                 self._view.close()
                 self.projection.reset()
-            self._view = self.store.open(self.name, generation, self.projection.schema)
+            self._view = self.store.open(self.name, generation, self.projection.schema, building=self._building)
         return self._view
 
     def position(self) -> int:

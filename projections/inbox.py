@@ -53,7 +53,7 @@ class InboxProjection(AppendOnlyProjection):
                     subject,
                     e.key,
                     iso(e.due_at),
-                    iso(e.timestamp),
+                    seen.at,
                     text,
                 )
             )

@@ -94,7 +94,7 @@ class OverviewProjection(AllianceProjection):
         # Counted per event, added to the stored count: a batch applied twice would show here.
         self._counts[aid] = self._counts.get(aid, 0) + 1
         if e.by != "system":
-            self._activity[aid] = max(self._activity.get(aid, ""), iso(e.timestamp))
+            self._activity[aid] = max(self._activity.get(aid, ""), seen.at)
         if seen.commitment is not None:
             cid = str(seen.commitment.id)
             self._commitments[cid] = seen.commitment
@@ -111,7 +111,7 @@ class OverviewProjection(AllianceProjection):
                     aid,
                     e.step,
                     iso(seen.step_entered_before),
-                    iso(e.timestamp),
+                    seen.at,
                     days,
                     int(bool(e.unmet)),
                 ),

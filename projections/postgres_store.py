@@ -93,7 +93,7 @@ class PostgresProjectionStore(ProjectionStore):
             row = c.fetchone()
         return 1 if row is None else int(row["generation"])
 
-    def open(self, name: str, generation: int, schema: Schema) -> View:
+    def open(self, name: str, generation: int, schema: Schema, *, building: bool = False) -> View:
         names = {t: f'"{self.schema}"."{self._table(name, generation, t)}"' for t in schema.tables}
         statements = ddl(schema, names, lambda ix: f'"{self._table(name, generation, ix)}"')
         recorder = _PostgresView(
@@ -101,7 +101,7 @@ class PostgresProjectionStore(ProjectionStore):
         )
         with self._ddl_lock():
             recorder.create_table()
-        return View(name, generation, recorder, names, True, owns_datastore=False)
+        return View(name, generation, recorder, names, True, owns_datastore=False, building=building)
 
     @contextmanager
     def _ddl_lock(self) -> Iterator[psycopg.Connection[Any]]:

@@ -6,6 +6,9 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from typing import cast
 
+from eventsourcing.persistence import Notification
+from eventsourcing.utils import get_topic
+
 from domain.application import AllianceApplication
 from projections.aggregates import AggregateCache
 from projections.alliance_events import KNOWN_EVENTS, AllianceProjection, in_context
@@ -37,7 +40,7 @@ def rebuild(
     store: ProjectionStore,
     projection: Projection,
     *,
-    batch_size: int = 2000,
+    batch_size: int = 5000,
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Builds the projection from position 0 into a fresh generation and swaps it in atomically."""
@@ -62,7 +65,7 @@ def rebuild_many(
     store: ProjectionStore,
     projections: list[Projection],
     *,
-    batch_size: int = 2000,
+    batch_size: int = 5000,
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Rebuilds several projections in one pass over the log, decoding each event once, and swaps
@@ -83,7 +86,7 @@ def _rebuild_many(
     for p in projections:
         store.drop(p.name, current[p.name] + 1, p.schema)
     projectors = [
-        Projector(application, store, p, generation=current[p.name] + 1, batch_size=batch_size)
+        Projector(application, store, p, generation=current[p.name] + 1, batch_size=batch_size, building=True)
         for p in projections
     ]
     shared = SharedPass(application, projectors)
@@ -97,10 +100,11 @@ def _rebuild_many(
             )
             if not notifications:
                 break
-            items = [projectors[0].item(n) for n in notifications]
+            items = [shared.item(n) for n in notifications]
             if not (len(set(positions)) == 1 and shared.project(items, after=start)):
                 # Each projection on its own, with its own aggregates: the exact halt of an event
                 # one of them cannot take, or projections that stand at different positions.
+                items = [i if i.event is not None else projectors[0].item(i.notification) for i in items]
                 for projector in projectors:
                     position = projector.position()
                     todo = [i for i in items if i.position > position]
@@ -131,13 +135,21 @@ class SharedPass:
         self.aggregates = AggregateCache(application, maxsize=20_000)
         self.known = frozenset(KNOWN_EVENTS)
         self.ignored = frozenset(BOOKKEEPING)
+        # Bookkeeping is known by its topic before decoding (a command record per command, in use).
+        self.skipped = frozenset(get_topic(cls) for cls in BOOKKEEPING) if self.usable else frozenset()
+
+    def item(self, notification: Notification) -> Item:
+        """The notification decoded, except bookkeeping that no read model shows (event None)."""
+        if notification.topic in self.skipped:
+            return Item(notification.id, notification, None)
+        return self.projectors[0].item(notification)
 
     def project(self, items: list[Item], *, after: int) -> bool:
         """True when the batch was projected and committed in every projection; False when it was
         not (nothing of it is kept, the shared aggregates are forgotten): the caller projects it
         again one projection at a time, which halts at the exact event."""
-        if not self.usable or any(type(i.event) not in self.known and type(i.event) not in self.ignored
-                                  for i in items):
+        if not self.usable or any(i.event is not None and type(i.event) not in self.known
+                                  and type(i.event) not in self.ignored for i in items):
             return False
         projections = [cast(AllianceProjection, p.projection) for p in self.projectors]
         try:
@@ -149,7 +161,7 @@ class SharedPass:
                     projection.begin(db)
                 pairs = list(zip(projections, dbs, strict=True))
                 for item in items:
-                    if type(item.event) in self.ignored:
+                    if item.event is None or type(item.event) in self.ignored:
                         continue
                     seen = in_context(item, self.aggregates)
                     for projection, db in pairs:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import orjson
-from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
+from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool, SQLiteDatastore, SQLiteTrackingRecorder
 
 from projections.store import Lease, ProjectionStore, Schema, View, ddl
 
@@ -18,6 +18,17 @@ class _SQLiteView(SQLiteTrackingRecorder):
     def __init__(self, datastore: SQLiteDatastore, statements: list[str]) -> None:
         super().__init__(datastore)
         self.create_table_statements.extend(statements)
+
+
+class _BuildingPool(SQLiteConnectionPool):
+    """Connections to a generation being built: commits do not wait for the disk (synchronous=OFF).
+    Safe because an unfinished generation is never read: the pointer moves to it only after the
+    rebuild completed and `swap` synced its file, and the next rebuild drops what a crash left."""
+
+    def _create_connection(self) -> SQLiteConnection:
+        connection = super()._create_connection()
+        connection.cursor().execute("PRAGMA synchronous=OFF")  # per connection, never stored in the file
+        return connection
 
 
 class _FileLease:
@@ -50,12 +61,15 @@ class SQLiteProjectionStore(ProjectionStore):
         except FileNotFoundError:
             return 1
 
-    def open(self, name: str, generation: int, schema: Schema) -> View:
+    def open(self, name: str, generation: int, schema: Schema, *, building: bool = False) -> View:
         names = {t: t for t in schema.tables}
         datastore = SQLiteDatastore(str(self.path(name, generation)), lock_timeout=30, pool_size=2)
+        if building:
+            datastore.pool.close()
+            datastore.pool = _BuildingPool(db_name=str(self.path(name, generation)), lock_timeout=30, pool_size=2)
         recorder = _SQLiteView(datastore, ddl(schema, names, lambda ix: ix))
         recorder.create_table()
-        return View(name, generation, recorder, names, False, owns_datastore=True)
+        return View(name, generation, recorder, names, False, owns_datastore=True, building=building)
 
     def lease(self, name: str) -> Lease | None:
         """An exclusive flock on `<name>.lock` (any other open of the file conflicts, in this process
@@ -69,6 +83,10 @@ class SQLiteProjectionStore(ProjectionStore):
         return _FileLease(handle)
 
     def swap(self, name: str, generation: int) -> None:
+        # The generation's file on disk first (a rebuild wrote it without syncing each commit).
+        for suffix in ("", "-wal"):
+            with contextlib.suppress(FileNotFoundError), open(f"{self.path(name, generation)}{suffix}", "rb") as f:
+                os.fsync(f.fileno())
         pointer = self._pointer(name)
         temporary = pointer.with_suffix(".tmp")
         temporary.write_text(f"{generation}\n")

@@ -84,8 +84,10 @@ class View:
         names: dict[str, str],
         postgres: bool,
         owns_datastore: bool,
+        building: bool = False,
     ) -> None:
         self.name = name
+        self.building = building
         self.generation = generation
         self.recorder = recorder
         self.names = names
@@ -98,6 +100,10 @@ class View:
     @contextmanager
     def write(self) -> Iterator[Db]:
         with self.recorder.datastore.transaction(commit=True) as cursor:  # type: ignore[attr-defined]
+            if self.building and self.postgres:
+                # A generation being built is thrown away unless complete, and the swap's own commit
+                # flushes the log up to it: its batches need not wait for the disk.
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
             yield Db(cursor, self.names, self.postgres)
 
     @contextmanager
@@ -174,7 +180,9 @@ class ProjectionStore(ABC):
     def current(self, name: str) -> int: ...
 
     @abstractmethod
-    def open(self, name: str, generation: int, schema: Schema) -> View: ...
+    def open(self, name: str, generation: int, schema: Schema, *, building: bool = False) -> View:
+        """The generation's tables, created if missing. `building`: a rebuild writes it, not yet
+        swapped in; its commits need not reach the disk one by one (`swap` makes it durable first)."""
 
     @abstractmethod
     def swap(self, name: str, generation: int) -> None: ...

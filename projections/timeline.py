@@ -6,11 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 from domain.alliance import Alliance
-from domain.personal_data import ERASED, reveal
+from domain.personal_data import ERASED
 from projections.alliance_events import AppendOnlyProjection, Seen
+from projections.keys import BatchKeys
 from projections.sentences import FREE_TEXTS, describe
 from projections.store import Db, Schema
-from projections.values import SEALED_TEXT, dumps, event_data_json, event_type, iso, loads
+from projections.values import SEALED_TEXT, dumps, event_data_json, event_type, loads
 
 SCHEMA = Schema(
     tables={
@@ -32,10 +33,16 @@ class TimelineProjection(AppendOnlyProjection):
     def __init__(self, application: Any) -> None:
         super().__init__(application)
         self._erased: set[str] = set()
+        self.keys = BatchKeys(application.key_ring)
 
     def begin(self, db: Db) -> None:
         super().begin(db)
         self._erased = set()
+        self.keys.clear()
+
+    def reset(self) -> None:
+        super().reset()
+        self.keys.clear()
 
     def see(self, seen: Seen, db: Db) -> None:
         e = seen.event
@@ -46,7 +53,7 @@ class TimelineProjection(AppendOnlyProjection):
                 seen.item.position,
                 seen.alliance_id,
                 str(seen.commitment.id) if seen.commitment is not None else None,
-                iso(e.timestamp),
+                seen.at,
                 event_type(e),
                 e.by,
                 event_data_json(e),
@@ -61,8 +68,15 @@ class TimelineProjection(AppendOnlyProjection):
         self._erased = set()
 
     def _reveal(self, alliance: Alliance) -> Callable[[Any], str | None]:
-        erased, ring = alliance.erased_keys(), self.application.key_ring
-        return lambda value: reveal(value, ring, erased)
+        # The erased keys are gathered only for an event with free text (most have none).
+        ring, erased = self.keys, list[frozenset[str]]()
+
+        def shown(value: Any) -> str | None:
+            if not erased:
+                erased.append(alliance.erased_keys())
+            return ring.reveal(value, erased[0])
+
+        return shown
 
     def _erase_plain_texts(self, db: Db, alliance_id: str) -> None:
         """The alliance's free texts leave its rows once they are erased: sentences quoting them are
