@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
+import workers.relay as relay_worker
 from config.settings import Settings
 from domain.application import AllianceApplication
 from workers.relay import position_store
 from workers.relay import status as relay_status
 from workflows.relay import coalesce
+from workflows.relay_position import PositionStore
 
 BY = "koordination"
 
@@ -69,3 +72,21 @@ def test_relay_lag_counts_the_events_not_yet_relayed_and_the_age_of_the_oldest(
     assert (behind["position"], behind["head"], behind["lag"]) == (2, 5, 3)
     assert behind["lag_seconds"] >= 0
     assert (caught_up["lag"], caught_up["lag_seconds"]) == (0, 0)
+
+
+def test_the_health_probe_opens_the_relays_position_store_once(
+    settings: Settings, make_app: Callable[..., AllianceApplication], monkeypatch: Any
+) -> None:
+    app = make_app()
+    opened: list[object] = []
+
+    def counted(s: Settings) -> PositionStore:
+        store = position_store(s)
+        opened.append(store)
+        return store
+
+    monkeypatch.setattr(relay_worker, "position_store", counted)
+    state = relay_worker.probe(settings, app)
+
+    assert state["state"] == "down"  # no heartbeat yet
+    assert len(opened) == 1
