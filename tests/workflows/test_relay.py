@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -11,8 +12,9 @@ from config.settings import Settings
 from domain.application import AllianceApplication
 from workers.relay import position_store
 from workers.relay import status as relay_status
-from workflows.relay import coalesce
-from workflows.relay_position import PositionStore
+from workflows.payloads import EventNotice
+from workflows.relay import Relay, WorkflowOptions, coalesce
+from workflows.relay_position import MemoryPositionStore, PositionStore
 
 BY = "koordination"
 
@@ -90,3 +92,41 @@ def test_the_health_probe_opens_the_relays_position_store_once(
 
     assert state["state"] == "down"  # no heartbeat yet
     assert len(opened) == 1
+
+
+class HeldClient:
+    """A Temporal client whose signal-with-starts wait until released (a hand-written fake): what
+    the relay sends while one workflow's signal is slow to be accepted."""
+
+    def __init__(self) -> None:
+        self.release = asyncio.Event()
+        self.sent: list[EventNotice] = []
+
+    async def start_workflow(self, *args: Any, start_signal_args: list[Any], **options: Any) -> None:
+        await self.release.wait()
+        self.sent.append(start_signal_args[0])
+
+
+async def test_notices_waiting_behind_a_slow_signal_merge_into_one(memory_app: AllianceApplication) -> None:
+    app = memory_app
+    alliance_id = app.register_alliance(name="Bündnis Eile", municipality="A", state="Bayern", by=BY)
+    for n in range(10):
+        app.record_goal(alliance_id, text=f"Ziel {n}", by=BY)
+    client, positions, stop = HeldClient(), MemoryPositionStore(), asyncio.Event()
+    relay = Relay(app, client, positions, WorkflowOptions("relay-test"), batch_size=1)  # type: ignore[arg-type]
+
+    running = asyncio.create_task(relay.run(stop, in_flight=8))
+    while len(asyncio.all_tasks()) < 4:  # the relay, its first signal, and one waiting behind it
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.1)
+    client.release.set()
+    while positions.get() < 11:
+        await asyncio.sleep(0.01)
+    stop.set()
+    await running
+
+    told = [n.position for n in client.sent]
+    assert told == sorted(told) and told[-1] == 11
+    assert len(told) < 11, "the notices of the batches read while the first signal was held merge"
+    assert sum(n.count for n in client.sent) == 11
+    assert {t for n in client.sent for t in n.event_types} == {"Registered", "GoalRecorded"}
