@@ -457,10 +457,13 @@ async def wait_signals_processed(client: Client, before: dict[Any, dict[str, int
     from workflows.payloads import EVENT_SIGNAL, EventNotice
 
     started = time.time()
-    for alliance_id, progress in before.items():
-        await client.get_workflow_handle(f"alliance-{alliance_id}").signal(
-            EVENT_SIGNAL, EventNotice(progress["seen"], str(alliance_id), ("Probe",))
-        )
+    # All at once, as notices come from the relay: one after another, their round trips (~35 ms
+    # each on a loaded machine, ~1.7 s for 50) were in the figure.
+    await asyncio.gather(*(
+        client.get_workflow_handle(f"alliance-{alliance_id}").signal(
+            EVENT_SIGNAL, EventNotice(progress["seen"], str(alliance_id), ("Probe",)))
+        for alliance_id, progress in before.items()))
+    print(f"  signalled in {time.time() - started:.2f} s", flush=True)
     await look_until(client, before, lambda a, now: now["ignored"] > before[a]["ignored"])
     done = [await first_after_last_signal(client, a, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
             for a in before]
