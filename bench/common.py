@@ -89,12 +89,15 @@ def results_dir() -> Path:
     return Path(chosen)
 
 
-def write_results(name: str, figures: list[Figure]) -> Path:
-    directory = results_dir()
+def write_results(name: str, figures: list[Figure], directory: Path | None = None) -> Path:
+    """Writes bench/results/<name>.json (or, in smoke mode, into results_dir()). A `directory`
+    given by a smoke test takes the smoke run's results there (never into bench/results)."""
+    is_smoke = smoke() or directory is not None
+    directory = directory or results_dir()
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{name}.json"
     payload = {"measured_at": datetime.now(UTC).isoformat(timespec="seconds"), "machine": platform.machine(),
-               "cpus": os.cpu_count(), "python": platform.python_version(), "smoke": smoke(),
+               "cpus": os.cpu_count(), "python": platform.python_version(), "smoke": is_smoke,
                "figures": [asdict(f) for f in figures]}
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     for f in figures:

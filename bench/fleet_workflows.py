@@ -27,9 +27,7 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
-import json
 import os
-import platform
 import re
 import signal
 import socket
@@ -40,7 +38,7 @@ import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from datetime import time as day_time
 from pathlib import Path
@@ -595,16 +593,6 @@ def figures(size: Size, s: StartPart, m: MonthPart) -> list[Figure]:
     ]
 
 
-def write_to(folder: Path, name: str, result: list[Figure]) -> Path:
-    """The smoke run's results, in the format of bench/results (but not there)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.json"
-    payload = {"measured_at": datetime.now(UTC).isoformat(timespec="seconds"), "machine": platform.machine(),
-               "python": platform.python_version(), "figures": [asdict(f) for f in result]}
-    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
-    return path
-
-
 async def run(size: Size, test_server: Path | None = None) -> tuple[list[Figure], MonthPart]:
     folder = Path(tempfile.mkdtemp(prefix="bench-fleet-"))
     start = await start_part(size, folder)
@@ -618,7 +606,7 @@ async def run(size: Size, test_server: Path | None = None) -> tuple[list[Figure]
 async def smoke(folder: Path, test_server: Path | None = None) -> tuple[Path, MonthPart]:
     """The smoke run (tests/bench/test_fleet_smoke.py): its results go to `folder`."""
     result, month = await run(SMOKE, test_server)
-    return write_to(folder, "fleet_workflows", result), month
+    return write_results("fleet_workflows", result, folder), month
 
 
 def main() -> None:

@@ -95,10 +95,11 @@ async def _beat(positions: PositionStore, stop: asyncio.Event) -> None:
 _WATCHES: weakref.WeakKeyDictionary[AllianceApplication, LogWatch] = weakref.WeakKeyDictionary()
 
 
-def status(settings: Settings, application: AllianceApplication) -> dict[str, float]:
+def status(settings: Settings, application: AllianceApplication,
+           positions: PositionStore | None = None) -> dict[str, float]:
     """The relay's position and lag (events not yet relayed, and how long the oldest of them has
-    waited), for /health and the CLI."""
-    position = position_store(settings).get()
+    waited), for /health and the CLI (`positions`: the store already open, else opened here)."""
+    position = (positions or position_store(settings)).get()
     head = application.recorder.max_notification_id() or 0
     now = application.clock()
     watch = _WATCHES.setdefault(application, LogWatch())
@@ -121,7 +122,7 @@ def probe(settings: Settings, application: AllianceApplication) -> dict[str, Any
     """The relay for /health: `down` when its heartbeat is older than STALE seconds (or there is
     none), `degraded` when the oldest event it has not relayed has waited longer than STALE."""
     positions = position_store(settings)
-    state: dict[str, Any] = {"state": "ok", **status(settings, application)}
+    state: dict[str, Any] = {"state": "ok", **status(settings, application, positions)}
     beaten = positions.last_beat()
     silent = None if beaten is None else round(max(0.0, time.time() - beaten), 1)
     state["heartbeat_age"] = silent

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from datetime import timedelta
 from typing import Any
 
+from pydantic import TypeAdapter
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.contrib.pydantic import PydanticJSONPlainPayloadConverter
+from temporalio.converter import (
+    CompositePayloadConverter,
+    DataConverter,
+    DefaultPayloadConverter,
+    JSONPlainPayloadConverter,
+)
 from temporalio.worker import PollerBehaviorSimpleMaximum, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
@@ -16,8 +24,55 @@ from workflows.activities import FollowUpActivities
 from workflows.alliance import AllianceWorkflow
 from workflows.commitment import CommitmentWorkflow
 
+
+class SharedTypeAdapters:
+    """One pydantic TypeAdapter per type hint for the whole process, built under a lock.
+
+    The SDK gives every workflow run its own payload converter, and pydantic's builds its adapters
+    per instance: each run started or replayed (a cache miss, a takeover after a SIGKILL, every
+    continue-as-new) built AllianceInput's and AllianceView's again (~60 ms each on a loaded core)
+    and each cached run kept its own. Built once under a lock, first uses in the activity and
+    workflow threads do not build one type side by side either."""
+
+    LIMIT = 1024  # type hints are the payload types of the code: a few dozen
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._adapters: dict[Any, TypeAdapter[Any]] = {}
+
+    def __call__(self, hint: Any) -> TypeAdapter[Any]:
+        adapter = self._adapters.get(hint)  # an unhashable hint raises TypeError: built uncached
+        if adapter is None:
+            with self._lock:
+                adapter = self._adapters.get(hint)
+                if adapter is None:
+                    adapter = TypeAdapter(hint)
+                    if len(self._adapters) < self.LIMIT:
+                        self._adapters[hint] = adapter
+        return adapter
+
+
+ADAPTERS = SharedTypeAdapters()
+
+
+class _SharedPydanticJSON(PydanticJSONPlainPayloadConverter):
+    def __init__(self) -> None:
+        super().__init__(max_cached_type_adapters=0)
+        self._type_adapter = ADAPTERS  # type: ignore[assignment]
+
+
+class PayloadConverter(CompositePayloadConverter):
+    """temporalio.contrib.pydantic's payload converter, with the process's shared adapters."""
+
+    def __init__(self) -> None:
+        super().__init__(*(
+            _SharedPydanticJSON() if isinstance(c, JSONPlainPayloadConverter) else c
+            for c in DefaultPayloadConverter.default_encoding_payload_converters
+        ))
+
+
 # Payloads are validated dataclasses; pydantic checks their types and runs their __post_init__.
-DATA_CONVERTER = pydantic_data_converter
+DATA_CONVERTER = DataConverter(payload_converter_class=PayloadConverter)
 WORKFLOWS: Sequence[type] = (AllianceWorkflow, CommitmentWorkflow)
 # Pure, deterministic modules that are slow to re-import for every workflow run.
 PASSTHROUGH = (

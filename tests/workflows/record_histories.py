@@ -168,20 +168,47 @@ async def alliance_in_step_5_continued_as_new(h: Harness, tag: str) -> None:
     await save(h.alliance_handle(alliance_id), f"alliance_step5_{tag}")
 
 
-async def main(tag: str) -> None:
+async def alliance_busy(h: Harness, tag: str) -> None:
+    """Seventy notices one after the other: past 250 history events (short-runs-2026-12 continues
+    as new there; a run recorded before the change goes on)."""
+    await h.now()
+    alliance_id = h.app.register_alliance(
+        name="Bündnis Betrieb", municipality="Archiv", state="Berlin", by=BY
+    )
+    handle = h.alliance_handle(alliance_id)
+    for i in range(70):
+        h.app.record_goal(alliance_id, text=f"Ziel {i}", by=BY)
+        await h.relay_all()
+        await h.settle(handle)
+    # The first run: it crossed 250 events (and, since the change, continued as new there).
+    first = handle
+    while previous := (await first.fetch_history()).events[
+        0
+    ].workflow_execution_started_event_attributes.continued_execution_run_id:
+        first = h.env.client.get_workflow_handle(handle.id, run_id=previous)
+    await save(first, f"alliance_busy_{tag}")
+
+
+SCENARIOS = {
+    "alliance_in_step_1": alliance_in_step_1,
+    "commitment_overdue": commitment_overdue,
+    "alliance_catching_up": alliance_catching_up,
+    "alliance_in_step_5_continued_as_new": alliance_in_step_5_continued_as_new,
+    "commitment_of_paused_then_dissolved_alliance": commitment_of_paused_then_dissolved_alliance,
+    "alliance_busy": alliance_busy,
+}
+
+
+async def main(tag: str, only: list[str]) -> None:
     HISTORIES.mkdir(exist_ok=True)
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=str(BIN / "temporal-test-server"), data_converter=DATA_CONVERTER
     )
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            for scenario in (
-                alliance_in_step_1,
-                commitment_overdue,
-                alliance_catching_up,
-                alliance_in_step_5_continued_as_new,
-                commitment_of_paused_then_dissolved_alliance,
-            ):
+            for name, scenario in SCENARIOS.items():
+                if only and name not in only:
+                    continue
                 async with open_harness(env, Path(tmp) / scenario.__name__) as h:
                     await scenario(h, tag)
     finally:
@@ -189,4 +216,5 @@ async def main(tag: str) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1] if len(sys.argv) > 1 else "v1"))
+    # `python -m tests.workflows.record_histories v10 [scenario …]`: all scenarios, or those named.
+    asyncio.run(main(sys.argv[1] if len(sys.argv) > 1 else "v1", sys.argv[2:]))
