@@ -11,7 +11,7 @@ from uuid import UUID
 import anyio.to_thread
 from fastapi import Request
 
-from api.auth import API, COOKIE, SESSION, Principal, bearer, decode_token
+from api.auth import API, COOKIE, SESSION, Principal, VerifiedTokens, bearer, decode_token
 from api.problems import Problem
 from api.tokens import InMemoryTokenStore, TokenState
 from domain.application import AllianceApplication, Clock
@@ -45,6 +45,7 @@ class Context:
     public_url: str | None = None  # BUENDNIS_PUBLIC_URL: where people reach the pages (feed addresses)
     limiter: Any = None  # api/rate_limits.py: requests per token (or address) and window
     writes: Writes | None = None  # SQLite: one transaction per turn of the event loop (group commit)
+    verified: VerifiedTokens = field(default_factory=VerifiedTokens)  # tokens whose signature was checked
 
     async def execute(self, call: Callable[[], T]) -> T:
         """Runs an application command. SQLite takes one writer at a time and a command takes
@@ -90,7 +91,7 @@ async def api_principal(request: Request) -> Principal:
             headers={"WWW-Authenticate": 'Bearer realm="buendnis"'},
         )
     ctx = context(request)
-    principal = decode_token(ctx.secret, token, state=ctx.tokens)
+    principal = decode_token(ctx.secret, token, state=ctx.tokens, verified=ctx.verified)
     if ctx.limiter is not None:
         ctx.limiter.hit(f"token:{principal.subject}:{principal.jti}")
     return principal
@@ -102,12 +103,12 @@ def page_principal(request: Request) -> Principal | None:
     ctx = context(request)
     header = bearer(request.headers.get("authorization"))
     if header:
-        principal = decode_token(ctx.secret, header, state=ctx.tokens, kinds=(API,))
+        principal = decode_token(ctx.secret, header, state=ctx.tokens, kinds=(API,), verified=ctx.verified)
     else:
         cookie = request.cookies.get(COOKIE)
         if not cookie:
             return None
-        principal = decode_token(ctx.secret, cookie, state=ctx.tokens, kinds=(SESSION,))
+        principal = decode_token(ctx.secret, cookie, state=ctx.tokens, kinds=(SESSION,), verified=ctx.verified)
     if ctx.limiter is not None:
         ctx.limiter.hit(f"token:{principal.subject}:{principal.parent or principal.jti}")
     return principal

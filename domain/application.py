@@ -79,6 +79,7 @@ class AllianceApplication(StepCommands, ActorCommands, TeamCommands, MeetingComm
         self.key_ring: KeyRing = key_ring or InMemoryKeyRing()
         self.clock = clock
         self._saved_listeners: list[Callable[[int], None]] = []
+        self._held: Callable[[int], None] | None = None
 
     def on_saved(self, listener: Callable[[int], None]) -> Callable[[], None]:
         """Calls `listener(position)` (the highest notification id stored) after each save, in the
@@ -87,15 +88,27 @@ class AllianceApplication(StepCommands, ActorCommands, TeamCommands, MeetingComm
         self._saved_listeners.append(listener)
         return lambda: self._saved_listeners.remove(listener)
 
-    def _notify(self, recordings: list[Recording[UUID]]) -> None:
-        positions = [r.notification.id for r in recordings]
-        if not positions:
-            return
-        position = max(positions)
+    def hold_saved(self, collect: Callable[[int], None] | None) -> None:
+        """While `collect` is set, the positions of saves go to it instead of the listeners: a
+        transaction spanning several saves (storage/group_commit.py) tells them after its commit."""
+        self._held = collect
+
+    def tell_saved(self, position: int) -> None:
+        """Tells the listeners of saves that the log reached `position` (committed)."""
         for listener in list(self._saved_listeners):
             # The events are committed: a failing wake only leaves the follower to its poll.
             with contextlib.suppress(Exception):
                 listener(position)
+
+    def _notify(self, recordings: list[Recording[UUID]]) -> None:
+        positions = [r.notification.id for r in recordings]
+        if not positions:
+            return
+        held = self._held
+        if held is not None:
+            held(max(positions))
+            return
+        self.tell_saved(max(positions))
 
     def construct_transcoder(self) -> Transcoder:
         return OrjsonTranscoder((*ENUM_TYPES, *RECORD_TYPES, ProgressReport, Period, SealedText))

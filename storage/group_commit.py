@@ -5,14 +5,22 @@ The API runs SQLite commands on its event loop (api/context.py). The first comma
 a group: the writer connection with BEGIN, held by the loop's thread. Every transaction that thread
 asks for inside the group (each command's save, its reads) becomes a savepoint of it, so a command
 that fails (a rule, a concurrent write) takes back only its own rows. At the end of the turn
-(`loop.call_soon`) the group commits once, and only then does each command answer: nobody is told
-"stored" before it is. Should the commit fail, every command of the group answers with that error
-and the application's aggregate cache is emptied (it held what was not stored).
+(`loop.call_soon`) the group is handed to a thread of its own that commits it (the fsync, and
+now and then SQLite's checkpoint), while the loop goes on reading requests; only when the commit
+is done does each command answer: nobody is told "stored" before it is. Commands that arrive
+meanwhile wait for that commit and then form the next group (one writer at a time). Should the
+commit fail, every command of the group answers with that error and the application's aggregate
+cache is emptied (it held what was not stored).
+
+The application's listeners of saves (the relay's wake) hear of a group's saves after its commit,
+once, with the highest position: a follower woken before the commit found nothing and waited for
+its next poll.
 
 Other threads (activities, projectors in `buendnis up`) keep their own transactions; a writer
 among them waits for the group's commit as it waits for any other writer. Reads on the loop's
 thread while a group is open see its uncommitted rows (the commands of one group build on each
-other); everyone else sees only what is committed.
+other), and so may a read of a cached aggregate while the group commits; everyone else sees only
+what is committed.
 """
 
 from __future__ import annotations
@@ -22,7 +30,8 @@ import itertools
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from eventsourcing.application import LRUCache
@@ -35,31 +44,57 @@ T = TypeVar("T")
 
 
 class GroupCommitDatastore(SQLiteDatastore):
-    """eventsourcing's SQLite datastore with `group()`: one transaction for many."""
+    """eventsourcing's SQLite datastore with groups: one transaction for many."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._group: tuple[int, SQLiteConnection] | None = None
         self._names = itertools.count()
 
-    @contextmanager
-    def group(self) -> Iterator[None]:
-        """Commits everything this thread stores inside at once, at the end."""
-        with self.get_connection(commit=True) as conn:  # the pool's writer lock, held throughout
+    def begin_group(self) -> SQLiteConnection:
+        """Opens a group on this thread: the writer connection (the pool's writer lock, held until
+        `finish_group`) in a transaction that this thread's transactions join as savepoints."""
+        conn = self.pool.get_connection(is_writer=True)
+        try:
             conn.cursor().execute("BEGIN")
-            self._group = (threading.get_ident(), conn)
-            try:
-                yield
-            except BaseException:
-                self._group = None
+        except BaseException:
+            self.pool.put_connection(conn)
+            raise
+        self._group = (threading.get_ident(), conn)
+        return conn
+
+    def detach_group(self) -> None:
+        """This thread's transactions are its own again (the group is about to be finished, maybe
+        in another thread)."""
+        self._group = None
+
+    def finish_group(self, conn: SQLiteConnection, *, commit: bool = True) -> None:
+        """Commits (or rolls back) a detached group and gives the writer connection back; any
+        thread may do it."""
+        try:
+            if not commit:
                 conn.rollback()
-                raise
-            self._group = None
+                return
             try:
                 conn.commit()
             except sqlite3.Error as e:
                 conn.rollback()
                 raise OperationalError(e) from e
+        finally:
+            self.pool.put_connection(conn)
+
+    @contextmanager
+    def group(self) -> Iterator[None]:
+        """Commits everything this thread stores inside at once, at the end."""
+        conn = self.begin_group()
+        try:
+            yield
+        except BaseException:
+            self.detach_group()
+            self.finish_group(conn, commit=False)
+            raise
+        self.detach_group()
+        self.finish_group(conn)
 
     @contextmanager
     def transaction(self, *, commit: bool) -> Iterator[SQLiteCursor]:
@@ -108,23 +143,27 @@ class GroupCommitSQLiteFactory(SQLiteFactory):
 
 
 class GroupCommit:
-    """Runs application commands on the event loop, each turn's commands in one transaction."""
+    """Runs application commands on the event loop, each turn's commands in one transaction,
+    committed in a thread while the loop goes on."""
 
     def __init__(self, application: AllianceApplication) -> None:
         datastore = getattr(application.factory, "datastore", None)
         if not isinstance(datastore, GroupCommitDatastore):
             raise TypeError("Gruppen-Commit braucht den SQLite-Speicher mit GroupCommitSQLiteFactory.")
         self.application, self.datastore = application, datastore
-        self._group: AbstractContextManager[None] | None = None
+        self._conn: SQLiteConnection | None = None  # the open group's writer connection
         self._waiting: list[asyncio.Future[None]] = []
+        self._positions: list[int] = []  # what the group's saves told the listeners (told after the commit)
+        self._committing: asyncio.Future[None] | None = None
+        self._committer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="group-commit")
         self.groups = 0  # commits made (for tests and the benchmark: commands / groups)
 
     async def __call__(self, call: Callable[[], T]) -> T:
         loop = asyncio.get_running_loop()
-        if self._group is None:
-            group = self.datastore.group()
-            group.__enter__()
-            self._group = group
+        while self._committing is not None:  # one writer: the next group opens after this commit
+            await asyncio.wait([self._committing])
+        if self._conn is None:
+            self._open()
             loop.call_soon(self._commit)
         result = call()  # a command that raises stored nothing: its savepoint was rolled back
         stored = loop.create_future()
@@ -132,19 +171,33 @@ class GroupCommit:
         await stored
         return result
 
+    def _open(self) -> None:
+        self._conn = self.datastore.begin_group()
+        self.application.hold_saved(self._positions.append)  # told after the commit
+
     def _commit(self) -> None:
-        group, waiting = self._group, self._waiting
-        self._group, self._waiting = None, []
-        assert group is not None
-        try:
-            group.__exit__(None, None, None)
-        except PersistenceError as e:
+        conn, waiting, positions = self._conn, self._waiting, self._positions
+        self._conn, self._waiting, self._positions = None, [], []
+        assert conn is not None
+        self.datastore.detach_group()
+        self.application.hold_saved(None)  # before the writer lock goes: other threads' saves are told at once
+        committing = asyncio.get_running_loop().run_in_executor(self._committer, self.datastore.finish_group, conn)
+        self._committing = committing
+        committing.add_done_callback(lambda done: self._committed(done, waiting, positions))
+
+    def _committed(self, done: asyncio.Future[None], waiting: list[asyncio.Future[None]],
+                   positions: list[int]) -> None:
+        self._committing = None
+        error = done.exception()
+        if error is not None:
             self._forget_uncommitted()
             for future in waiting:
                 if not future.done():
-                    future.set_exception(e)
+                    future.set_exception(error)
             return
         self.groups += 1
+        if positions:
+            self.application.tell_saved(max(positions))
         for future in waiting:
             if not future.done():  # its request may have been cancelled (client gone)
                 future.set_result(None)
@@ -152,7 +205,15 @@ class GroupCommit:
     def _forget_uncommitted(self) -> None:
         cache = self.application.repository.cache
         if isinstance(cache, LRUCache):
-            cache.clear()
+            # eventsourcing 9.5's LRUCache.clear() resets only its recency list and keeps every
+            # entry in its dict (the aggregates of the failed group were still served): empty both.
+            with cache.lock:
+                cache.cache.clear()
+                cache.clear()
+                cache.full = False
+
+    def close(self) -> None:
+        self._committer.shutdown(wait=True)
 
 
 __all__ = ["GroupCommit", "GroupCommitDatastore", "GroupCommitSQLiteFactory", "IntegrityError"]

@@ -87,6 +87,8 @@ def _revoke(state: object, person: str | None, jti: str | None, feed: str | None
 
 def api() -> None:
     """Startet nur die HTTP-API (für den Betrieb mit getrennten Prozessen)."""
+    import uvloop
+
     from workers.api import serve
     from workers.bootstrap import build_application
     from workers.cli_settings import settings_or_exit
@@ -101,6 +103,6 @@ def api() -> None:
         await serve(settings, application, stop)
 
     try:
-        asyncio.run(main())
+        uvloop.run(main())  # libuv's event loop: the API's loop does all of its request handling
     finally:
         application.close()

@@ -5,11 +5,14 @@ every other reader."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import time
 from pathlib import Path
 from uuid import UUID
 
 import pytest
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, OperationalError
+from eventsourcing.sqlite import SQLiteConnection
 
 from config.settings import load_settings
 from domain.application import AllianceApplication
@@ -96,3 +99,111 @@ def test_outside_a_group_every_save_commits_on_its_own(app: AllianceApplication,
     app.record_goal(alliance_id, text="Sofort", by=BY)
 
     assert goals_in_store(tmp_path, [alliance_id]) == 1
+
+
+class SlowCommits:
+    """The store's commits take `seconds` (a slow disk's fsync) and may fail once."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, seconds: float, fail: bool = False) -> None:
+        self.seconds, self.fail, self.commits = seconds, fail, 0
+        original = SQLiteConnection.commit
+
+        def commit(conn: SQLiteConnection) -> None:
+            self.commits += 1
+            time.sleep(self.seconds)
+            if self.fail:
+                self.fail = False
+                raise sqlite3.OperationalError("disk I/O error")
+            original(conn)
+
+        monkeypatch.setattr(SQLiteConnection, "commit", commit)
+
+
+def test_the_event_loop_goes_on_while_a_group_commits(
+    app: AllianceApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alliance_id = app.register_alliance(name="Bündnis Takt", municipality="Ort", state="Bayern", by=BY)
+    group = GroupCommit(app)
+    SlowCommits(monkeypatch, 0.3)
+
+    async def scene() -> int:
+        ticks = 0
+
+        async def ticker() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        ticking = asyncio.create_task(ticker())
+        await asyncio.sleep(0.02)
+        before = ticks
+        await group(lambda: app.record_goal(alliance_id, text="Langsam", by=BY))
+        ticking.cancel()
+        return ticks - before
+
+    assert asyncio.run(scene()) >= 10  # ~30 ticks of 10 ms while the 300 ms commit ran in its thread
+
+
+def test_commands_arriving_during_a_commit_form_the_next_group(
+    app: AllianceApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = [app.register_alliance(name=f"Bündnis {i}", municipality=f"Ort {i}", state="Bayern", by=BY)
+           for i in range(2)]
+    group = GroupCommit(app)
+    SlowCommits(monkeypatch, 0.2)
+
+    async def scene() -> list[UUID]:
+        first = [asyncio.create_task(group(lambda i=i: app.record_goal(ids[0], text=f"Ziel {i}", by=BY)))
+                 for i in range(5)]
+        await asyncio.sleep(0.05)  # the first group is committing now
+        later = [asyncio.create_task(group(lambda i=i: app.record_goal(ids[1], text=f"Später {i}", by=BY)))
+                 for i in range(5)]
+        return list(await asyncio.gather(*first, *later))
+
+    goal_ids = asyncio.run(scene())
+
+    assert len(set(goal_ids)) == 10
+    assert group.groups == 2
+    assert goals_in_store(tmp_path, ids) == 10
+
+
+def test_the_listeners_of_saves_hear_of_a_group_after_its_commit(
+    app: AllianceApplication, tmp_path: Path
+) -> None:
+    """The relay wakes on a save: woken before the commit, it found nothing and waited for its poll."""
+    alliance_id = app.register_alliance(name="Bündnis Wach", municipality="Ort", state="Bayern", by=BY)
+    group = GroupCommit(app)
+    heard: list[tuple[int, int]] = []
+    app.on_saved(lambda position: heard.append((position, goals_in_store(tmp_path, [alliance_id]))))
+
+    async def turn() -> None:
+        await asyncio.gather(*(
+            group(lambda i=i: app.record_goal(alliance_id, text=f"Ziel {i}", by=BY)) for i in range(5)
+        ))
+
+    asyncio.run(turn())
+
+    assert heard == [(app.recorder.max_notification_id(), 5)]  # once, with all five committed
+
+
+def test_a_failing_commit_answers_every_command_of_its_group_and_the_next_group_stores(
+    app: AllianceApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alliance_id = app.register_alliance(name="Bündnis Pech", municipality="Ort", state="Bayern", by=BY)
+    group = GroupCommit(app)
+    SlowCommits(monkeypatch, 0.0, fail=True)
+
+    async def turn(texts: list[str]) -> list[object]:
+        return list(await asyncio.gather(
+            *(group(lambda t=t: app.record_goal(alliance_id, text=t, by=BY)) for t in texts),
+            return_exceptions=True,
+        ))
+
+    failed = asyncio.run(turn(["Verloren 1", "Verloren 2"]))
+    stored = asyncio.run(turn(["Gespeichert"]))
+
+    assert all(isinstance(e, OperationalError) for e in failed)
+    assert isinstance(stored[0], UUID)
+    assert goals_in_store(tmp_path, [alliance_id]) == 1
+    assert [g.text for g in app.get_alliance(alliance_id).goals.values()] == ["Gespeichert"]
