@@ -30,6 +30,7 @@ from eventsourcing.persistence import IntegrityError, OperationalError, Persiste
 from eventsourcing.sqlite import SQLiteConnection, SQLiteCursor, SQLiteDatastore, SQLiteFactory
 
 from domain.application import AllianceApplication
+from storage.snapshots import LatestSnapshotSQLiteRecorder
 
 T = TypeVar("T")
 
@@ -94,6 +95,8 @@ def _converted(error: sqlite3.Error) -> PersistenceError:
 
 class GroupCommitSQLiteFactory(SQLiteFactory):
     """PERSISTENCE_MODULE=storage.group_commit:GroupCommitSQLiteFactory"""
+
+    aggregate_recorder_class = LatestSnapshotSQLiteRecorder  # the snapshots: only the latest kept
 
     def __init__(self, env: Any) -> None:
         super().__init__(env)
