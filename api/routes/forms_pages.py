@@ -27,6 +27,7 @@ from api.form_commitments import COMMITMENT_FORMS
 from api.form_fields import Filled, Form, place, read
 from api.form_steps import REGISTER, STEP_FORMS
 from api.page_access import signed_in
+from api.page_models import PAGE_OPTIONS
 from api.problems import Problem
 from api.routes.pages import templates
 from domain.errors import ConcurrencyConflict, DomainError, IdempotencyConflict, InvalidInput, NotFound, RuleViolation
@@ -77,7 +78,7 @@ def _error(request: Request, status: int, detail: str, who: Principal | None) ->
         status_code=status)
 
 
-def _state(request: Request, aid: UUID, who: Principal) -> tuple[Any, list[Any], Any]:
+def _state(request: Request, aid: UUID, who: Principal, newest: int | None = None) -> tuple[Any, list[Any], Any]:
     app = context(request).application
     alliance = app.get_alliance(aid)
     commitments = app.commitments(aid)
@@ -88,7 +89,7 @@ def _state(request: Request, aid: UUID, who: Principal) -> tuple[Any, list[Any],
                  for p in alliance.persons.values() if not p.erased]
         return [(pid, f"{data.name} ({actor})") for pid, data, actor in found if data is not None]
 
-    return alliance, commitments, choices(alliance, commitments, who, persons)
+    return alliance, commitments, choices(alliance, commitments, who, persons, newest)
 
 
 def _usable(form: Form, options: Any) -> bool:
@@ -104,12 +105,15 @@ def render_form(request: Request, form: Form, action: str, options: Any, filled:
     return Markup(html)
 
 
-def workbench(request: Request, a: dict[str, Any], who: Principal | None, as_of: Any = None) -> Markup:
-    """The forms of the alliance page, grouped as in the guide; only those the role may use."""
+def workbench(request: Request, a: dict[str, Any], who: Principal | None, as_of: Any = None,
+              whole: bool = True) -> Markup:
+    """The forms of the alliance page, grouped as in the guide; only those the role may use. Unless
+    `whole`, a long list of choices offers its newest PAGE_OPTIONS (meetings by date, action items
+    as recorded); a choice left out is still accepted when sent (its form page offers them all)."""
     if who is None or as_of is not None:
         return Markup("")
     aid = UUID(a["id"])
-    alliance, commitments, options = _state(request, aid, who)
+    alliance, commitments, options = _state(request, aid, who, None if whole else PAGE_OPTIONS)
     groups: dict[str, list[tuple[Form, Markup]]] = {}
     for form in FORMS.values():
         if not alliance.dissolved and may_use(who, form, aid) and _usable(form, options):
@@ -117,7 +121,8 @@ def workbench(request: Request, a: dict[str, Any], who: Principal | None, as_of:
             groups.setdefault(form.section, []).append((form, render_form(request, form, action, options, heading=4)))
     ordered = [(key, GROUPS[key], groups[key]) for key in GROUPS if key in groups]
     return Markup(templates.get_template("forms/workbench.html").render(
-        groups=ordered, facts=facts(request, alliance, commitments, who), who=who, a=a))
+        groups=ordered, facts=facts(request, alliance, commitments, who), who=who, a=a, whole=whole,
+        page_items=PAGE_OPTIONS))
 
 
 def facts(request: Request, alliance: Any, commitments: list[Any], who: Principal) -> dict[str, Any]:
