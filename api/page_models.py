@@ -171,6 +171,7 @@ def alliance_page(ctx: Context, alliance_id: UUID, as_of: datetime | None, who: 
     return {
         "a": detail,
         "whole": whole,
+        "loaded": (alliance, commitments) if as_of is None else None,  # the forms' state: read once
         "meetings_count": len(alliance.meetings),
         "cut": {"meetings": len(alliance.meetings) > PAGE_MEETINGS and not whole,
                 "timeline": timeline_rows >= PAGE_TIMELINE and not whole},

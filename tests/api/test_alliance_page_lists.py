@@ -70,3 +70,28 @@ def test_the_page_shows_the_newest_meetings_entries_and_choices_and_all_behind_a
         # The form's own page offers every meeting.
         form = browser.get(f"/alliances/{aid}/formulare/durchgefuehrt")
         assert len(re.findall(r"<option[^>]*>Treffen \d+ \(", form.text)) == 6
+
+
+def test_the_forms_are_rendered_once_per_change_and_each_answer_has_its_own_keys(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    g = alliance_in_step(api.application, 5)
+    aid = g.alliance_id
+    states = []
+    state = forms_pages._state
+    monkeypatch.setattr(forms_pages, "_state", lambda *args, **kw: states.append(1) or state(*args, **kw))
+
+    def forms(html: str) -> str:
+        return html[html.index('id="bearbeiten"'):html.index('id="werkzeugbox"')]
+
+    with api.signed_in_browser(api.token("koordination", alliance=aid), f"/alliances/{aid}") as browser:
+        one, two = browser.get(f"/alliances/{aid}").text, browser.get(f"/alliances/{aid}").text
+        assert len(states) == 1  # the second answer reused the forms of the first
+        keys = [re.findall(r'name="_einmal" value="([0-9a-f]{32})"', html) for html in (one, two)]
+        assert len(keys[0]) > 10 and len(set(keys[0] + keys[1])) == 2 * len(keys[0])  # never the same twice
+        csrf = re.findall(r'name="_csrf" value="([^"]+)"', two)
+        assert len(csrf) == len(keys[1]) and len(set(csrf)) == 1 and "csrf" not in csrf[0]
+        # a change shows at once (the caller's own write): the forms are made again
+        api.application.record_goal(aid, text="Ein Ziel nach dem ersten Laden", by=BY)
+        assert "Ein Ziel nach dem ersten Laden" in forms(browser.get(f"/alliances/{aid}").text)
+        assert len(states) == 2
