@@ -22,7 +22,12 @@ from domain.values import AllianceStatus, Bundesland, Dimension, Sector
 SECTOR_LABELS = {s.value: s.label for s in Sector}
 STATUS_LABELS = {s.value: s.label for s in AllianceStatus}
 DIMENSIONS = [(d.value, d.label) for d in Dimension]
-PAGE_TIMELINE = 500
+# A long-lived alliance has thousands of entries and meetings: the page shows the newest so many
+# of each, and all of them (the timeline's newest 500; the whole of it pages through GET …/history)
+# behind a link (`?alle=1`): no one reads a thousand rows at once, and the page stays fast.
+PAGE_TIMELINE, WHOLE_TIMELINE = 50, 500
+PAGE_MEETINGS = 50
+PAGE_OPTIONS = 30  # choices in one of the page's forms (the newest: meetings, action items, …)
 
 
 def _number(value: Any) -> float:
@@ -126,8 +131,16 @@ def _assessments(a: Alliance) -> tuple[dict[str, int] | None, dict[str, int] | N
     )
 
 
-def alliance_page(ctx: Context, alliance_id: UUID, as_of: datetime | None, who: Principal) -> dict[str, Any]:
-    """The alliance page as `who` may see it (api/visibility.py: a partner sees the public view)."""
+def _latest(sent: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
+    """The `n` sent last, in the order given."""
+    keep = sorted(sorted(range(len(sent)), key=lambda i: str(sent[i].get("sent_at") or ""))[-n:])
+    return [sent[i] for i in keep]
+
+
+def alliance_page(ctx: Context, alliance_id: UUID, as_of: datetime | None, who: Principal,
+                  whole: bool = False) -> dict[str, Any]:
+    """The alliance page as `who` may see it (api/visibility.py: a partner sees the public view);
+    long lists cut to their newest entries unless `whole`."""
     app = ctx.application
     alliance = app.get_alliance(alliance_id) if as_of is None else app.alliance_as_of(alliance_id, as_of)
     commitments = app.commitments(alliance_id, as_of)
@@ -137,7 +150,7 @@ def alliance_page(ctx: Context, alliance_id: UUID, as_of: datetime | None, who: 
     # Step 5's Netzwerk-Check looks back from a day: the app's clock (BUENDNIS_TEST_TODAY in tests),
     # or the end of the day asked for, as the API's GET …/{id} judges it; not the last change.
     moment = as_of or ctx.clock()
-    full = alliance_detail(alliance, app.policy, berlin(moment).date())
+    full = alliance_detail(alliance, app.policy, berlin(moment).date(), None if whole else PAGE_MEETINGS)
     detail = alliance_view(who, full)
     names = {a["id"]: a["name"] for a in full["actors"]}  # names of the partners its own items name
     by_sector: dict[str, list[dict[str, Any]]] = {}
@@ -146,23 +159,30 @@ def alliance_page(ctx: Context, alliance_id: UUID, as_of: datetime | None, who: 
     current, previous, current_on, previous_on = _assessments(alliance)
     planned = follow_ups_view(who, follow_ups(app, alliance, commitments, moment, ctx.follow_up_policy), own)
     plans = [{**f, "to": recipients(f["recipients"], alliance)} for f in planned]
-    timeline = None
+    timeline, timeline_rows = None, 0
     if ctx.queries is not None:
         try:
             # The newest entries; the whole history pages through GET …/history.
-            rows = ctx.queries.timeline(alliance_id, until=as_of)[-PAGE_TIMELINE:]
-            timeline = history_view(who, rows, own)
+            rows = ctx.queries.timeline(alliance_id, until=as_of, newest=WHOLE_TIMELINE if whole else PAGE_TIMELINE)
+            timeline, timeline_rows = history_view(who, rows, own), len(rows)
         except NotFound:
             timeline = []  # not yet in the read model (it may lag a few seconds)
+    sent = [f for f in plans if f["status"] == "sent"]
     return {
         "a": detail,
+        "whole": whole,
+        "loaded": (alliance, commitments) if as_of is None else None,  # the forms' state: read once
+        "meetings_count": len(alliance.meetings),
+        "cut": {"meetings": len(alliance.meetings) > PAGE_MEETINGS and not whole,
+                "timeline": timeline_rows >= PAGE_TIMELINE and not whole},
         "names": names,
         "by_sector": sorted(by_sector.items()),
         "missing": [SECTOR_LABELS[s] for s in detail.get("missing_sectors", [])],
         "commitments": commitments_view(who, [commitment_view(c, alliance, text=texts) for c in commitments]),
         "full": who.role != "partner",
         "scheduled": [f for f in plans if f["status"] == "scheduled"],
-        "sent": [f for f in plans if f["status"] == "sent"],
+        "sent": sent if whole else _latest(sent, PAGE_MEETINGS),
+        "sent_count": len(sent),
         "progress": charts.progress(alliance.step),
         "steps": STEP_TITLES,
         "radar": charts.radar(

@@ -56,9 +56,17 @@ def alliance_summary(a: Alliance, policy: StepPolicy, today: date) -> dict[str, 
     }
 
 
-def alliance_detail(a: Alliance, policy: StepPolicy, today: date) -> dict[str, Any]:
+def alliance_detail(a: Alliance, policy: StepPolicy, today: date, meetings: int | None = None) -> dict[str, Any]:
+    """The alliance as the API answers it; `meetings` keeps only the latest so many by date (a page
+    of an alliance of years: thousands of meetings)."""
     latest = a.latest_outcomes()
+    shown = sorted(a.meetings.values(), key=lambda m: m.on)
+    if meetings is not None:
+        shown = shown[-meetings:]
     sectors_present = {actor.sector for actor in a.actors.values()}
+    items_of: dict[Any, list[Any]] = {}  # each meeting's action items, in one pass (years of meetings)
+    for item in a.action_items.values():
+        items_of.setdefault(item.meeting_id, []).append(item)
     return {
         **alliance_summary(a, policy, today),
         "questions": list(STEP_QUESTIONS[a.step]),
@@ -105,9 +113,9 @@ def alliance_detail(a: Alliance, policy: StepPolicy, today: date) -> dict[str, A
                     "attendees": len(m.attendee_ids),
                     "invited": [str(i) for i in m.invitee_ids],
                     "minutes": bool(m.minutes),
-                    "action_items": [_action_item(i) for i in a.action_items.values() if i.meeting_id == m.id],
+                    "action_items": [_action_item(i) for i in items_of.get(m.id, ())],
                 }
-                for m in a.meetings.values()
+                for m in shown
             ),
             key=lambda m: m["on"],
         ),

@@ -10,12 +10,15 @@ write is decided again on fresh state.
 from __future__ import annotations
 
 import contextlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
+from copy import deepcopy
 from datetime import UTC, datetime
 from typing import TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, LRUCache
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Recording, Transcoder
 from eventsourcing.utils import EnvType, get_topic
@@ -57,6 +60,7 @@ ENUM_TYPES: tuple[type, ...] = (
     v.AllianceStatus, v.LegalForm, v.ProjectStatus, v.Dimension, v.Bundesland, v.ErasureReason, v.AnchoringKind,
 )
 MAX_RETRIES = 5
+READ_COPIES = 2000  # aggregates shared read-only between requests (an alliance and its commitments)
 
 
 def utc_now() -> datetime:
@@ -80,6 +84,8 @@ class AllianceApplication(StepCommands, ActorCommands, TeamCommands, MeetingComm
         self.clock = clock
         self._saved_listeners: list[Callable[[int], None]] = []
         self._held: Callable[[int], None] | None = None
+        self._read_copies: OrderedDict[UUID, Aggregate] = OrderedDict()
+        self._read_copies_lock = threading.Lock()
 
     def on_saved(self, listener: Callable[[int], None]) -> Callable[[], None]:
         """Calls `listener(position)` (the highest notification id stored) after each save, in the
@@ -92,6 +98,23 @@ class AllianceApplication(StepCommands, ActorCommands, TeamCommands, MeetingComm
         """While `collect` is set, the positions of saves go to it instead of the listeners: a
         transaction spanning several saves (storage/group_commit.py) tells them after its commit."""
         self._held = collect
+
+    def forget_cached(self) -> None:
+        """Drops every cached aggregate and every shared read copy: after a failed commit they may
+        hold what was never stored (storage/group_commit.py), and a read copy kept by version would
+        otherwise be served for a later, different change that got the same version number."""
+        cache = self.repository.cache
+        if isinstance(cache, LRUCache):
+            # eventsourcing 9.5's LRUCache.clear() resets only its recency list and keeps every
+            # entry in its dict: empty both.
+            with cache.lock:
+                cache.cache.clear()
+                cache.clear()
+                cache.full = False
+        elif cache is not None:
+            cache.cache.clear()
+        with self._read_copies_lock:
+            self._read_copies.clear()
 
     def tell_saved(self, position: int) -> None:
         """Tells the listeners of saves that the log reached `position` (committed)."""
@@ -170,6 +193,45 @@ class AllianceApplication(StepCommands, ActorCommands, TeamCommands, MeetingComm
             raise NotFound(f"{what} {aggregate_id} gibt es nicht.")
         return aggregate
 
+    def _read(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
+        """The aggregate as it stands now, for reading only: a copy shared by every reader until
+        the aggregate changes (never to be changed by its callers; commands load through `_get`).
+
+        The repository's cached aggregate is brought up to date from the store on every call (the
+        caller's own writes show at once); it is copied only when its version moved, under the
+        repository's fast-forward lock for it, so no other thread changes it mid-copy. A page that
+        reads an alliance of years and its hundreds of commitments no longer deep-copies them all
+        on every request."""
+        repository = self.repository
+        try:
+            cached: Aggregate = repository.get(aggregate_id, deepcopy_from_cache=False)
+        except AggregateNotFoundError:
+            raise NotFound(f"{what} {aggregate_id} gibt es nicht.") from None
+        if not isinstance(cached, cls):
+            raise NotFound(f"{what} {aggregate_id} gibt es nicht.")
+        if repository.cache is None or not repository.deepcopy_from_cache:
+            return cached  # rebuilt for this call alone, or the application shares its cache anyway
+        with self._read_copies_lock:
+            copy = self._read_copies.get(aggregate_id)
+            if copy is not None:
+                self._read_copies.move_to_end(aggregate_id)
+        if copy is not None and copy.version == cached.version:
+            return copy  # type: ignore[return-value]
+        lock = repository._use_fastforward_lock(aggregate_id)
+        try:
+            with lock:
+                copy = deepcopy(cached)
+        finally:
+            repository._disuse_fastforward_lock(aggregate_id)
+        with self._read_copies_lock:
+            kept = self._read_copies.get(aggregate_id)
+            if kept is None or kept.version <= copy.version:
+                self._read_copies[aggregate_id] = copy
+                self._read_copies.move_to_end(aggregate_id)
+            while len(self._read_copies) > READ_COPIES:
+                self._read_copies.popitem(last=False)
+        return copy
+
     def require_existing_alliance(self, alliance_id: UUID) -> None:
         """Only that the alliance exists: the cached aggregate is looked at, not copied (a copy of a
         long history costs more than the answer it guards)."""
@@ -199,7 +261,8 @@ class AllianceApplication(StepCommands, ActorCommands, TeamCommands, MeetingComm
     # ---- reading one alliance or commitment ------------------------------------------------------
 
     def get_alliance(self, alliance_id: UUID) -> Alliance:
-        return self._alliance(alliance_id)
+        """The alliance as it stands now, to read (shared between readers: never change it)."""
+        return self._read(Alliance, alliance_id, "Das Bündnis")
 
     def get_commitment(self, alliance_id: UUID, commitment_id: UUID) -> Commitment:
         commitment = self._get(Commitment, commitment_id, "Die Zusage")
@@ -209,7 +272,7 @@ class AllianceApplication(StepCommands, ActorCommands, TeamCommands, MeetingComm
 
     def contact_person(self, alliance_id: UUID, person_id: UUID) -> PersonalData | None:
         """The person's data, or None when it was erased."""
-        return self.person_data(self._alliance(alliance_id), person_id)
+        return self.person_data(self.get_alliance(alliance_id), person_id)
 
     def person_data(self, alliance: Alliance, person_id: UUID) -> PersonalData | None:
         """The person's data from an alliance already loaded (a page showing many persons loads the
@@ -226,7 +289,7 @@ class AllianceApplication(StepCommands, ActorCommands, TeamCommands, MeetingComm
     def texts_of(self, alliance_id: UUID) -> Callable[[FreeText | None], str | None]:
         """Shows free texts of the alliance as it stands now (erased texts stay erased in views of
         the past)."""
-        return self.texts_for(self._alliance(alliance_id))
+        return self.texts_for(self.get_alliance(alliance_id))
 
     def texts_for(self, alliance: Alliance) -> Callable[[FreeText | None], str | None]:
         """`texts_of` for an alliance already loaded, as it stands now."""
@@ -258,9 +321,13 @@ class AllianceApplication(StepCommands, ActorCommands, TeamCommands, MeetingComm
 
     def commitments(self, alliance_id: UUID, as_of: datetime | None = None) -> list[Commitment]:
         """The alliance's commitments as they stood at `as_of` (now when None)."""
-        if as_of is None:
+        if as_of is None:  # to read, shared between readers (see `_read`): never change them
             self.require_existing_alliance(alliance_id)
-            return [self._get(Commitment, cid, "Die Zusage") for cid in self.commitment_ids(alliance_id)]
+            try:
+                index = self._read(CommitmentIndex, index_id(alliance_id), "Das Verzeichnis der Zusagen")
+            except NotFound:
+                return []  # no commitment yet
+            return [self._read(Commitment, cid, "Die Zusage") for cid in list(index.commitment_ids)]
         if as_of.tzinfo is None:
             raise InvalidInput("Ein Zeitpunkt braucht eine Zeitzone (z. B. 2026-03-01T12:00:00+01:00).")
         registered = self.registered_at(alliance_id)

@@ -291,10 +291,12 @@ class Queries:
         types: list[str] | None = None,
         after: int | None = None,
         limit: int | None = None,
+        newest: int | None = None,
     ) -> list[dict[str, Any]]:
         """Every event of the alliance and its commitments, oldest first, each told in German.
 
-        `after` (a position) and `limit` page through long histories."""
+        `after` (a position) and `limit` page through long histories; `newest` keeps only the last
+        so many (the database picks them by the index on (alliance_id, position))."""
         _aware(until, "Das Ende")
         _aware(since, "Der Beginn")
         if since is not None and until is not None and until < since:
@@ -311,7 +313,12 @@ class Queries:
             params += wanted
         if after is not None:
             sql, params = sql + " AND position > ?", [*params, after]
-        sql += " ORDER BY position"
+        if newest is not None:
+            if limit is not None or not 1 <= newest <= 10_000:
+                raise InvalidInput("newest muss zwischen 1 und 10000 liegen (und steht nicht neben limit).")
+            sql, params = sql + " ORDER BY position DESC LIMIT ?", [*params, newest]
+        else:
+            sql += " ORDER BY position"
         if limit is not None:
             if not 1 <= limit <= 10_000:
                 raise InvalidInput("limit muss zwischen 1 und 10000 liegen.")

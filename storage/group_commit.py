@@ -34,11 +34,11 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from eventsourcing.application import LRUCache
 from eventsourcing.persistence import IntegrityError, OperationalError, PersistenceError
 from eventsourcing.sqlite import SQLiteConnection, SQLiteCursor, SQLiteDatastore, SQLiteFactory
 
 from domain.application import AllianceApplication
+from storage.snapshots import LatestSnapshotSQLiteRecorder
 
 T = TypeVar("T")
 
@@ -130,6 +130,8 @@ def _converted(error: sqlite3.Error) -> PersistenceError:
 class GroupCommitSQLiteFactory(SQLiteFactory):
     """PERSISTENCE_MODULE=storage.group_commit:GroupCommitSQLiteFactory"""
 
+    aggregate_recorder_class = LatestSnapshotSQLiteRecorder  # the snapshots: only the latest kept
+
     def __init__(self, env: Any) -> None:
         super().__init__(env)
         plain = self.datastore
@@ -190,7 +192,7 @@ class GroupCommit:
         self._committing = None
         error = done.exception()
         if error is not None:
-            self._forget_uncommitted()
+            self.application.forget_cached()  # it held what was not stored
             for future in waiting:
                 if not future.done():
                     future.set_exception(error)
@@ -201,16 +203,6 @@ class GroupCommit:
         for future in waiting:
             if not future.done():  # its request may have been cancelled (client gone)
                 future.set_result(None)
-
-    def _forget_uncommitted(self) -> None:
-        cache = self.application.repository.cache
-        if isinstance(cache, LRUCache):
-            # eventsourcing 9.5's LRUCache.clear() resets only its recency list and keeps every
-            # entry in its dict (the aggregates of the failed group were still served): empty both.
-            with cache.lock:
-                cache.cache.clear()
-                cache.clear()
-                cache.full = False
 
     def close(self) -> None:
         self._committer.shutdown(wait=True)

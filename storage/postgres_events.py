@@ -17,8 +17,10 @@ models' store and the key ring take (`ddl_lock_key`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import (
     PostgresAggregateRecorder,
     PostgresApplicationRecorder,
@@ -27,6 +29,8 @@ from eventsourcing.postgres import (
 )
 from psycopg.errors import DuplicateObject
 from psycopg.sql import SQL, Identifier
+
+from storage.snapshots import latest_versions
 
 
 def ddl_lock_key(schema: str) -> str:
@@ -56,7 +60,19 @@ class _LockedDDL:
 
 
 class LockedAggregateRecorder(_LockedDDL, PostgresAggregateRecorder):
-    """The snapshots' recorder."""
+    """The snapshots' recorder: a new snapshot replaces the older ones of its aggregate, in one
+    transaction (storage/snapshots.py)."""
+
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        if stored_events:
+            with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+                self._insert_stored_events(curs, stored_events, **kwargs)
+                curs.executemany(
+                    SQL("DELETE FROM {schema}.{table} WHERE originator_id = %s AND originator_version < %s").format(
+                        schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name)),
+                    list(latest_versions(stored_events).items()),
+                )
+        return None
 
 
 class GaplessApplicationRecorder(_LockedDDL, PostgresApplicationRecorder):

@@ -10,13 +10,15 @@ GET|POST /buendnisse/neu                register an alliance (Servicebüro)
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from functools import partial
 from typing import Any
 from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from api.auth import Principal
 from api.context import context
@@ -27,6 +29,7 @@ from api.form_commitments import COMMITMENT_FORMS
 from api.form_fields import Filled, Form, place, read
 from api.form_steps import REGISTER, STEP_FORMS
 from api.page_access import signed_in
+from api.page_models import PAGE_OPTIONS
 from api.problems import Problem
 from api.routes.pages import templates
 from domain.errors import ConcurrencyConflict, DomainError, IdempotencyConflict, InvalidInput, NotFound, RuleViolation
@@ -77,10 +80,11 @@ def _error(request: Request, status: int, detail: str, who: Principal | None) ->
         status_code=status)
 
 
-def _state(request: Request, aid: UUID, who: Principal) -> tuple[Any, list[Any], Any]:
+def _state(request: Request, aid: UUID, who: Principal, newest: int | None = None,
+           loaded: tuple[Any, list[Any]] | None = None) -> tuple[Any, list[Any], Any]:
+    """The alliance, its commitments (`loaded` when the page has them already) and the forms' choices."""
     app = context(request).application
-    alliance = app.get_alliance(aid)
-    commitments = app.commitments(aid)
+    alliance, commitments = loaded if loaded is not None else (app.get_alliance(aid), app.commitments(aid))
 
     def persons() -> list[tuple[str, str]]:
         names = {k: x.name for k, x in alliance.actors.items()}
@@ -88,7 +92,7 @@ def _state(request: Request, aid: UUID, who: Principal) -> tuple[Any, list[Any],
                  for p in alliance.persons.values() if not p.erased]
         return [(pid, f"{data.name} ({actor})") for pid, data, actor in found if data is not None]
 
-    return alliance, commitments, choices(alliance, commitments, who, persons)
+    return alliance, commitments, choices(alliance, commitments, who, persons, newest)
 
 
 def _usable(form: Form, options: Any) -> bool:
@@ -104,20 +108,55 @@ def render_form(request: Request, form: Form, action: str, options: Any, filled:
     return Markup(html)
 
 
-def workbench(request: Request, a: dict[str, Any], who: Principal | None, as_of: Any = None) -> Markup:
-    """The forms of the alliance page, grouped as in the guide; only those the role may use."""
+def workbench(request: Request, a: dict[str, Any], who: Principal | None, as_of: Any = None,
+              whole: bool = True, loaded: tuple[Any, list[Any]] | None = None) -> Markup:
+    """The forms of the alliance page, grouped as in the guide; only those the role may use. Unless
+    `whole`, a long list of choices offers its newest PAGE_OPTIONS (meetings by date, action items
+    as recorded); a choice left out is still accepted when sent (its form page offers them all)."""
     if who is None or as_of is not None:
         return Markup("")
     aid = UUID(a["id"])
-    alliance, commitments, options = _state(request, aid, who)
+    app = context(request).application
+    alliance, commitments = loaded if loaded is not None else (app.get_alliance(aid), app.commitments(aid))
+    # What the forms show follows from the alliance and its commitments at their versions and from
+    # the caller's role and scope alone (no date, no clock): rendered once per change, with markers
+    # where each answer puts its own CSRF value and a fresh once-key per form.
+    key = (id(app), aid, alliance.version, tuple((c.id, c.version) for c in commitments), who.role,
+           who.alliance_id, who.partner_id, whole)
+    with _WORKBENCH_LOCK:
+        html = _WORKBENCHES.get(key)
+    if html is None:
+        html = _workbench(request, a, who, aid, whole, (alliance, commitments))
+        with _WORKBENCH_LOCK:
+            _WORKBENCHES[key] = html
+            while len(_WORKBENCHES) > 64:
+                _WORKBENCHES.popitem(last=False)
+    html = html.replace(_CSRF_MARK, str(escape(token_for(request))))
+    return Markup(_ONCE_MARKS.sub(lambda _: uuid4().hex, html))
+
+
+_MARK = uuid4().hex  # no text of a page can contain it: it is made anew when the process starts
+_CSRF_MARK, _ONCE_MARK = f"csrf{_MARK}", f"once{_MARK}"
+_ONCE_MARKS = re.compile(re.escape(_ONCE_MARK))
+_WORKBENCHES: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+_WORKBENCH_LOCK = threading.Lock()
+
+
+def _workbench(request: Request, a: dict[str, Any], who: Principal, aid: UUID, whole: bool,
+               loaded: tuple[Any, list[Any]]) -> str:
+    alliance, commitments, options = _state(request, aid, who, None if whole else PAGE_OPTIONS, loaded)
     groups: dict[str, list[tuple[Form, Markup]]] = {}
     for form in FORMS.values():
         if not alliance.dissolved and may_use(who, form, aid) and _usable(form, options):
             action = f"/alliances/{aid}/formulare/{form.slug}"
-            groups.setdefault(form.section, []).append((form, render_form(request, form, action, options, heading=4)))
+            template = templates.get_template("forms/form.html")
+            html = template.module.render_form(form, Filled({}), options, _CSRF_MARK, action, 4,  # type: ignore[attr-defined]
+                                               _ONCE_MARK)
+            groups.setdefault(form.section, []).append((form, Markup(html)))
     ordered = [(key, GROUPS[key], groups[key]) for key in GROUPS if key in groups]
-    return Markup(templates.get_template("forms/workbench.html").render(
-        groups=ordered, facts=facts(request, alliance, commitments, who), who=who, a=a))
+    return str(templates.get_template("forms/workbench.html").render(
+        groups=ordered, facts=facts(request, alliance, commitments, who), who=who, a=a, whole=whole,
+        page_items=PAGE_OPTIONS))
 
 
 def facts(request: Request, alliance: Any, commitments: list[Any], who: Principal) -> dict[str, Any]:

@@ -159,7 +159,9 @@ def dashboard(request: Request, land: Filter = None, status: Filter = None) -> R
 
 
 @router.get("/alliances/{alliance_id}", response_class=HTMLResponse)
-def alliance(request: Request, alliance_id: str, stand: Filter = None) -> Response:
+def alliance(request: Request, alliance_id: str, stand: Filter = None, alle: Filter = None) -> Response:
+    """An alliance's page; long lists (meetings, the timeline, the forms' choices) show their newest
+    entries, and all of them with `?alle=1`."""
     who = signed_in(request)
     if isinstance(who, Response):
         return who
@@ -169,16 +171,17 @@ def alliance(request: Request, alliance_id: str, stand: Filter = None) -> Respon
         return error_page(request, 404, "Diese Adresse gibt es nicht.", who)
     ctx = context(request)
     as_of, shown, refused = _stand(stand)
+    whole = alle == "1"
     try:
         who.require_alliance(aid)
         try:
-            data = alliance_page(ctx, aid, as_of, who)
+            data = alliance_page(ctx, aid, as_of, who, whole)
         except DomainError as e:
             if as_of is None:
                 raise
             # The alliance did not exist then: today's page, the reason beside the field.
             as_of, refused = None, e.message
-            data = alliance_page(ctx, aid, None, who)
+            data = alliance_page(ctx, aid, None, who, whole)
     except Problem as p:
         return error_page(request, p.status, p.detail, who)
     except DomainError as e:
@@ -192,6 +195,7 @@ def alliance(request: Request, alliance_id: str, stand: Filter = None) -> Respon
         who=who,
         stand=shown,
         stand_error=refused,
+        whole_link=f"/alliances/{aid}?alle=1" + (f"&stand={quote(shown)}" if as_of is not None else ""),
         **data,
     )
 

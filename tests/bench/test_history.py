@@ -49,6 +49,12 @@ def test_a_cloned_history_loads_through_the_application_and_rebuilds(tmp_path: P
     settings = load_settings(store="sqlite", var_dir=tmp_path / "clones")
     written = load_sqlite(settings, template, 2)
     assert written == 2 * len(template.rows)
+    # with the template's snapshots (the latest of each aggregate of 100 events or more), cloned too
+    assert template.snapshots, "the template should have aggregates of 100 events or more"
+    with sqlite3.connect(settings.events_path) as db:
+        versions = db.execute("SELECT originator_id, originator_version FROM stored_snapshots").fetchall()
+    assert sorted(v for _, v in versions) == sorted([v for _, v, _, _ in template.snapshots] * 2)
+    assert len({o for o, _ in versions}) == len(versions)  # one per aggregate
 
     # Then every cloned alliance loads through the application as its template does (its
     # commitments found through the index, its contact persons readable), under ids of its own

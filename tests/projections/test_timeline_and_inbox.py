@@ -100,6 +100,8 @@ def test_the_timeline_filters_by_type_and_date(
     first = queries.timeline(aid, limit=3)
     assert first == everything[:3]
     assert queries.timeline(aid, after=first[-1]["position"], limit=100) == everything[3:]
+    assert queries.timeline(aid, newest=3) == everything[-3:]  # the page's newest entries, oldest first
+    assert queries.timeline(aid, until=cut, newest=2) == [e for e in everything if e["at"] <= middle][-2:]
     with pytest.raises(InvalidInput, match="Unbekannte Ereignisart"):
         queries.timeline(aid, types=["Erfunden"])
     with pytest.raises(NotFound):

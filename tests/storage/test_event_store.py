@@ -178,6 +178,30 @@ class TestEventStore:
         replayed = app.replay(g.alliance_id, app.clock() + timedelta(days=1))
         assert replayed is not None and from_snapshot.__dict__ == replayed.__dict__
 
+    def test_only_the_latest_snapshot_is_kept_and_loads_equal_a_full_replay(self, make_app: MakeApp) -> None:
+        clock = Clock(datetime(2026, 1, 1, 9, tzinfo=UTC))
+        app = make_app(clock=clock)
+        g = alliance_in_step(app, 5)
+        for i in range(230):
+            clock.tick(minutes=1)
+            app.record_goal(g.alliance_id, text=f"Ziel {i}", by=BY)
+        fresh = make_app(clock=clock)
+        loaded = fresh.get_alliance(g.alliance_id)
+        assert loaded.version > 200
+        assert app.snapshots is not None
+        assert [s.originator_version for s in app.snapshots.get(g.alliance_id)] == [loaded.version // 100 * 100]
+        replayed = app.replay(g.alliance_id, clock() + timedelta(days=1))
+        assert replayed is not None and loaded.__dict__ == replayed.__dict__
+        # Views of the past replay the events: the same with one snapshot as with all of them.
+        halfway = clock.now - timedelta(minutes=115)
+        then = fresh.alliance_as_of(g.alliance_id, halfway)
+        assert len(then.goals) == len(loaded.goals) - 115
+        at_150 = fresh.repository.get(g.alliance_id, version=150)  # below the kept snapshot: replayed
+        first_150 = None
+        for event in app.events.get(g.alliance_id, lte=150):
+            first_150 = event.mutate(first_150)  # type: ignore[attr-defined]
+        assert first_150 is not None and at_150.__dict__ == first_150.__dict__
+
     def test_erasing_a_person_destroys_the_key_in_the_real_key_ring(self, make_app: MakeApp) -> None:
         app = make_app()
         g = new_alliance(app)

@@ -207,3 +207,35 @@ def test_a_failing_commit_answers_every_command_of_its_group_and_the_next_group_
     assert isinstance(stored[0], UUID)
     assert goals_in_store(tmp_path, [alliance_id]) == 1
     assert [g.text for g in app.get_alliance(alliance_id).goals.values()] == ["Gespeichert"]
+
+
+def test_a_read_during_a_failing_group_is_not_served_after_the_commit_failed(
+    app: AllianceApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page read while a group is open sees the group's rows (and keeps a read copy of that
+    version); when the commit fails, that copy must go with the cached aggregates, or the next
+    committed change of the same version number would be shown with the lost one's content."""
+    alliance_id = app.register_alliance(name="Bündnis Pech", municipality="Ort", state="Bayern", by=BY)
+    group = GroupCommit(app)
+    SlowCommits(monkeypatch, 0.0, fail=True)
+
+    seen: list[str] = []
+
+    def command_then_read() -> None:
+        app.record_goal(alliance_id, text="Verloren", by=BY)
+        seen.extend(g.text for g in app.get_alliance(alliance_id).goals.values())
+
+    async def lost() -> None:
+        await group(command_then_read)
+
+    with pytest.raises(OperationalError):
+        asyncio.run(lost())
+    assert seen == ["Verloren"]  # read uncommitted inside the open group
+
+    async def stored() -> object:
+        return await group(lambda: app.record_goal(alliance_id, text="Gespeichert", by=BY))
+
+    asyncio.run(stored())
+
+    assert goals_in_store(tmp_path, [alliance_id]) == 1
+    assert [g.text for g in app.get_alliance(alliance_id).goals.values()] == ["Gespeichert"]
