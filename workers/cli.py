@@ -87,8 +87,16 @@ def up() -> None:
 
     from workers.up import run
 
+    settings = settings_or_exit()
+    if settings.test_today is not None:
+        # The dev server `up` starts is a Go program on the real clock (libfaketime cannot move it):
+        # its workflows would plan due dates on one clock and the application record on another.
+        console.print("[bold red]Fehler:[/] BUENDNIS_TEST_TODAY gilt nicht für `buendnis up`: der Temporal-Dev-Server "
+                      "läuft auf der echten Uhr, Fälligkeiten und Versandzeiten stünden sonst auf zwei Uhren. "
+                      "Bitte die Variable entfernen.")
+        raise typer.Exit(2)
     try:
-        failed = asyncio.run(run(settings_or_exit(), console))
+        failed = asyncio.run(run(settings, console))
     except KeyboardInterrupt:
         console.print("Abgebrochen.")
         return

@@ -128,7 +128,7 @@ async def run(settings: Settings, console: Console) -> bool:
                 await _start_temporal(stack, exits, stop, console)
             if not stop.is_set():
                 _start_parts(stack, settings, application)
-                await _unless_stopped(asyncio.sleep(0.5), stop)
+                await _unless_stopped(_api_listening(settings, stack), stop)
             if not stop.is_set():
                 _banner(console, settings, stack)
             failed = await _supervise(stack, stop, console)
@@ -177,6 +177,25 @@ def _start_parts(stack: Stack, settings: Settings, application: AllianceApplicat
 
     probes = stack.probes()
     stack.start("api", lambda own_stop: serve_api(settings, application, own_stop, probes=probes))
+
+
+async def _api_listening(settings: Settings, stack: Stack, patience: float = 60) -> None:
+    """Returns once the API takes connections (or its task ended, or after `patience` s): the banner
+    sends people and scripts to it (a loaded machine took over 0.5 s, and a test was refused)."""
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
+        api = stack.tasks.get("api")
+        if api is not None and api.done():
+            return
+        try:
+            _, writer = await asyncio.open_connection(settings.api_host, settings.api_port)
+        except OSError:
+            await asyncio.sleep(0.05)
+            continue
+        writer.close()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
+        return
 
 
 async def _unless_stopped(step: Coroutine[Any, Any, Any], stop: asyncio.Event) -> bool:
