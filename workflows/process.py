@@ -58,12 +58,6 @@ CALENDAR = "berlin-time-and-catch-up-2026-12"
 # The Netzwerk-Check's follow-ups in step 5 (steering group, press work, passive partners).
 NETWORK_CHECK = "network-check-2027-01"
 
-# Runs continue as new after RUN_EVENTS history events (~50 notices), not only at max_history
-# (3,000): a worker taking over a killed one's workflows replays each run cold in the sandbox
-# (~0.4 ms per event), so short runs keep the takeover short.
-SHORT_RUNS = "short-runs-2026-12"
-RUN_EVENTS = 250
-
 V = TypeVar("V")
 
 
@@ -264,11 +258,7 @@ class FollowUpProcess(Generic[V]):
 
     def _should_continue_as_new(self, max_history: int) -> bool:
         info = workflow.info()
-        length = info.get_current_history_length()
-        if info.is_continue_as_new_suggested() or length >= max_history:
-            return True
-        # Asked only once a run is that long: a run recorded before SHORT_RUNS replays without it.
-        return length >= RUN_EVENTS and workflow.patched(SHORT_RUNS)
+        return info.is_continue_as_new_suggested() or info.get_current_history_length() >= max_history
 
 
 def summarise(missed: list[Notification]) -> list[Summary]:

@@ -20,7 +20,6 @@ from domain.dates import berlin
 from tests.conftest import POSTGRES_DSN
 from tests.workflows.conftest import Harness, eventually, open_harness
 from workers.relay import position_store
-from workflows.process import RUN_EVENTS
 from workflows.relay import route
 from workflows.relay_position import MemoryPositionStore
 
@@ -362,23 +361,3 @@ async def test_relay_keeps_its_position_while_temporal_is_down_and_catches_up(
 
     progress = await h.settle(h.alliance_handle(alliance_id))
     assert progress["seen"] == 6
-
-
-async def test_a_busy_run_continues_as_new_long_before_max_history(harness: Harness) -> None:
-    """A worker taking over after a SIGKILL replays each run cold: runs stay ~RUN_EVENTS long."""
-    h = harness
-    await h.now()
-    alliance_id = h.app.register_alliance(
-        name="Bündnis Betrieb", municipality="Takt", state="Berlin", by=BY
-    )
-    handle = h.alliance_handle(alliance_id)
-    for i in range(70):  # one notice each: ~4 history events per notice
-        h.app.record_goal(alliance_id, text=f"Ziel {i}", by=BY)
-        await h.relay_all()
-        await h.settle(handle)
-
-    progress = await h.settle(handle)
-    assert h.max_history == 3000
-    assert progress["generation"] > 1
-    assert progress["history_length"] < RUN_EVENTS
-    assert progress["seen"] == h.app.recorder.max_notification_id()
