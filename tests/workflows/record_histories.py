@@ -169,8 +169,8 @@ async def alliance_in_step_5_continued_as_new(h: Harness, tag: str) -> None:
 
 
 async def alliance_busy(h: Harness, tag: str) -> None:
-    """Seventy notices one after the other: past 250 history events (short-runs-2026-12 continues
-    as new there; a run recorded before the change goes on)."""
+    """Seventy notices one after the other: a run of over 500 history events (a change that
+    continues runs as new earlier must leave such a run going on as it did)."""
     await h.now()
     alliance_id = h.app.register_alliance(
         name="Bündnis Betrieb", municipality="Archiv", state="Berlin", by=BY
@@ -180,7 +180,7 @@ async def alliance_busy(h: Harness, tag: str) -> None:
         h.app.record_goal(alliance_id, text=f"Ziel {i}", by=BY)
         await h.relay_all()
         await h.settle(handle)
-    # The first run: it crossed 250 events (and, since the change, continued as new there).
+    # The first run (should a later change continue runs as new before the seventy notices end).
     first = handle
     while previous := (await first.fetch_history()).events[
         0
