@@ -184,9 +184,11 @@ class AllianceApplication(StepCommands, ActorCommands, TeamCommands, MeetingComm
             )
         return record
 
-    def _get(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
+    def _get(self, cls: type[A], aggregate_id: UUID, what: str, *, copy: bool = True) -> A:
+        """The aggregate, a copy of its own for a command to change; `copy=False`: the repository's
+        cached object itself, only to look at."""
         try:
-            aggregate: Aggregate = self.repository.get(aggregate_id)
+            aggregate: Aggregate = self.repository.get(aggregate_id, deepcopy_from_cache=copy)
         except AggregateNotFoundError:
             raise NotFound(f"{what} {aggregate_id} gibt es nicht.") from None
         if not isinstance(aggregate, cls):
@@ -203,12 +205,7 @@ class AllianceApplication(StepCommands, ActorCommands, TeamCommands, MeetingComm
         reads an alliance of years and its hundreds of commitments no longer deep-copies them all
         on every request."""
         repository = self.repository
-        try:
-            cached: Aggregate = repository.get(aggregate_id, deepcopy_from_cache=False)
-        except AggregateNotFoundError:
-            raise NotFound(f"{what} {aggregate_id} gibt es nicht.") from None
-        if not isinstance(cached, cls):
-            raise NotFound(f"{what} {aggregate_id} gibt es nicht.")
+        cached = self._get(cls, aggregate_id, what, copy=False)
         if repository.cache is None or not repository.deepcopy_from_cache:
             return cached  # rebuilt for this call alone, or the application shares its cache anyway
         with self._read_copies_lock:
@@ -235,12 +232,7 @@ class AllianceApplication(StepCommands, ActorCommands, TeamCommands, MeetingComm
     def require_existing_alliance(self, alliance_id: UUID) -> None:
         """Only that the alliance exists: the cached aggregate is looked at, not copied (a copy of a
         long history costs more than the answer it guards)."""
-        try:
-            aggregate: Aggregate = self.repository.get(alliance_id, deepcopy_from_cache=False)
-        except AggregateNotFoundError:
-            raise NotFound(f"Das Bündnis {alliance_id} gibt es nicht.") from None
-        if not isinstance(aggregate, Alliance):
-            raise NotFound(f"Das Bündnis {alliance_id} gibt es nicht.")
+        self._get(Alliance, alliance_id, "Das Bündnis", copy=False)
 
     def _alliance(self, alliance_id: UUID, expected_version: int | None = None) -> Alliance:
         alliance = self._get(Alliance, alliance_id, "Das Bündnis")
