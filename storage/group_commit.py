@@ -84,19 +84,6 @@ class GroupCommitDatastore(SQLiteDatastore):
             self.pool.put_connection(conn)
 
     @contextmanager
-    def group(self) -> Iterator[None]:
-        """Commits everything this thread stores inside at once, at the end."""
-        conn = self.begin_group()
-        try:
-            yield
-        except BaseException:
-            self.detach_group()
-            self.finish_group(conn, commit=False)
-            raise
-        self.detach_group()
-        self.finish_group(conn)
-
-    @contextmanager
     def transaction(self, *, commit: bool) -> Iterator[SQLiteCursor]:
         group = self._group
         if group is None or group[0] != threading.get_ident():
