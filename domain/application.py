@@ -257,7 +257,8 @@ class AllianceApplication(StepCommands, ActorCommands, TeamCommands, MeetingComm
         return self._read(Alliance, alliance_id, "Das Bündnis")
 
     def get_commitment(self, alliance_id: UUID, commitment_id: UUID) -> Commitment:
-        commitment = self._get(Commitment, commitment_id, "Die Zusage")
+        """The commitment as it stands now, to read (shared between readers: never change it)."""
+        commitment = self._read(Commitment, commitment_id, "Die Zusage")
         if commitment.alliance_id != alliance_id:
             raise NotFound(f"Die Zusage {commitment_id} gehört nicht zu diesem Bündnis.")
         return commitment

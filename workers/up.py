@@ -33,6 +33,7 @@ from config.settings import Settings, write_secret_file
 from domain.application import AllianceApplication
 from workers.api import component_probes, optional_module
 from workers.bootstrap import build_application, build_token_store
+from workers.cli_signals import stop_on_signals
 
 log = structlog.get_logger("up")
 Serve = Callable[[Settings, AllianceApplication, asyncio.Event], Coroutine[Any, Any, None]]
@@ -104,17 +105,8 @@ class Stack:
 
 async def run(settings: Settings, console: Console) -> bool:
     """Runs the stack until Ctrl-C or SIGTERM; True when it ended because a part kept failing."""
-    stop = asyncio.Event()  # Ctrl-C or SIGTERM, or a part that failed
-    loop = asyncio.get_running_loop()
-
-    def interrupt() -> None:
-        if stop.is_set():
-            raise KeyboardInterrupt  # a second Ctrl-C: stop waiting for a clean shutdown
-        console.print("\nBeende alle Dienste …")
-        stop.set()
-
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, interrupt)
+    # Ctrl-C or SIGTERM, or a part that failed; a second Ctrl-C stops waiting for a clean shutdown.
+    stop = stop_on_signals(lambda: console.print("\nBeende alle Dienste …"), second_interrupts=True)
     application = await asyncio.to_thread(build_application, settings)
     stack = Stack(settings, application)
     stuck: list[str] = []
