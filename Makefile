@@ -43,8 +43,11 @@ faketime:
 	@ls /usr/lib/*/faketime/libfaketimeMT.so.1 >/dev/null 2>&1 || { echo "Installiere faketime (Debian-Paket) für BUENDNIS_TEST_TODAY …"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq faketime; }
 
+# Two test processes (pytest-xdist), a test file in one of them: most of the suite waits on
+# servers, browsers and subprocesses, so two share the two cores well. TEST_WORKERS=0 runs serially.
+TEST_WORKERS ?= 2
 test: $(STAMP) chromium faketime pango poppler
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile) $(PYTEST_ARGS)
 
 # Longer fault injection (tests/reliability with its counts scaled up: 100 worker kills, …) and
 # schemathesis with more examples than `make test` (≥ 10,000 requests).

@@ -46,6 +46,8 @@ class _AdvisoryLease:
                 self.conn.execute(f"SELECT pg_advisory_unlock({_LEASE_KEY})", (self.key,))
 
 
+POOL_WAIT_SECONDS = 30.0  # how long a read model waits for a free connection of its pool
+
 # Two-key space: no clash with the one-key DDL lock. The lock goes with its session, e.g. when the
 # process is killed; all leases of a store share one connection of their own.
 _LEASE_KEY = "hashtext('buendnis-projection'), hashtext(%s)"
@@ -79,6 +81,10 @@ class PostgresProjectionStore(ProjectionStore):
             schema=schema,
             pool_size=2,
             max_overflow=4,
+            # As long as the event store waits for a connection (eventsourcing's 30 s from the
+            # environment; the constructor's own default is 5 s): on loaded cores `buendnis
+            # projections status` gave up after 5 s while the event store would have waited.
+            connect_timeout=POOL_WAIT_SECONDS,
         )
 
     def _table(self, name: str, generation: int, table: str) -> str:
