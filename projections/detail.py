@@ -212,7 +212,7 @@ class DetailProjection(AllianceProjection):
 
     def see(self, seen: Seen, db: Db) -> None:
         if seen.commitment is not None:
-            self._commitments[str(seen.commitment.id)] = seen.commitment
+            self._commitments[seen.commitment_id] = seen.commitment  # type: ignore[index]
         else:
             self._alliances[seen.alliance_id] = seen.alliance
         if isinstance(seen.event, (Alliance.FreeTextsErased, Alliance.ContactPersonErased)):

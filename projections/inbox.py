@@ -34,7 +34,7 @@ class InboxProjection(AppendOnlyProjection):
         e = seen.event
         if not isinstance(e, (Alliance.FollowUpRecorded, Commitment.FollowUpRecorded)):
             return
-        commitment_id = str(seen.commitment.id) if seen.commitment is not None else None
+        commitment_id = seen.commitment_id
         subject = getattr(e, "subject_id", None) or commitment_id
         text = describe(e, seen.alliance, seen.commitment)
         for recipient in dict.fromkeys(e.recipients):

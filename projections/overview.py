@@ -96,7 +96,7 @@ class OverviewProjection(AllianceProjection):
         if e.by != "system":
             self._activity[aid] = max(self._activity.get(aid, ""), seen.at)
         if seen.commitment is not None:
-            cid = str(seen.commitment.id)
+            cid = seen.commitment_id
             self._commitments[cid] = seen.commitment
             if isinstance(e, Commitment.Fulfilled):
                 self._fulfilments[cid] = self._fulfilments.get(cid, 0) + 1

@@ -48,7 +48,23 @@ def jsonable(value: Any) -> Any:
 
 def iso(moment: datetime) -> str:
     """UTC with microseconds, so stored timestamps sort as text on every backend."""
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+    if moment.tzinfo is not UTC:  # stored timestamps come back in UTC already: no conversion
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="microseconds")
+
+
+def text_id(value: UUID) -> str:
+    """str(value), remembered: a rebuild writes the same alliances' and commitments' ids as text for
+    every event (UUID.__str__ is Python code)."""
+    text = _TEXT_IDS.get(value.int)
+    if text is None:
+        if len(_TEXT_IDS) >= 100_000:
+            _TEXT_IDS.clear()  # bounded; the next ids are remembered anew
+        text = _TEXT_IDS[value.int] = str(value)
+    return text
+
+
+_TEXT_IDS: dict[int, str] = {}
 
 
 def event_type(event: Any) -> str:
