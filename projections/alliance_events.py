@@ -67,7 +67,7 @@ class AllianceProjection(Projection):
 class AppendOnlyProjection(AllianceProjection):
     """A read model that only appends rows: `see` collects them, one INSERT per batch writes them."""
 
-    insert: str  # the INSERT statement of one row, tables named as `{table}`
+    table: str  # the table its rows go to (every column, in order)
 
     def __init__(self, application: Any) -> None:
         super().__init__(application)
@@ -81,5 +81,5 @@ class AppendOnlyProjection(AllianceProjection):
         self._rows = []
 
     def finish(self, db: Db) -> None:
-        db.executemany(self.insert, self._rows)
+        db.append(self.table, self._rows)
         self._rows = []

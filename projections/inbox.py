@@ -28,7 +28,7 @@ class InboxProjection(AppendOnlyProjection):
     title = "Posteingang je Rolle"
     schema = SCHEMA
 
-    insert = "INSERT INTO {messages} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    table = "messages"
 
     def see(self, seen: Seen, db: Db) -> None:
         e = seen.event

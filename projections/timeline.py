@@ -28,7 +28,7 @@ class TimelineProjection(AppendOnlyProjection):
     title = "Prüfpfad je Bündnis"
     schema = SCHEMA
 
-    insert = "INSERT INTO {events} VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    table = "events"
 
     def __init__(self, application: Any) -> None:
         super().__init__(application)
