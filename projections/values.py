@@ -16,13 +16,13 @@ from domain.personal_data import SealedText
 _HIDDEN = frozenset({"originator_id", "originator_version", "timestamp", "by", "sealed"})
 # Shown instead of a sealed free text in an event's data (its ciphertext says nothing to a reader).
 SEALED_TEXT = "(verschlüsselt)"
-# Fields hidden from one kind of event: an erasure's reason was free text naming the person until
+# Fields hidden from one kind of event, with those of every event: an erasure's reason was free text naming the person until
 # reasons became codes (the code stays).
-_HIDDEN_OF = {"ContactPersonErased": frozenset({"reason"})}
+_HIDDEN_OF = {"ContactPersonErased": _HIDDEN | {"reason"}}
 
 
 def _fields(event: Any) -> dict[str, Any]:
-    hidden = _HIDDEN | _HIDDEN_OF.get(type(event).__name__, frozenset())
+    hidden = _HIDDEN_OF.get(type(event).__name__, _HIDDEN)
     return {k: SEALED_TEXT if isinstance(v, SealedText) else v for k, v in vars(event).items() if k not in hidden}
 
 
