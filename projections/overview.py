@@ -3,7 +3,7 @@ the facts of step 5's Netzwerk-Check (judged when the dashboard is asked, domain
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from domain.alliance import Alliance
 from domain.commitment import Commitment
@@ -92,7 +92,7 @@ class OverviewProjection(AllianceProjection):
         if e.by != "system":
             self._activity[aid] = max(self._activity.get(aid, ""), seen.at)
         if seen.commitment is not None:
-            cid = seen.commitment_id
+            cid = cast(str, seen.commitment_id)  # set whenever the commitment is
             self._commitments[cid] = seen.commitment
             if isinstance(e, Commitment.Fulfilled):
                 self._fulfilments[cid] = self._fulfilments.get(cid, 0) + 1

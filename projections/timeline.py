@@ -69,7 +69,8 @@ class TimelineProjection(AppendOnlyProjection):
 
     def _reveal(self, alliance: Alliance) -> Callable[[Any], str | None]:
         # The erased keys are gathered only for an event with free text (most have none).
-        ring, erased = self.keys, []  # type: list[frozenset[str]]
+        ring = self.keys
+        erased: list[frozenset[str]] = []
 
         def shown(value: Any) -> str | None:
             if not erased:

@@ -16,8 +16,8 @@ from domain.personal_data import SealedText
 _HIDDEN = frozenset({"originator_id", "originator_version", "timestamp", "by", "sealed"})
 # Shown instead of a sealed free text in an event's data (its ciphertext says nothing to a reader).
 SEALED_TEXT = "(verschlüsselt)"
-# Fields hidden from one kind of event, with those of every event: an erasure's reason was free text naming the person until
-# reasons became codes (the code stays).
+# Fields hidden from one kind of event, with those of every event: an erasure's reason was free
+# text naming the person until reasons became codes (the code stays).
 _HIDDEN_OF = {"ContactPersonErased": _HIDDEN | {"reason"}}
 
 

@@ -8,8 +8,8 @@ from uuid import uuid4
 
 import pytest
 
-from domain.records import Meeting
 from domain import transcoder
+from domain.records import Meeting
 from domain.transcoder import OrjsonTranscoder
 from domain.values import MeetingKind, Sector
 
