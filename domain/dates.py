@@ -115,6 +115,8 @@ def german_date(d: date | datetime | None) -> str:
         return "–"
     if isinstance(d, datetime):
         d = berlin(d)
+    if d.year >= 1000:  # the same as %d.%m.%Y without strftime (every event's sentence has a date)
+        return f"{d.day:02d}.{d.month:02d}.{d.year}"
     return f"{d:%d.%m.%Y}"
 
 

@@ -13,7 +13,7 @@ from projections.aggregates import AggregateCache
 from projections.engine import Handler, Item, Projection
 from projections.sentences import SENTENCES
 from projections.store import Db
-from projections.values import iso
+from projections.values import iso, text_id
 
 # Every domain event a read model must understand; anything else halts the projector.
 KNOWN_EVENTS: tuple[type, ...] = tuple(SENTENCES)
@@ -30,6 +30,7 @@ class Seen:
     step_entered_before: datetime | None  # for alliance events: when the step it left was entered
     alliance_id: str
     at: str  # the event's timestamp as stored in the read models (iso), formatted once for all of them
+    commitment_id: str | None = None  # as text, like alliance_id: formatted once for all read models
 
 
 def in_context(item: Item, aggregates: AggregateCache) -> Seen:
@@ -41,11 +42,12 @@ def in_context(item: Item, aggregates: AggregateCache) -> Seen:
     if isinstance(event, Commitment.Event):
         commitment: Commitment = aggregates.apply(event)
         alliance: Alliance = aggregates.latest(commitment.alliance_id)
-        return Seen(item, event, alliance, commitment, None, str(alliance.id), iso(event.timestamp))
+        return Seen(item, event, alliance, commitment, None, text_id(alliance.id), iso(event.timestamp),
+                    text_id(commitment.id))
     before = aggregates.before(event)
     entered = before.step_entered_at if before is not None else None
     alliance = aggregates.apply(event, before)
-    return Seen(item, event, alliance, None, entered, str(alliance.id), iso(event.timestamp))
+    return Seen(item, event, alliance, None, entered, text_id(alliance.id), iso(event.timestamp))
 
 
 class AllianceProjection(Projection):
@@ -65,7 +67,7 @@ class AllianceProjection(Projection):
 class AppendOnlyProjection(AllianceProjection):
     """A read model that only appends rows: `see` collects them, one INSERT per batch writes them."""
 
-    insert: str  # the INSERT statement of one row, tables named as `{table}`
+    table: str  # the table its rows go to (every column, in order)
 
     def __init__(self, application: Any) -> None:
         super().__init__(application)
@@ -79,5 +81,5 @@ class AppendOnlyProjection(AllianceProjection):
         self._rows = []
 
     def finish(self, db: Db) -> None:
-        db.executemany(self.insert, self._rows)
+        db.append(self.table, self._rows)
         self._rows = []

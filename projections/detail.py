@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from domain.alliance import Alliance
 from domain.commitment import Commitment
@@ -212,7 +212,7 @@ class DetailProjection(AllianceProjection):
 
     def see(self, seen: Seen, db: Db) -> None:
         if seen.commitment is not None:
-            self._commitments[str(seen.commitment.id)] = seen.commitment
+            self._commitments[cast(str, seen.commitment_id)] = seen.commitment  # set whenever the commitment is
         else:
             self._alliances[seen.alliance_id] = seen.alliance
         if isinstance(seen.event, (Alliance.FreeTextsErased, Alliance.ContactPersonErased)):

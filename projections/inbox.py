@@ -28,13 +28,13 @@ class InboxProjection(AppendOnlyProjection):
     title = "Posteingang je Rolle"
     schema = SCHEMA
 
-    insert = "INSERT INTO {messages} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    table = "messages"
 
     def see(self, seen: Seen, db: Db) -> None:
         e = seen.event
         if not isinstance(e, (Alliance.FollowUpRecorded, Commitment.FollowUpRecorded)):
             return
-        commitment_id = str(seen.commitment.id) if seen.commitment is not None else None
+        commitment_id = seen.commitment_id
         subject = getattr(e, "subject_id", None) or commitment_id
         text = describe(e, seen.alliance, seen.commitment)
         for recipient in dict.fromkeys(e.recipients):

@@ -3,7 +3,7 @@ the facts of step 5's Netzwerk-Check (judged when the dashboard is asked, domain
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from domain.alliance import Alliance
 from domain.commitment import Commitment
@@ -53,12 +53,8 @@ SCHEMA = Schema(
 )
 
 
-INSERTS = {
-    "fulfilments": "INSERT INTO {fulfilments} VALUES (?, ?, ?, ?)",
-    "step_durations": "INSERT INTO {step_durations} VALUES (?, ?, ?, ?, ?, ?)",
-    "meetings": "INSERT INTO {meetings} VALUES (?, ?, ?, ?, ?)",
-    "assessments": "INSERT INTO {assessments} VALUES (?, ?, " + ", ".join("?" * len(DIMENSIONS)) + ")",
-}
+# Tables that only grow: their rows are gathered per batch and appended in finish (Db.append).
+APPENDED = ("fulfilments", "step_durations", "meetings", "assessments")
 
 
 class OverviewProjection(AllianceProjection):
@@ -82,7 +78,7 @@ class OverviewProjection(AllianceProjection):
         self._alliances, self._counts, self._activity = {}, {}, {}
         self._commitments, self._fulfilments = {}, {}
         # Rows of the append-only tables, written in finish with one statement per table.
-        self._inserts = {statement: [] for statement in INSERTS.values()}
+        self._inserts = {table: [] for table in APPENDED}
 
     def reset(self) -> None:
         super().reset()
@@ -96,17 +92,17 @@ class OverviewProjection(AllianceProjection):
         if e.by != "system":
             self._activity[aid] = max(self._activity.get(aid, ""), seen.at)
         if seen.commitment is not None:
-            cid = str(seen.commitment.id)
+            cid = cast(str, seen.commitment_id)  # set whenever the commitment is
             self._commitments[cid] = seen.commitment
             if isinstance(e, Commitment.Fulfilled):
                 self._fulfilments[cid] = self._fulfilments.get(cid, 0) + 1
-                self._inserts[INSERTS["fulfilments"]].append(
+                self._inserts["fulfilments"].append(
                     (cid, seen.commitment.period, aid, e.on.isoformat())
                 )
             return
         if isinstance(e, Alliance.StepCompleted) and seen.step_entered_before is not None:
             days = (e.timestamp - seen.step_entered_before).total_seconds() / 86400
-            self._inserts[INSERTS["step_durations"]].append(
+            self._inserts["step_durations"].append(
                 (
                     aid,
                     e.step,
@@ -118,7 +114,7 @@ class OverviewProjection(AllianceProjection):
             )
         elif isinstance(e, Alliance.MeetingHeld):
             meeting = seen.alliance.meetings[str(e.meeting_id)]
-            self._inserts[INSERTS["meetings"]].append(
+            self._inserts["meetings"].append(
                 (
                     str(e.meeting_id),
                     aid,
@@ -128,13 +124,13 @@ class OverviewProjection(AllianceProjection):
                 ),
             )
         elif isinstance(e, Alliance.SelfAssessmentRecorded):
-            self._inserts[INSERTS["assessments"]].append(
+            self._inserts["assessments"].append(
                 (aid, e.on.isoformat(), *(e.scores[d] for d in DIMENSIONS))
             )
 
     def finish(self, db: Db) -> None:
-        for statement, rows in self._inserts.items():
-            db.executemany(statement, rows)
+        for table, rows in self._inserts.items():
+            db.append(table, rows)
         db.executemany(
             "INSERT INTO {alliances} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
             "?, ?, ?, ?) "

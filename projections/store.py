@@ -58,6 +58,19 @@ class Db:
         if rows:
             self.cursor.executemany(self.sql(statement), [tuple(r) for r in rows])
 
+    def append(self, table: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Adds rows with every column of `table`, in order: on PostgreSQL one COPY stream (executemany
+        sends a statement per row, each parsed, bound and answered), on SQLite one executemany."""
+        if not rows:
+            return
+        if self._postgres:
+            with self.cursor.copy(f"COPY {self._names[table]} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" * len(rows[0]))
+            self.cursor.executemany(f"INSERT INTO {self._names[table]} VALUES ({marks})", rows)
+
     def all(self, statement: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         self.execute(statement, params)
         return [dict(row) for row in self.cursor.fetchall()]

@@ -28,7 +28,7 @@ class TimelineProjection(AppendOnlyProjection):
     title = "Prüfpfad je Bündnis"
     schema = SCHEMA
 
-    insert = "INSERT INTO {events} VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    table = "events"
 
     def __init__(self, application: Any) -> None:
         super().__init__(application)
@@ -52,7 +52,7 @@ class TimelineProjection(AppendOnlyProjection):
             (
                 seen.item.position,
                 seen.alliance_id,
-                str(seen.commitment.id) if seen.commitment is not None else None,
+                seen.commitment_id,
                 seen.at,
                 event_type(e),
                 e.by,
@@ -69,7 +69,8 @@ class TimelineProjection(AppendOnlyProjection):
 
     def _reveal(self, alliance: Alliance) -> Callable[[Any], str | None]:
         # The erased keys are gathered only for an event with free text (most have none).
-        ring, erased = self.keys, list[frozenset[str]]()
+        ring = self.keys
+        erased: list[frozenset[str]] = []
 
         def shown(value: Any) -> str | None:
             if not erased:

@@ -16,13 +16,13 @@ from domain.personal_data import SealedText
 _HIDDEN = frozenset({"originator_id", "originator_version", "timestamp", "by", "sealed"})
 # Shown instead of a sealed free text in an event's data (its ciphertext says nothing to a reader).
 SEALED_TEXT = "(verschlüsselt)"
-# Fields hidden from one kind of event: an erasure's reason was free text naming the person until
-# reasons became codes (the code stays).
-_HIDDEN_OF = {"ContactPersonErased": frozenset({"reason"})}
+# Fields hidden from one kind of event, with those of every event: an erasure's reason was free
+# text naming the person until reasons became codes (the code stays).
+_HIDDEN_OF = {"ContactPersonErased": _HIDDEN | {"reason"}}
 
 
 def _fields(event: Any) -> dict[str, Any]:
-    hidden = _HIDDEN | _HIDDEN_OF.get(type(event).__name__, frozenset())
+    hidden = _HIDDEN_OF.get(type(event).__name__, _HIDDEN)
     return {k: SEALED_TEXT if isinstance(v, SealedText) else v for k, v in vars(event).items() if k not in hidden}
 
 
@@ -48,7 +48,23 @@ def jsonable(value: Any) -> Any:
 
 def iso(moment: datetime) -> str:
     """UTC with microseconds, so stored timestamps sort as text on every backend."""
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+    if moment.tzinfo is not UTC:  # stored timestamps come back in UTC already: no conversion
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="microseconds")
+
+
+def text_id(value: UUID) -> str:
+    """str(value), remembered: a rebuild writes the same alliances' and commitments' ids as text for
+    every event (UUID.__str__ is Python code)."""
+    text = _TEXT_IDS.get(value.int)
+    if text is None:
+        if len(_TEXT_IDS) >= 100_000:
+            _TEXT_IDS.clear()  # bounded; the next ids are remembered anew
+        text = _TEXT_IDS[value.int] = str(value)
+    return text
+
+
+_TEXT_IDS: dict[int, str] = {}
 
 
 def event_type(event: Any) -> str:
