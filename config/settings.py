@@ -113,9 +113,9 @@ class Settings(BaseSettings):
     # workflows answer again after about that long.
     worker_sticky_timeout: float = Field(default=1.0, ge=0.1, le=60.0)
     worker_workflow_pollers: int = Field(default=8, ge=2, le=256)
-    # pollers × ratio poll the shared queue (Temporal's default ratio: 0.2); the rest poll the
-    # worker's own (sticky) queue, which carries every task of a workflow it has cached.
-    worker_nonsticky_ratio: float = Field(default=0.5, gt=0.0, lt=1.0)
+    # pollers × ratio poll the shared queue (Temporal's default ratio: 0.2); the rest, at least one,
+    # poll the worker's own (sticky) queue, which carries every task of a workflow it has cached.
+    worker_nonsticky_ratio: float = Field(default=1.0, gt=0.0, le=1.0)
     temporal_task_queue_partitions: int = Field(default=4, ge=1, le=64)
     smtp_host: str = "127.0.0.1"
     smtp_port: int = Field(default=8025, ge=1, le=65535)
@@ -167,18 +167,6 @@ class Settings(BaseSettings):
         if self.smtp_user is not None and self.smtp_security == "none":
             raise ValueError("ein SMTP-Login ohne Verschlüsselung wird nicht gesendet: "
                              "BUENDNIS_SMTP_SECURITY=starttls oder tls")
-        return self
-
-    @model_validator(mode="after")
-    def _pollers(self) -> Settings:
-        shared = max(1, int(self.worker_workflow_pollers * self.worker_nonsticky_ratio))
-        if self.worker_workflow_pollers - shared < 2:
-            raise ValueError(
-                f"BUENDNIS_WORKER_WORKFLOW_POLLERS={self.worker_workflow_pollers} mit "
-                f"BUENDNIS_WORKER_NONSTICKY_RATIO={self.worker_nonsticky_ratio} lässt der eigenen "
-                "(sticky) Warteschlange des Workers weniger als zwei Poller: über sie kommt jede "
-                "Aufgabe der Abläufe, die er im Speicher hat; mit einem Poller warten sie auf ihn "
-                "(gemessen: ein Drittel lief nach 1 s auf die geteilte Warteschlange über)")
         return self
 
     @property

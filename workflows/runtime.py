@@ -123,11 +123,12 @@ class WorkerPolling:
 
     A short sticky timeout lets another worker take over in ~3 s after one is killed (Temporal's
     default of 10 s leaves its workflows unanswered that long). The SDK gives the shared queue
-    pollers × ratio of the pollers and the worker's own sticky queue the rest (at least one): half
-    on the shared queue, so that a worker taking over a killed one's workflows fetches their tasks
-    side by side, and half on the sticky queue, which carries every task of the workflows this
-    worker has cached (the ratio 1.0 used before left it one poller, and under load a third of the
-    tasks timed out there and went to the shared queue with their whole history)."""
+    pollers × ratio of the pollers and the worker's own sticky queue the rest, at least one: the
+    ratio 1.0 puts all but that one on the shared queue, so that a worker taking over a killed
+    one's workflows fetches their tasks side by side. Under load a third of the tasks then time out
+    on the sticky queue and are taken from the shared one; half the pollers on each (0.5, also with
+    16) halved those timeouts but did not shorten the reactions (bench/notes/workflows.md, fourth
+    look)."""
 
     sticky_timeout: float = _default("worker_sticky_timeout")
     pollers: int = _default("worker_workflow_pollers")
