@@ -18,6 +18,7 @@ import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -94,19 +95,61 @@ class NullMailer:
 # ---- the worker process --------------------------------------------------------------------
 
 
+def activity_timer() -> Any:
+    """An interceptor that times each activity (local ones included) in the worker, and a task
+    that prints the timings of every 5 s window (the worker's output goes to its log file)."""
+    from temporalio.worker import (
+        ActivityInboundInterceptor,
+        ExecuteActivityInput,
+        Interceptor,
+    )
+
+    times: dict[str, list[float]] = {}
+
+    class Timed(ActivityInboundInterceptor):
+        async def execute_activity(self, input: ExecuteActivityInput) -> Any:
+            from temporalio import activity
+
+            t = time.perf_counter()
+            try:
+                return await self.next.execute_activity(input)
+            finally:
+                times.setdefault(activity.info().activity_type, []).append(time.perf_counter() - t)
+
+    class Timer(Interceptor):
+        def intercept_activity(self, next: ActivityInboundInterceptor) -> ActivityInboundInterceptor:
+            return Timed(next)
+
+    async def report() -> None:
+        while True:
+            await asyncio.sleep(5)
+            for name, ts in list(times.items()):
+                times[name] = []
+                if ts:
+                    print(f"{time.strftime('%H:%M:%S')} activity {name}: {len(ts)}, "
+                          f"p50 {percentile(ts, 50) * 1000:.1f} ms, p99 {percentile(ts, 99) * 1000:.1f} ms",
+                          flush=True)
+
+    return Timer(), report
+
+
 async def worker_process(sticky: str) -> None:
     """`sticky`: seconds of the sticky queue timeout, or "setting" for build_worker's own."""
     from config.settings import load_settings
     from workers.bootstrap import build_application
     from workflows.activities import FollowUpActivities
-    from workflows.runtime import build_worker, connect
+    from workflows.runtime import WorkerPolling, build_worker, connect
 
     settings = load_settings()
-    options: dict[str, Any] = {} if sticky == "setting" else {"sticky_timeout": timedelta(seconds=float(sticky))}
+    polling = WorkerPolling.of(settings)
+    if sticky != "setting":
+        polling = replace(polling, sticky_timeout=float(sticky))
     application = build_application(settings)
     _, policy = settings.policies()
     client = await connect(settings.temporal_address)
     activities = FollowUpActivities(application, policy, NullMailer(), sender=settings.mail_from)
+    timer, report = activity_timer()
+    reporting = asyncio.create_task(report())
     with ThreadPoolExecutor(16) as executor:
         worker = build_worker(
             client,
@@ -115,13 +158,15 @@ async def worker_process(sticky: str) -> None:
             executor,
             extra_workflows=[SignalSinkWorkflow],
             max_cached_workflows=2000,
-            **options,
+            interceptors=[timer],
+            polling=polling,
         )
         stop = asyncio.Event()
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
         async with worker:
             print("ready", flush=True)
             await stop.wait()
+    reporting.cancel()
 
 
 def rss_mib(pid: int) -> float:
@@ -228,6 +273,47 @@ async def history_of_all_runs(client: Client, workflow_id: str) -> list[Any]:
         run_id = events[0].workflow_execution_started_event_attributes.continued_execution_run_id if events else ""
         if not run_id:
             return [e for run in reversed(runs) for e in run]
+
+
+STAGES = (
+    ("signal → task scheduled", EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED),
+    ("scheduled → started", EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED),
+    ("started → completed", EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED),
+    ("completed → reload recorded", EventType.EVENT_TYPE_MARKER_RECORDED),
+)
+
+
+async def stage_times(
+    client: Client, alliance_ids: list[Any], since: float
+) -> tuple[dict[str, list[float]], int, int]:
+    """Where a reaction waits, from the histories' own (server) times: for each signal since
+    `since`, the time to the next workflow task scheduled, from there to its start on a worker, to
+    its completion, and to the reload's marker (a signal that came while a task ran waits for that
+    task to complete before the next is scheduled). Also answers how many workflow tasks completed
+    and how many timed out
+    (on the sticky queue: no poller of the worker that has the workflow took them in time, so they
+    went to the shared queue with the whole history)."""
+    gaps: dict[str, list[float]] = {name: [] for name, _ in STAGES}
+    completed = timed_out = 0
+    for alliance_id in alliance_ids:
+        events = await history_of_all_runs(client, f"alliance-{alliance_id}")
+        for i, event in enumerate(events):
+            at = event.event_time.ToDatetime(tzinfo=UTC).timestamp()
+            if at < since:
+                continue
+            timed_out += event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT
+            completed += event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
+            if event.event_type != EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
+                continue
+            j = i
+            for name, wanted in STAGES:
+                j = next((k for k in range(j + 1, len(events)) if events[k].event_type == wanted), -1)
+                if j < 0:
+                    break
+                then = events[j].event_time.ToDatetime(tzinfo=UTC).timestamp()
+                gaps[name].append(then - at)
+                at = then
+    return gaps, completed, timed_out
 
 
 async def reaction_times(client: Client, alliance_ids: list[Any]) -> list[tuple[int, float]]:
@@ -531,7 +617,7 @@ async def measure_lag(
     woken: bool,
 ) -> dict[str, float]:
     written: dict[int, tuple[Any, float]] = {}
-    count = rate_per_s * LAG_SECONDS
+    count, since = rate_per_s * LAG_SECONDS, time.time()
     t0 = time.perf_counter()
     for n in range(count):
         await asyncio.sleep(max(0.0, t0 + n / rate_per_s - time.perf_counter()))
@@ -551,6 +637,11 @@ async def measure_lag(
         f"p99 {percentile(to_signal, 99) * 1000:.0f} ms",
         flush=True,
     )
+    stages, completed, timed_out = await stage_times(client, ids, since)
+    print("  stages (p50 / p99 ms): " + "; ".join(
+        f"{name} {percentile(g, 50) * 1000:.0f} / {percentile(g, 99) * 1000:.0f}"
+        for name, g in stages.items() if g)
+        + f"; workflow tasks completed {completed}, timed out {timed_out}", flush=True)
     return {"p50": p50 * 1000, "p99": p99 * 1000, "achieved": achieved}
 
 

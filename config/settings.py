@@ -107,6 +107,16 @@ class Settings(BaseSettings):
     temporal_namespace: str = "default"
     task_queue: str = "buendnis"
     temporal_ui_port: int = Field(default=8233, ge=1, le=65535)
+    # How the worker polls workflow tasks (workflows/runtime.py WorkerPolling; bench/notes/workflows.md
+    # has the measurements). A task waits `worker_sticky_timeout` s for the worker that has its
+    # workflow cached, then any worker may take it with the whole history: a SIGKILLed worker's
+    # workflows answer again after about that long.
+    worker_sticky_timeout: float = Field(default=1.0, ge=0.1, le=60.0)
+    worker_workflow_pollers: int = Field(default=8, ge=2, le=256)
+    # pollers × ratio poll the shared queue (Temporal's default ratio: 0.2); the rest, at least one,
+    # poll the worker's own (sticky) queue, which carries every task of a workflow it has cached.
+    worker_nonsticky_ratio: float = Field(default=1.0, gt=0.0, le=1.0)
+    temporal_task_queue_partitions: int = Field(default=4, ge=1, le=64)
     smtp_host: str = "127.0.0.1"
     smtp_port: int = Field(default=8025, ge=1, le=65535)
     mail_from: str = "servicebuero@buendnis.invalid"

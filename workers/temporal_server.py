@@ -57,6 +57,9 @@ def dev_server_args(settings: Settings, *, ui: bool = True, extra: Sequence[str]
         "--sqlite-pragma",
         "synchronous=normal",
     ]
+    partitions = settings.temporal_task_queue_partitions
+    for key in ("matching.numTaskqueueReadPartitions", "matching.numTaskqueueWritePartitions"):
+        args += ["--dynamic-config-value", f"{key}={partitions}"]
     args += ["--ui-port", str(settings.temporal_ui_port)] if ui else ["--headless"]
     for flag in CLI_FLAGS:
         args += ["--search-attribute", flag]

@@ -17,7 +17,7 @@ from workers.policy_watch import Policies, PolicyWatch, follow
 from workers.temporal_client import connect_client
 from workflows.activities import FollowUpActivities
 from workflows.fleet import FleetActivities, FleetSweepWorkflow, SweepInput, ensure_schedules
-from workflows.runtime import build_worker
+from workflows.runtime import WorkerPolling, build_worker
 from workflows.search_attributes import ensure_registered
 
 log = structlog.get_logger(__name__)
@@ -71,6 +71,7 @@ async def serve(
             executor,
             extra_workflows=[FleetSweepWorkflow],
             extra_activities=fleet.functions(),
+            polling=WorkerPolling.of(settings),
         )
         await ensure_registered(client, settings.temporal_namespace)
         await ensure_schedules(client, settings.task_queue)

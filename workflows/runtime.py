@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Executor
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -20,6 +21,7 @@ from temporalio.converter import (
 from temporalio.worker import PollerBehaviorSimpleMaximum, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from config.settings import Settings
 from workflows.activities import FollowUpActivities
 from workflows.alliance import AllianceWorkflow
 from workflows.commitment import CommitmentWorkflow
@@ -111,6 +113,33 @@ def activity_functions(follow_ups: FollowUpActivities, extra: Sequence[Any] = ()
     ]
 
 
+def _default(name: str) -> Any:
+    return Settings.model_fields[name].default
+
+
+@dataclass(frozen=True)
+class WorkerPolling:
+    """How the worker polls workflow tasks (settings `worker_*`, see config/settings.py).
+
+    A short sticky timeout lets another worker take over in ~3 s after one is killed (Temporal's
+    default of 10 s leaves its workflows unanswered that long). The SDK gives the shared queue
+    pollers × ratio of the pollers and the worker's own sticky queue the rest, at least one: the
+    ratio 1.0 puts all but that one on the shared queue, so that a worker taking over a killed
+    one's workflows fetches their tasks side by side. Under load a third of the tasks then time out
+    on the sticky queue and are taken from the shared one; half the pollers on each (0.5, also with
+    16) halved those timeouts but did not shorten the reactions (bench/notes/workflows.md, fourth
+    look)."""
+
+    sticky_timeout: float = _default("worker_sticky_timeout")
+    pollers: int = _default("worker_workflow_pollers")
+    nonsticky_ratio: float = _default("worker_nonsticky_ratio")
+
+    @classmethod
+    def of(cls, settings: Settings) -> WorkerPolling:
+        return cls(settings.worker_sticky_timeout, settings.worker_workflow_pollers,
+                   settings.worker_nonsticky_ratio)
+
+
 def build_worker(
     client: Client,
     task_queue: str,
@@ -119,18 +148,16 @@ def build_worker(
     *,
     extra_workflows: Sequence[type] = (),
     extra_activities: Sequence[Any] = (),
-    sticky_timeout: timedelta = timedelta(seconds=1),
+    polling: WorkerPolling = WorkerPolling(),
     **options: Any,
 ) -> Worker:
-    """The worker of all workflows. A short sticky timeout lets another worker take over in ~3 s
-    after one is killed (the default of 10 s leaves its workflows unanswered that long). On shutdown
-    running activities get time to finish: cancelled mid-transaction, a sync activity would leave
-    the store's shared SQLite connection inside an open transaction."""
+    """The worker of all workflows, polling as `polling` says. On shutdown running activities get
+    time to finish: cancelled mid-transaction, a sync activity would leave the store's shared
+    SQLite connection inside an open transaction."""
     options.setdefault("graceful_shutdown_timeout", timedelta(seconds=10))
-    # Half the pollers on the shared queue (Temporal's default: one of five), so that a worker
-    # taking over a killed one's workflows fetches their tasks side by side.
-    options.setdefault("workflow_task_poller_behavior", PollerBehaviorSimpleMaximum(8))
-    options.setdefault("nonsticky_to_sticky_poll_ratio", 1.0)
+    options.setdefault("workflow_task_poller_behavior", PollerBehaviorSimpleMaximum(polling.pollers))
+    options.setdefault("nonsticky_to_sticky_poll_ratio", polling.nonsticky_ratio)
+    options.setdefault("sticky_queue_schedule_to_start_timeout", timedelta(seconds=polling.sticky_timeout))
     return Worker(
         client,
         task_queue=task_queue,
@@ -138,6 +165,5 @@ def build_worker(
         activities=activity_functions(follow_ups, extra_activities),
         activity_executor=executor,
         workflow_runner=sandbox_runner(),
-        sticky_queue_schedule_to_start_timeout=sticky_timeout,
         **options,
     )

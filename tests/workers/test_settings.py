@@ -10,6 +10,8 @@ import pytest
 
 from config.settings import SettingsError, load_settings, read_secret_file, weak_secret, write_secret_file
 from workers.bootstrap import store_env
+from workers.temporal_server import dev_server_args
+from workflows.runtime import WorkerPolling
 
 
 def test_defaults_are_the_embedded_sqlite_store_under_var() -> None:
@@ -34,11 +36,24 @@ def test_settings_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch)
     ("BUENDNIS_TOKEN_SECRET", "kurz"),
     ("BUENDNIS_POSTGRES_SCHEMA", "Robert'); DROP TABLE"),
     ("BUENDNIS_POLICY_FILE", "/nicht/da.toml"),
+    ("BUENDNIS_WORKER_STICKY_TIMEOUT", "0"),
+    ("BUENDNIS_WORKER_WORKFLOW_POLLERS", "1"),
+    ("BUENDNIS_WORKER_NONSTICKY_RATIO", "1.5"),
+    ("BUENDNIS_TEMPORAL_TASK_QUEUE_PARTITIONS", "0"),
 ])
 def test_a_bad_value_is_refused_naming_the_variable(monkeypatch: pytest.MonkeyPatch, variable: str, value: str) -> None:
     monkeypatch.setenv(variable, value)
     with pytest.raises(SettingsError, match=variable):
         load_settings()
+
+
+def test_the_worker_and_the_dev_server_take_their_polling_from_the_settings() -> None:
+    settings = load_settings(worker_sticky_timeout=2.5, worker_workflow_pollers=12,
+                             worker_nonsticky_ratio=0.25, temporal_task_queue_partitions=1)
+    assert WorkerPolling.of(settings) == WorkerPolling(2.5, 12, 0.25)
+    args = dev_server_args(settings)
+    assert "matching.numTaskqueueReadPartitions=1" in args
+    assert "matching.numTaskqueueWritePartitions=1" in args
 
 
 def test_the_policy_file_overrides_the_default_thresholds(tmp_path: Path) -> None:
