@@ -6,6 +6,12 @@ items, all-partner meetings, commitments pledged, confirmed, amended, reported o
 overdue, follow-ups sent, yearly self-assessments, new partners. Valid by construction: every
 change goes through a command and its rules. `intensity` scales the meeting frequency (and so
 the number of events per alliance and year).
+
+Each alliance is written in one transaction (`storage.group_commit.one_transaction`: on SQLite one
+commit instead of one per command) with its snapshots taken once at its end
+(`AllianceApplication.snapshots_at_the_end`: the same snapshots the saves would have left, without
+loading and encoding a long alliance again every 100 events). On SQLite a generation cut off keeps
+the alliances committed before and takes back the one being written, whole.
 """
 
 from __future__ import annotations
