@@ -22,6 +22,7 @@ import asyncio
 import shutil
 import sqlite3
 import statistics
+import sys
 import tempfile
 import time
 import uuid
@@ -31,8 +32,8 @@ from pathlib import Path
 import psycopg
 
 from bench.api import _free_port, _load, _serve
-from bench.common import Figure, figure, percentile, size, smoke, write_results
-from bench.history import load_postgres, load_sqlite, make_template
+from bench.common import Figure, figure, load_average, percentile, size, smoke, write_results
+from bench.history import Template, load_postgres, load_sqlite, make_template, raw_clone_insert_rate
 from bench.projections import raw_insert_rate
 from config.settings import Settings, load_settings
 from projections.rebuild import rebuild_many
@@ -160,11 +161,8 @@ def raw_postgres_insert_rate(sqlite_settings: Settings, schema: str, rows_wanted
         return len(rows) / (time.perf_counter() - started)
 
 
-def postgres_figures(template_path: Path, template: object, sqlite_settings: Settings,
+def postgres_figures(template_path: Path, template: Template, sqlite_settings: Settings,
                      sqlite_rate: float) -> list[Figure]:
-    from bench.history import Template
-
-    assert isinstance(template, Template)
     schema = f"bench_scale_{uuid.uuid4().hex[:8]}"
     settings = load_settings(store="postgres", postgres_dsn=POSTGRES_DSN, postgres_schema=schema,
                              var_dir=template_path / "pg-var")
@@ -197,33 +195,64 @@ def postgres_figures(template_path: Path, template: object, sqlite_settings: Set
     ]
 
 
+def make_history(root: Path, template_settings: Settings,
+                 settings: Settings) -> tuple[Template, int, float, list[Figure]]:
+    """The template through the commands, then its clones: the history, its events, the commands'
+    rate (events/s) and the figures."""
+    started = time.perf_counter()
+    template = make_template(template_settings, alliances=TEMPLATE_ALLIANCES, years=YEARS, intensity=INTENSITY)
+    template_seconds = time.perf_counter() - started
+    load_template = load_average()
+    print(f"template: {template.alliances} alliances, {len(template.rows):,} events through the commands "
+          f"in {template_seconds:.1f} s (load {load_template})", flush=True)
+    figures = [template_disk(template_settings, len(template.rows))]
+    started = time.perf_counter()
+    events = load_sqlite(settings, template, COPIES)
+    load_seconds = time.perf_counter() - started
+    anchor = raw_clone_insert_rate(template, root / "raw-anchor.db")
+    made = template_seconds + load_seconds
+    commands_rate = len(template.rows) / template_seconds
+    print(f"history: {events:,} events ({COPIES} clones) in {load_seconds:.1f} s ({events / load_seconds:,.0f} "
+          f"events/s; raw sqlite3 inserts of one clone's rows {anchor:,.0f}/s); {made:.0f} s in all "
+          f"(load {load_average()})", flush=True)
+    figures.append(figure("scale.history_events", events, "events", "the issue's 600 alliances × 5 years",
+                          1_500_000, events / 1_500_000, None,
+                          f"comparison: {TEMPLATE_ALLIANCES * COPIES} alliances"))
+    figures.append(figure("scale.generate_seconds", made, "s",
+                          f"limit 10 minutes; {template_seconds:.0f} s for the template through the commands "
+                          f"({commands_rate:,.0f} events/s, load {load_template}), {load_seconds:.0f} s for the "
+                          f"clones; through the commands alone at their rate it would take "
+                          f"{events / commands_rate:,.0f} s", 600.0, 600.0 / made, 1.0, "≤ 10 minutes"))
+    figures.append(figure("scale.clone_rate", events / load_seconds, "events/s",
+                          "raw sqlite3 inserts of one clone's rows, made beforehand, into a fresh file of the "
+                          "same table (one transaction, synchronous=OFF)", anchor, events / load_seconds / anchor,
+                          None, "comparison: making and storing the clones against storing one"))
+    return template, events, commands_rate, figures
+
+
+def history_only() -> None:
+    """`python -m bench.scale --history-only`: makes the history, prints its times, removes it,
+    writes no results (the generation alone, without the rest of the run)."""
+    root = Path("var/bench-scale")
+    shutil.rmtree(root, ignore_errors=True)
+    try:
+        make_history(root, load_settings(store="sqlite", var_dir=root / "template"),
+                     load_settings(store="sqlite", var_dir=root / "history"))
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def main() -> None:
+    if "--history-only" in sys.argv:
+        history_only()
+        return
     root = Path(tempfile.mkdtemp(prefix="bench-smoke-scale-")) if smoke() else Path("var/bench-scale")
     shutil.rmtree(root, ignore_errors=True)
     template_settings = load_settings(store="sqlite", var_dir=root / "template")
     settings = load_settings(store="sqlite", var_dir=root / "history")
     figures: list[Figure] = []
     try:
-        started = time.perf_counter()
-        template = make_template(template_settings, alliances=TEMPLATE_ALLIANCES, years=YEARS, intensity=INTENSITY)
-        template_seconds = time.perf_counter() - started
-        print(f"template: {template.alliances} alliances, {len(template.rows):,} events through the commands "
-              f"in {template_seconds:.1f} s", flush=True)
-        figures.append(template_disk(template_settings, len(template.rows)))
-        started = time.perf_counter()
-        events = load_sqlite(settings, template, COPIES)
-        load_seconds = time.perf_counter() - started
-        made = template_seconds + load_seconds
-        commands_rate = len(template.rows) / template_seconds
-        print(f"history: {events:,} events ({COPIES} clones) in {load_seconds:.1f} s; "
-              f"{made:.0f} s in all", flush=True)
-        figures.append(figure("scale.history_events", events, "events", "the issue's 600 alliances × 5 years",
-                              1_500_000, events / 1_500_000, None,
-                              f"comparison: {TEMPLATE_ALLIANCES * COPIES} alliances"))
-        figures.append(figure("scale.generate_seconds", made, "s",
-                              f"limit 10 minutes; through the commands alone at their rate here "
-                              f"({commands_rate:,.0f} events/s) it would take {events / commands_rate:,.0f} s",
-                              600.0, 600.0 / made, 1.0, "≤ 10 minutes"))
+        template, events, commands_rate, figures = make_history(root, template_settings, settings)
         db_files = [settings.events_path, Path(f"{settings.events_path}-wal")]
         with sqlite3.connect(settings.events_path) as db:
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

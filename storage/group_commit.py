@@ -106,6 +106,39 @@ class GroupCommitDatastore(SQLiteDatastore):
         curs.execute(f"RELEASE {name}")
 
 
+@contextmanager
+def one_transaction(application: AllianceApplication) -> Iterator[None]:
+    """The commands one writer runs on this thread inside the block are one transaction: one commit
+    (one fsync) for all, where each took one of its own (a bulk writer such as the generator spent a
+    third of its time in them). A command that raises takes back only its own rows (its savepoint);
+    an error leaving the block takes back them all. Listeners of saves are told after the commit.
+    Not on SQLite's group-commit datastore (PostgreSQL, memory): each command commits as before."""
+    datastore = getattr(application.factory, "datastore", None)
+    if not isinstance(datastore, GroupCommitDatastore):
+        yield
+        return
+    positions: list[int] = []
+    conn = datastore.begin_group()
+    application.hold_saved(positions.append)
+    try:
+        yield
+    except BaseException:
+        datastore.detach_group()
+        application.hold_saved(None)
+        datastore.finish_group(conn, commit=False)
+        application.forget_cached()  # it held what was not stored
+        raise
+    datastore.detach_group()
+    application.hold_saved(None)
+    try:
+        datastore.finish_group(conn)
+    except BaseException:
+        application.forget_cached()
+        raise
+    if positions:
+        application.tell_saved(max(positions))
+
+
 def _converted(error: sqlite3.Error) -> PersistenceError:
     if isinstance(error, sqlite3.IntegrityError):
         return IntegrityError(error)
@@ -195,4 +228,4 @@ class GroupCommit:
         self._committer.shutdown(wait=True)
 
 
-__all__ = ["GroupCommit", "GroupCommitDatastore", "GroupCommitSQLiteFactory", "IntegrityError"]
+__all__ = ["GroupCommit", "GroupCommitDatastore", "GroupCommitSQLiteFactory", "IntegrityError", "one_transaction"]

@@ -8,7 +8,9 @@ snapshot; the as-of and history answers replay the events themselves (`AllianceA
 and never read a snapshot. So the recorders below delete an aggregate's older snapshots in the
 transaction that stores its new one: the store holds one snapshot per aggregate of 100 events or
 more, and loads are as fast as before. A load at an old version (`repository.get(id, version=v)`)
-replays from the start when v is below the kept snapshot: correct, only slower.
+replays from the start when v is below the kept snapshot: correct, only slower. A bulk writer (the
+generator) notes the snapshots due and takes only the latest of each at its end
+(`AllianceApplication.snapshots_at_the_end`): the same rows, without the ones deleted again.
 """
 
 from __future__ import annotations

@@ -202,6 +202,36 @@ class TestEventStore:
             first_150 = event.mutate(first_150)  # type: ignore[attr-defined]
         assert first_150 is not None and at_150.__dict__ == first_150.__dict__
 
+    def test_snapshots_taken_at_the_end_are_the_ones_the_saves_would_have_taken(self, make_app: MakeApp) -> None:
+        # Given two alliances, one changed command by command, the other by a bulk writer
+        clock = Clock(datetime(2026, 1, 1, 9, tzinfo=UTC))
+        app = make_app(clock=clock)
+        live, bulk = alliance_in_step(app, 5), alliance_in_step(app, 5)
+        assert app.snapshots is not None
+        for i in range(230):
+            clock.tick(minutes=1)
+            app.record_goal(live.alliance_id, text=f"Ziel {i}", by=BY)
+        # When the bulk writer notes the snapshots due and takes them at the end
+        with app.snapshots_at_the_end():
+            for i in range(230):
+                clock.tick(minutes=1)
+                app.record_goal(bulk.alliance_id, text=f"Ziel {i}", by=BY)
+            assert list(app.snapshots.get(bulk.alliance_id)) == []
+        # Then it holds the snapshot the saves would have left, which loads as a full replay does
+        fresh = make_app(clock=clock)
+        loaded = fresh.get_alliance(bulk.alliance_id)
+        versions = [[s.originator_version for s in app.snapshots.get(g.alliance_id)] for g in (live, bulk)]
+        assert versions == [[fresh.get_alliance(live.alliance_id).version // 100 * 100],
+                            [loaded.version // 100 * 100]]
+        replayed = app.replay(bulk.alliance_id, clock() + timedelta(days=1))
+        assert replayed is not None and loaded.__dict__ == replayed.__dict__
+        # And a bulk write that fails takes no snapshot
+        with pytest.raises(RuntimeError), app.snapshots_at_the_end():
+            for i in range(100):
+                app.record_goal(live.alliance_id, text=f"Noch ein Ziel {i}", by=BY)
+            raise RuntimeError("generator stopped")
+        assert [s.originator_version for s in app.snapshots.get(live.alliance_id)] == versions[0]
+
     def test_erasing_a_person_destroys_the_key_in_the_real_key_ring(self, make_app: MakeApp) -> None:
         app = make_app()
         g = new_alliance(app)

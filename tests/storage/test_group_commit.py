@@ -17,7 +17,7 @@ from eventsourcing.sqlite import SQLiteConnection
 from config.settings import load_settings
 from domain.application import AllianceApplication
 from domain.idempotency import CommandRecord, record_id
-from storage.group_commit import GroupCommit
+from storage.group_commit import GroupCommit, one_transaction
 from workers.bootstrap import build_application
 
 BY = "koordination"
@@ -239,3 +239,35 @@ def test_a_read_during_a_failing_group_is_not_served_after_the_commit_failed(
 
     assert goals_in_store(tmp_path, [alliance_id]) == 1
     assert [g.text for g in app.get_alliance(alliance_id).goals.values()] == ["Gespeichert"]
+
+
+def test_one_writers_commands_in_one_transaction_are_stored_at_its_end(
+    app: AllianceApplication, tmp_path: Path
+) -> None:
+    # Given an alliance, and a bulk writer (the generator) running commands in one transaction
+    alliance_id = app.register_alliance(name="Bündnis Viele", municipality="Ort", state="Bayern", by=BY)
+    with one_transaction(app):
+        for i in range(5):
+            app.record_goal(alliance_id, text=f"Ziel {i}", by=BY)
+        # When one of them is refused, only its own rows go
+        with pytest.raises(IntegrityError):
+            app.save(applied("einmal"), applied("einmal"))
+        # Then the writer sees its own work, nobody else does before the end
+        assert len(app.get_alliance(alliance_id).goals) == 5
+        assert goals_in_store(tmp_path, [alliance_id]) == 0
+    assert goals_in_store(tmp_path, [alliance_id]) == 5
+
+
+def test_an_error_leaving_one_transaction_stores_none_of_it(tmp_path: Path) -> None:
+    # Given a writer changing the cached aggregates themselves, as the generator does
+    app = build_application(load_settings(store="sqlite", var_dir=tmp_path / "var"), DEEPCOPY_FROM_AGGREGATE_CACHE="n")
+    alliance_id = app.register_alliance(name="Bündnis Abbruch", municipality="Ort", state="Bayern", by=BY)
+    with pytest.raises(RuntimeError), one_transaction(app):
+        app.record_goal(alliance_id, text="Verworfen", by=BY)
+        raise RuntimeError("generator stopped")
+
+    assert goals_in_store(tmp_path, [alliance_id]) == 0
+    assert app.get_alliance(alliance_id).goals == {}  # the cache held what was not stored
+    app.record_goal(alliance_id, text="Danach", by=BY)
+    assert goals_in_store(tmp_path, [alliance_id]) == 1
+    app.close()
