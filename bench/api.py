@@ -171,7 +171,8 @@ def _serve(var: Path, port: int, store: dict[str, str] | None = None) -> subproc
     )
     import httpx
 
-    for _ in range(200):
+    deadline = time.monotonic() + 120  # start-up took over 20 s at load 13-18 (the others' work)
+    while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
                 return process
