@@ -309,8 +309,10 @@ def _postgres_figures() -> list[Figure]:
             try:
                 for processes in (1, 2):
                     ports = [_free_port() for _ in range(processes)]
-                    servers = [_serve(var, p, store) for p in ports]
+                    servers: list[subprocess.Popen[bytes]] = []
                     try:
+                        for p in ports:  # one that does not start must not leave the others running
+                            servers.append(_serve(var, p, store))
                         c = _compare(app, ports, token, servers, COMMANDS // 2, ROUNDS)
                     finally:
                         for server in servers:
