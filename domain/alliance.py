@@ -27,13 +27,14 @@ from domain.alliance_parts.state import AllianceEvent
 from domain.alliance_parts.steering import SteeringPart
 from domain.alliance_parts.steps import StepsPart
 from domain.alliance_parts.team import TeamPart
+from domain.copies import SharesImmutableParts
 from domain.records import Contact
 from domain.steps import StepPolicy, unmet
 from domain.values import AllianceStatus, Bundesland, Outcome
 
 
 class Alliance(ActorsPart, TeamPart, MeetingsPart, ActionPlanPart, FoundingPart, SteeringPart, OutreachPart,
-               StepsPart, FollowUpsPart, Aggregate):
+               StepsPart, FollowUpsPart, SharesImmutableParts, Aggregate):
     """A local alliance; children are kept in dicts keyed by the child's id as text.
 
     Version 2 keeps press work and local anchoring; a snapshot of version 1 gets them empty."""

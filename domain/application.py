@@ -74,6 +74,8 @@ class AllianceApplication(StepCommands, ActorCommands, TeamCommands, MeetingComm
 
     name = "Alliances"
     snapshotting_intervals = {Alliance: 100, Commitment: 100}
+    # A command decides on a copy of the cached aggregate, so a command that fails leaves the cache as
+    # stored; the copy makes new containers and shares the immutable records (domain/copies.py).
     env = {"AGGREGATE_CACHE_MAXSIZE": "1000", "DEEPCOPY_FROM_AGGREGATE_CACHE": "y"}
 
     def __init__(self, env: EnvType | None = None, *, policy: StepPolicy | None = None,
@@ -298,7 +300,7 @@ class AllianceApplication(StepCommands, ActorCommands, TeamCommands, MeetingComm
 
     def person_data(self, alliance: Alliance, person_id: UUID) -> PersonalData | None:
         """The person's data from an alliance already loaded (a page showing many persons loads the
-        alliance once, not once per person: each load copies the whole aggregate)."""
+        alliance once, not once per person: each load copies the aggregate's containers)."""
         person = alliance.persons.get(str(person_id))
         if person is None:
             raise NotFound(f"Ansprechperson {person_id} gehört nicht zu diesem Bündnis.")

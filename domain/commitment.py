@@ -18,6 +18,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from domain.copies import SharesImmutableParts
 from domain.dates import check_date, check_dates, check_optional_date, not_before
 from domain.errors import InvalidInput, RuleViolation
 from domain.personal_data import FreeText
@@ -47,7 +48,7 @@ def next_year(d: date) -> date:
     return d.replace(year=d.year + 1, day=day)
 
 
-class Commitment(Aggregate):
+class Commitment(SharesImmutableParts, Aggregate):
     """A partner's commitment within one alliance. Version 2 knows the action item it was pledged for;
     a snapshot of version 1 has none."""
 

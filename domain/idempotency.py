@@ -13,6 +13,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from domain.copies import SharesImmutableParts
 from domain.dates import not_before
 
 _NAMESPACE = uuid5(NAMESPACE_URL, "buendnis:command")
@@ -38,7 +39,7 @@ class CommandRecord(Aggregate):
         self.result = result
 
 
-class CommitmentIndex(Aggregate):
+class CommitmentIndex(SharesImmutableParts, Aggregate):
     """Which commitments belong to an alliance, so as-of queries need not read its whole history."""
 
     class Opened(Aggregate.Created):
