@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,6 +16,10 @@ from domain.application import AllianceApplication
 from workers.bootstrap import build_application
 
 POSTGRES_DSN = "postgresql://postgres@127.0.0.1:5432/test"
+
+# pytest-xdist's workers run with COLUMNS=80, which a Rich console made at import (workers/cli_*.py)
+# keeps as its fixed width: the CLI tests' own COLUMNS (CliRunner env) would be ignored there.
+os.environ.pop("COLUMNS", None)
 
 # Tests never assert wall-clock times: hypothesis's default 200 ms deadline per example is one (it
 # failed a text-field property at 304 ms on loaded cores). Examples are still bounded by count.
