@@ -19,9 +19,11 @@ from projections.values import iso, text_id
 KNOWN_EVENTS: tuple[type, ...] = tuple(SENTENCES)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Seen:
-    """One event in context: the alliance (and commitment) as they stood right after it."""
+    """One event in context: the alliance (and commitment) as they stood right after it. Read only
+    by convention: a frozen dataclass sets each field through object.__setattr__ (5× the cost of
+    building it, once per event of a rebuild)."""
 
     item: Item
     event: Any

@@ -31,8 +31,11 @@ BOOKKEEPING: tuple[type, ...] = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Item:
+    """One notification as a projection reads it; read only by convention (not frozen: built for
+    every event, and a frozen dataclass sets each field through object.__setattr__)."""
+
     position: int
     notification: Notification
     event: Any  # the decoded domain event (None for projections that read raw stored events)

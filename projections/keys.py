@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from base64 import b64decode
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.cryptography import AESCipher
@@ -21,10 +22,24 @@ class BatchKeys:
         self.ring = ring
         self._keys: dict[UUID, str | None] = {}
         self._ciphers: dict[str, AESCipher] = {}
+        self._erased: dict[str, frozenset[str]] = {}
 
     def clear(self) -> None:
         self._keys.clear()
         self._ciphers.clear()
+        self._erased.clear()
+
+    def erased(self, alliance_id: str, alliance: Any) -> frozenset[str]:
+        """`alliance.erased_keys()` remembered until `forget` (or `clear`): it walks every contact
+        person of the alliance, for each event with free text (a tenth of a timeline rebuild's time).
+        The caller forgets an alliance when it sees an event that erases (`ERASURES`)."""
+        keys = self._erased.get(alliance_id)
+        if keys is None:
+            keys = self._erased[alliance_id] = alliance.erased_keys()
+        return keys
+
+    def forget(self, alliance_id: str) -> None:
+        self._erased.pop(alliance_id, None)
 
     def reveal(self, value: FreeText | None, erased: frozenset[str]) -> str | None:
         """`domain.personal_data.reveal` with this batch's keys, each key's cipher built once."""

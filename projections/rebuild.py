@@ -14,6 +14,7 @@ from projections.aggregates import AggregateCache
 from projections.alliance_events import KNOWN_EVENTS, AllianceProjection, in_context
 from projections.engine import BOOKKEEPING, Item, Projection, Projector
 from projections.errors import RebuildRunning
+from projections.log import batch_reader
 from projections.store import Lease, ProjectionStore
 
 
@@ -90,14 +91,13 @@ def _rebuild_many(
         for p in projections
     ]
     shared = SharedPass(application, projectors)
+    read = batch_reader(application)
     count = 0
     try:
         while True:
             positions = [p.position() for p in projectors]
             start = min(positions)
-            notifications = application.recorder.select_notifications(
-                start=start + 1, limit=batch_size
-            )
+            notifications = read(start + 1, batch_size)
             if not notifications:
                 break
             items = [shared.item(n) for n in notifications]

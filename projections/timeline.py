@@ -13,6 +13,9 @@ from projections.sentences import FREE_TEXTS, describe
 from projections.store import Db, Schema
 from projections.values import SEALED_TEXT, dumps, event_data_json, event_type, loads
 
+# The events after which an alliance's erased keys (`Alliance.erased_keys`) are not what they were.
+ERASURES = (Alliance.FreeTextsErased, Alliance.ContactPersonErased)
+
 SCHEMA = Schema(
     tables={
         "events": "position BIGINT PRIMARY KEY, alliance_id TEXT, commitment_id TEXT, at TEXT, "
@@ -46,8 +49,10 @@ class TimelineProjection(AppendOnlyProjection):
 
     def see(self, seen: Seen, db: Db) -> None:
         e = seen.event
-        if isinstance(e, Alliance.FreeTextsErased):
-            self._erased.add(seen.alliance_id)
+        if isinstance(e, ERASURES):
+            self.keys.forget(seen.alliance_id)  # the alliance's erased keys changed with this event
+            if isinstance(e, Alliance.FreeTextsErased):
+                self._erased.add(seen.alliance_id)
         self._rows.append(
             (
                 seen.item.position,
@@ -57,7 +62,7 @@ class TimelineProjection(AppendOnlyProjection):
                 event_type(e),
                 e.by,
                 event_data_json(e),
-                describe(e, seen.alliance, seen.commitment, self._reveal(seen.alliance)),
+                describe(e, seen.alliance, seen.commitment, self._reveal(seen.alliance, seen.alliance_id)),
             )
         )
 
@@ -67,15 +72,14 @@ class TimelineProjection(AppendOnlyProjection):
             self._erase_plain_texts(db, alliance_id)
         self._erased = set()
 
-    def _reveal(self, alliance: Alliance) -> Callable[[Any], str | None]:
-        # The erased keys are gathered only for an event with free text (most have none).
+    def _reveal(self, alliance: Alliance, alliance_id: str | None = None) -> Callable[[Any], str | None]:
+        # The erased keys are gathered only for an event with free text (most have none); with
+        # `alliance_id`, the ones remembered for it in this batch (see `see`), else afresh.
         ring = self.keys
-        erased: list[frozenset[str]] = []
 
         def shown(value: Any) -> str | None:
-            if not erased:
-                erased.append(alliance.erased_keys())
-            return ring.reveal(value, erased[0])
+            erased = ring.erased(alliance_id, alliance) if alliance_id is not None else alliance.erased_keys()
+            return ring.reveal(value, erased)
 
         return shown
 

@@ -10,6 +10,8 @@ from eventsourcing.domain import Aggregate
 
 from domain.application import AllianceApplication
 from domain.errors import InvalidInput, NotFound
+from domain.personal_data import ERASED, PersonalData, seal, seal_text
+from domain.values import ErasureReason
 from projections.engine import Projector
 from projections.errors import ProjectionHalted
 from projections.overview import OverviewProjection
@@ -80,6 +82,33 @@ def test_the_timeline_tells_every_event_with_when_who_what_and_why(
     assert "Schritt 1 „Bündnisidee initiieren“ wurde abgeschlossen" in step["text"]
     assert "Begründung: „Gespräche laufen noch, Team steht schon“" in step["text"]
     assert "Kita Sonnenschein sagt zu: „Belegplätze“" in events[3]["text"]
+
+
+def test_a_text_sealed_with_a_key_erased_earlier_in_the_same_batch_is_told_erased(
+    app: AllianceApplication, clock: SimClock, store: ProjectionStore, queries: Queries
+) -> None:
+    # Given a reason sealed with a person's key, the person erased on record (its key not yet
+    # destroyed: a crash before the key ring was told), and the same sealed reason again after it,
+    # all in one batch: the timeline remembers an alliance's erased keys within a batch.
+    aid = app.register_alliance(name="Bündnis Jena", municipality="Jena", state="Thüringen", by="k@test")
+    kita = app.add_actor(aid, name="Kita Sonnenschein", sector="kita", by="k@test")
+    person = uuid4()
+    key = app.key_ring.create(person)
+    reason = seal_text("Frau Muster ist krank", person, key)
+    alliance = app.repository.get(aid)
+    alliance.add_contact_person(person_id=person, actor_id=kita, sealed=seal(PersonalData("Frau Muster"), key),
+                                by="k@test")
+    alliance.pause(reason=reason, by="k@test")
+    alliance.erase_contact_person(person_id=person, reason="loeschbitte", reason_code=ErasureReason.LOESCHBITTE,
+                                  by="k@test")
+    alliance.resume(reason=reason, by="k@test")
+    app.save(alliance)
+    # When the timeline is projected
+    catch_up(app, store, ["timeline"])
+    # Then the reason is told before the erasure and erased after it
+    texts = {e["type"]: e["text"] for e in queries.timeline(aid)}
+    assert "„Frau Muster ist krank“" in texts["Alliance.Paused"]
+    assert f"„{ERASED}“" in texts["Alliance.Resumed"] and "Frau Muster" not in texts["Alliance.Resumed"]
 
 
 def test_the_timeline_filters_by_type_and_date(
