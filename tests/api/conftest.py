@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -23,18 +22,12 @@ from api.app import create_app
 from api.auth import issue_token
 from config.settings import Settings
 from domain.application import AllianceApplication
+from tests.ports import free_port
 from workers.bootstrap import build_application, build_queries, build_token_store, group_commit
 from workers.projector import serve as serve_projectors
 
 # A fixed secret of 48 random bytes (a placeholder or a repeated character is refused).
 SECRET = "q3J7vXw2LpZ9tR4mKc8HfN1sYb6GdE0uVa5WjQoTxIiPlUkSnMeCgBhFrDy-_zAO"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 class ServerThread:

@@ -20,7 +20,7 @@ import httpx
 from config.settings import load_settings
 from domain.follow_ups import FollowUpPolicy
 from tests import clock as test_clock
-from tests.api.conftest import free_port
+from tests.ports import free_port
 from tests.waiting import poll
 from workers.bootstrap import build_application
 from workers.mail_sink import read_mails
@@ -62,8 +62,9 @@ def wait_for_token(log: Path, process: subprocess.Popen[bytes], timeout: float =
     raise AssertionError("no token printed:\n" + log.read_text(errors="replace"))
 
 
-def settled_mails(directory: Path, timeout: float = 120) -> list[EmailMessage]:
-    """The sink's mails once no new one arrived for five seconds (the workflows acted)."""
+def settled_mails(directory: Path, log: Path, timeout: float = 120) -> list[EmailMessage]:
+    """The sink's mails once no new one arrived for five seconds (the workflows acted); failing,
+    with the end of `up`'s log (what its parts said)."""
     deadline, count, quiet_since = time.monotonic() + timeout, -1, time.monotonic()
     while time.monotonic() < deadline:
         mails = read_mails(directory) if directory.exists() else []
@@ -72,7 +73,8 @@ def settled_mails(directory: Path, timeout: float = 120) -> list[EmailMessage]:
         elif count > 0 and time.monotonic() - quiet_since > 5:
             return mails
         time.sleep(0.5)
-    raise AssertionError(f"the mail sink did not settle within {timeout} s ({count} mails)")
+    tail = "\n".join(log.read_text(errors="replace").splitlines()[-60:])
+    raise AssertionError(f"the mail sink did not settle within {timeout} s ({count} mails); up's log ends:\n{tail}")
 
 
 def stop(process: subprocess.Popen[bytes]) -> int:
@@ -101,7 +103,7 @@ def test_up_loads_the_demo_prints_urls_and_a_token_and_keeps_the_data_on_restart
             events = health["components"]["event_store"]["position"]
             assert events > 100  # the demo alliances
             assert c.get("/", headers={"Authorization": f"Bearer {token}"}).status_code == 200
-        mails = settled_mails(var / "mail")
+        mails = settled_mails(var / "mail", first_log)
     finally:
         code = stop(process)
     out = first_log.read_text(errors="replace")

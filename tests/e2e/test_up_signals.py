@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.conftest import free_port
 from tests.e2e.test_up import start, wait_for_token
+from tests.ports import free_port
 
 
 def descendants(pid: int) -> set[int]:

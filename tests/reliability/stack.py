@@ -33,6 +33,7 @@ from domain.application import AllianceApplication
 from domain.dates import berlin
 from projections.rebuild import rebuild
 from projections.registry import build_projection
+from tests.ports import free_port
 from tests.projections.conftest import snapshot
 from tests.waiting import poll
 from workers.bootstrap import build_application, build_queries, build_store
@@ -62,12 +63,6 @@ READ_MODELS = ("overview", "detail", "timeline", "inbox")
 def scaled(normal: int, soak: int) -> int:
     """A count for `make test`, or the larger one for `make soak` (BUENDNIS_SOAK=1)."""
     return soak if SOAK else normal
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def listening(port: int) -> bool:

@@ -8,7 +8,7 @@ import httpx
 
 from api.auth import issue_token
 from config.settings import Settings
-from tests.api.conftest import free_port
+from tests.ports import free_port
 from workers.api import serve
 from workers.bootstrap import build_application
 

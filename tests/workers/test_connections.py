@@ -21,7 +21,7 @@ from cryptography.x509.oid import NameOID
 from temporalio.service import TLSConfig
 
 from config.settings import SettingsError, load_settings
-from tests.api.conftest import free_port
+from tests.ports import free_port
 from workers.bootstrap import build_mailer
 from workers.temporal_client import connection_options
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import zipfile
@@ -25,6 +24,7 @@ from config.settings import Settings, load_settings
 from domain.application import AllianceApplication
 from tests.builders import BY, new_alliance
 from tests.conftest import POSTGRES_DSN
+from tests.ports import free_port
 from workers.bootstrap import build_application, build_queries
 from workers.mail_sink import FileSink, mail_dir
 from workers.projector import Runner
@@ -82,12 +82,6 @@ def _cli(settings: Settings, var: Path, log: str, *args: str) -> subprocess.Comp
     return result
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _story(app: AllianceApplication) -> tuple[Any, Any]:
     g = new_alliance(app)
     actor = g.actors[0]
@@ -113,7 +107,7 @@ def _story(app: AllianceApplication) -> tuple[Any, Any]:
 
 def _mail(settings: Settings) -> None:
     """A follow-up mail to the person through a real SMTP server into the sink's spool on disk."""
-    port = _free_port()
+    port = free_port()
     controller = Controller(FileSink(mail_dir(settings)), hostname="127.0.0.1", port=port)
     controller.start()
     try:

@@ -9,7 +9,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from tests.api.conftest import free_port
+from tests.ports import free_port
 from workers.up import _api_listening
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 import sys
 import threading
 import uuid
@@ -37,12 +36,6 @@ from workflows.runtime import DATA_CONVERTER, build_worker
 
 BIN = Path(sys.executable).parent
 SKIP_TIMEOUT = 60.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,8 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from domain.alliance import Alliance
 from projections.sentences import describe
-from tests.workflows.conftest import Harness, RecordingMailer, eventually, free_port
+from tests.ports import free_port
+from tests.workflows.conftest import Harness, RecordingMailer, eventually
 from tests.workflows.test_commitment_follow_ups import pledge, sent
 from workflows.commitment import CommitmentWorkflow
 from workflows.notifications import SmtpMailer

@@ -18,7 +18,8 @@ from temporalio.client import Client
 from config.settings import Settings, load_settings
 from domain.application import AllianceApplication
 from domain.dates import berlin
-from tests.workflows.conftest import eventually, free_port, plain
+from tests.ports import free_port
+from tests.workflows.conftest import eventually, plain
 from workers import mail_sink, relay, worker
 from workers.bootstrap import build_application
 from workers.policy_watch import PolicyWatch

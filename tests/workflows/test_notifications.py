@@ -8,7 +8,7 @@ from pathlib import Path
 
 from config.settings import load_settings
 from domain.follow_ups import FollowUp
-from tests.workflows.conftest import free_port
+from tests.ports import free_port
 from workers import mail_sink
 from workflows.notifications import Mail, SmtpMailer, compose
 
