@@ -115,7 +115,7 @@ class Settings(BaseSettings):
     worker_workflow_pollers: int = Field(default=8, ge=2, le=256)
     # pollers × ratio poll the shared queue (Temporal's default ratio: 0.2); the rest, at least one,
     # poll the worker's own (sticky) queue, which carries every task of a workflow it has cached.
-    worker_nonsticky_ratio: float = Field(default=1.0, gt=0.0, le=1.0)
+    worker_nonsticky_ratio: float = Field(default=0.25, gt=0.0, le=1.0)
     temporal_task_queue_partitions: int = Field(default=4, ge=1, le=64)
     smtp_host: str = "127.0.0.1"
     smtp_port: int = Field(default=8025, ge=1, le=65535)
