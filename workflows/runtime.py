@@ -127,7 +127,9 @@ class WorkerPolling:
     task of a workflow the worker has cached comes through its sticky queue: with the ratio 1.0 one
     poller served them all, and at 100 events/s the tasks queued there (p50 327 ms from scheduled
     to started on a quiet machine, 79 of 2,000 timed out). With 0.25 (two pollers on the shared
-    queue, six on the sticky one) the reaction p99 at 100 events/s fell from 1.5 s to 0.36 s, and
+    queue, six on the sticky one) the lag probe's reaction p99 at 100 events/s fell from 1.5 s to
+    0.36 s; the full benchmark run gave 1.6 s for its first lag run (right after 600 workflows
+    start) and 0.49 s for the polling relay's, so the 250 ms target is not met yet. And
     a worker taking over a killed one's workflows still fetches them with two pollers
     (bench/notes/workflows.md, fifth look)."""
 
