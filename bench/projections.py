@@ -26,6 +26,7 @@ from pathlib import Path
 
 import orjson
 
+from api.paging import MAX_PAGE
 from bench.common import Figure, figure, percentile, size, smoke, write_results
 from config.settings import Settings, load_settings
 from projections.engine import Projector
@@ -207,6 +208,11 @@ def measure_lag(settings: Settings, seconds: float = 20.0, rate: float = 50.0) -
 
 
 def measure_queries(settings: Settings, samples: int = 300) -> list[Figure]:
+    """Dashboard, a random alliance's whole timeline, and a page of the longest ones.
+
+    The longest timelines (2,700–5,100 events) are read as the history route serves them: a page
+    of MAX_PAGE (500) rows after a random position, the issue's "timeline page". Reading one of
+    them whole (no route does: the page model keeps the newest 500) is a comparison row."""
     queries = build_queries(settings)
     with queries.read("overview") as db:
         counts = {
@@ -214,13 +220,25 @@ def measure_queries(settings: Settings, samples: int = 300) -> list[Figure]:
         }
     ids = list(counts)
     longest = sorted(ids, key=lambda i: -counts[i])[:DENSE]
+    with queries.read("timeline") as db:
+        positions = {
+            i: [int(r["position"]) for r in db.all("SELECT position FROM {events} WHERE alliance_id = ?", (str(i),))]
+            for i in longest
+        }
     rng = random.Random(3)
-    timings: dict[str, list[float]] = {"dashboard": [], "timeline": [], "timeline_longest": []}
+
+    def longest_page() -> None:
+        chosen = rng.choice(longest)
+        queries.timeline(chosen, after=rng.choice(positions[chosen]), limit=MAX_PAGE)
+
+    timings: dict[str, list[float]] = {"dashboard": [], "timeline": [], "timeline_longest": [],
+                                       "timeline_longest_whole": []}
     for _ in range(samples):
         for name, run in (
             ("dashboard", queries.dashboard),
             ("timeline", lambda: queries.timeline(rng.choice(ids))),
-            ("timeline_longest", lambda: queries.timeline(rng.choice(longest))),
+            ("timeline_longest", longest_page),
+            ("timeline_longest_whole", lambda: queries.timeline(rng.choice(longest))),
         ):
             started = time.perf_counter()
             run()
@@ -235,6 +253,7 @@ def measure_queries(settings: Settings, samples: int = 300) -> list[Figure]:
     for name, values in timings.items():
         worst = p99(values)
         print(f"{name} query: p50 {statistics.median(values) * 1000:.1f} ms, p99 {worst * 1000:.1f} ms")
+        whole = name == "timeline_longest_whole"
         results.append(
             entry(
                 f"{name}_query_p99",
@@ -243,8 +262,9 @@ def measure_queries(settings: Settings, samples: int = 300) -> list[Figure]:
                 "limit",
                 50.0,
                 50.0 / (worst * 1000),
-                1.0,
-                "p99 ≤ 50 ms",
+                None if whole else 1.0,
+                "comparison: one of the longest timelines read whole (no route reads it so)" if whole
+                else f"p99 ≤ 50 ms{' (a page of 500 rows)' if name == 'timeline_longest' else ''}",
             )
         )
     return results
