@@ -1,4 +1,4 @@
-"""The worker killed with SIGKILL in the middle of its activities, 20 times (100 in `make soak`),
+"""The worker killed with SIGKILL in the middle of its activities, 10 times (100 in `make soak`),
 while new alliances keep arriving whose follow-ups are due at once: every follow-up is recorded
 once, every mail arrives (a repeat only after a kill, with the same Message-ID), the read models
 equal a rebuild."""
@@ -10,7 +10,7 @@ import threading
 from tests.reliability.stack import Stack, kill_at_random, read_models_equal_a_rebuild, recorded_events, scaled, settle
 from workers.bootstrap import build_application
 
-KILLS = scaled(20, 100)
+KILLS = scaled(10, 100)
 
 
 def test_a_worker_killed_during_its_activities_loses_nothing_and_records_nothing_twice(stack: Stack) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from temporalio.api.testservice.v1 import SleepRequest
 from temporalio.client import WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
@@ -104,6 +105,7 @@ class Harness:
     activities: FollowUpActivities
     positions: PositionStore = field(default_factory=MemoryPositionStore)
     max_history: int = 3000
+    skip_timeout: float = SKIP_TIMEOUT
     worker: Worker | None = None
     _worker_task: asyncio.Task[None] | None = None
 
@@ -144,23 +146,33 @@ class Harness:
         """The test server skips `delta`; fails (instead of hanging) when it cannot within a minute,
         i.e. when something keeps its time locked (an activity retrying without end).
 
-        The skip is one long-lived gRPC call; on loaded cores its HTTP/2 connection to the test
-        server broke once mid-skip ("h2 protocol error"): the call is made again for what is left
-        of the skip (the server's clock says how much), at most twice."""
-        target = await self.env.get_current_time() + delta
+        The skip is one long-lived gRPC call. Its deadline is ours (`skip_timeout`): without one the
+        SDK's client gives every call 30 s and ends it with "Timeout expired" (seen on loaded
+        cores). Its HTTP/2 connection broke once mid-skip ("h2 protocol error"): the server goes on
+        skipping after a call ends, so the call is made again for what is left of the skip (the
+        server's clock says how much), at most twice, within the same minute."""
+        started = await self.env.get_current_time()
+        target = started + delta
+        deadline = asyncio.get_running_loop().time() + self.skip_timeout
         for attempt in range(3):
-            left = target - await self.env.get_current_time()
+            left = target - (started if attempt == 0 else await self.env.get_current_time())
             if left <= timedelta(0):
                 return
+            request = SleepRequest()
+            request.duration.FromTimedelta(left)
+            budget = deadline - asyncio.get_running_loop().time()
             try:
-                await asyncio.wait_for(self.env.sleep(left), SKIP_TIMEOUT)
+                await self.env.client.test_service.unlock_time_skipping_with_sleep(
+                    request, timeout=timedelta(seconds=max(budget, 0.1)))
                 return
-            except TimeoutError:
-                raise AssertionError(
-                    f"der Testserver konnte {delta} nicht in {SKIP_TIMEOUT} s überspringen "
-                    "(eine Aktivität oder ein Workflow-Task hält die Zeit an)"
-                ) from None
             except RPCError as broken:
+                reached = await self.env.get_current_time()
+                if "Timeout expired" in broken.message:
+                    raise AssertionError(
+                        f"der Testserver konnte {delta} nicht in {self.skip_timeout} s überspringen "
+                        f"(von {started} bis {target}, erreicht: {reached}; eine Aktivität oder ein "
+                        "Workflow-Task hält die Zeit an)"
+                    ) from None
                 if attempt == 2 or broken.status != RPCStatusCode.CANCELLED or "h2" not in broken.message:
                     raise
 
