@@ -178,3 +178,34 @@ def test_a_rebuild_that_halts_leaves_the_collector_on(app: AllianceApplication, 
         rebuild_many(app, store, [FailingTimeline(app)])
     # Then the collector is on again
     assert gc.isenabled()
+
+
+def test_sentences_that_quote_no_free_text_decrypt_none(
+    app: AllianceApplication, store: ProjectionStore, clock: SimClock
+) -> None:
+    # Given events whose sentences only say that there is a free text (conversation notes, progress
+    # reports), and one whose sentence quotes it (a withdrawal's reason), projected live
+    g = alliance_in_step(app, 5)
+    app.record_contact(g.alliance_id, actor_id=g.actors[0], on=clock.now.date(), outcome="interested",
+                       notes="Gespräch mit Frau Beispiel", by=BY)
+    cid = app.pledge_commitment(g.alliance_id, partner_id=g.actors[0], description="Ferienbetreuung",
+                                kind="personal", amount=None, unit=None, due_on=None, by=BY)
+    app.confirm_commitment(g.alliance_id, cid, by=BY)
+    app.report_progress(g.alliance_id, cid, on=clock.now.date(), text="halb geschafft", percent=50, by=BY)
+    projector = Projector(app, store, build_projection("timeline", app), batch_size=1)
+    projector.catch_up()
+    projector.close()
+    live = snapshot(store, "timeline")
+    ring = CountingKeyRing(app.key_ring)
+    app.key_ring = ring  # type: ignore[assignment]
+    # When the timeline is rebuilt
+    rebuild_many(app, store, [build_projection("timeline", app)])
+    # Then no key was looked up for those texts, and the timeline equals the live one
+    assert not ring.gets
+    assert snapshot(store, "timeline") == live
+    # And once a sentence quotes a text, its key is looked up
+    app.withdraw_commitment(g.alliance_id, cid, reason="Budget gestrichen", by=BY)
+    ring.gets.clear()
+    rebuild_many(app, store, [build_projection("timeline", app)])
+    assert len(ring.gets) == 1
+    assert any("Budget gestrichen" in str(row) for row in snapshot(store, "timeline")["events"])
