@@ -42,8 +42,9 @@ def collected_per_batch() -> Iterator[Callable[[], int]]:
     """Python's cyclic garbage collector off while a rebuild runs; `collect()` after each batch
     collects the young generations (all that the batch allocated and still lives) at once, and the
     collector is as it was afterwards. With the collector on, its automatic collections ran every
-    700 allocations and, as the cached aggregates grew, walked them again and again: a fifth of
-    the CPU of a rebuild of all four read models (2026-11-30, bench/notes/projections.md). The
+    700 allocations and, as the cached aggregates grew, walked them again and again: off, a rebuild
+    of all four read models took 18 % less CPU on 52k events and 27–45 % less on 245k (2026-11-30,
+    bench/notes/projections.md, "fifth pass"). The
     old generation (what outlived a batch's collection, the cached aggregates among it) is not
     collected before the rebuild ends: a cycle that becomes garbage there waits for the
     collector's next full collection after it."""
