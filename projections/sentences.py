@@ -303,6 +303,17 @@ FREE_TEXTS: dict[str, tuple[str, ...]] = {
     "Commitment.Amended": ("reason",),
     "Commitment.Withdrawn": ("reason",),
 }
+# Events whose sentence quotes none of their free texts: it says only whether there is one (the
+# minutes of a meeting held, a note to a fulfilment) or leaves it out. A sealed text is never
+# decrypted for them: sealed, it is never empty (blank texts are stored as None), so it reads as
+# present whether revealed, erased or sealed.
+UNQUOTED = frozenset({
+    "Alliance.ContactRecorded",
+    "Alliance.MeetingHeld",
+    "Alliance.MinutesRecorded",
+    "Commitment.ProgressReported",
+    "Commitment.Fulfilled",
+})
 Reveal = Callable[[Any], "str | None"]
 
 
@@ -310,8 +321,10 @@ def describe(event: Any, alliance: Any, commitment: Any, reveal: Reveal | None =
     """The event as a sentence with who did it; `alliance`, `commitment`: state after it. `reveal`
     shows its sealed free texts (the key ring's `reveal`: „[gelöscht]“ once erased); without it they
     read „(verschlüsselt)“."""
-    fields = FREE_TEXTS.get(type(event).__qualname__, ())
-    if fields:
+    name = type(event).__qualname__
+    fields = FREE_TEXTS.get(name, ())
+    # A plain text (stored before sealing) may be empty: shown as before, erased or not.
+    if fields and (name not in UNQUOTED or any(isinstance(getattr(event, f, None), str) for f in fields)):
         event = _shown(event, fields, reveal)
     sentence = SENTENCES[type(event)](event, alliance, commitment)
     return f"{sentence} ({_who(event.by)})"
