@@ -6,8 +6,9 @@ woken by each save as in `buendnis up` (storage/wakes.py), with its fallback pol
 BENCH_WORKFLOWS_ONLY=lag or =recovery measures only that part (for probing; no results file).
 Probes only: BENCH_WORKFLOWS_LAG_RUNS (below), BENCH_WORKFLOWS_SETTLE=s (wait up to s seconds until
 the server lists every alliance workflow with its search attributes before the lag runs),
-BENCH_WORKFLOWS_PROBE_CACHE=1 (time a first and a second describe of each lag workflow),
-BENCH_WORKFLOWS_NO_FREEZE=1 (the bench worker does not freeze its start-up heap).
+BENCH_WORKFLOWS_IDLE=s (s seconds more without load before them), BENCH_WORKFLOWS_PROBE_CACHE=1
+(time a first and a second describe of each lag workflow), BENCH_WORKFLOWS_NO_FREEZE=1 (the bench
+worker does not freeze its start-up heap).
 """
 
 from __future__ import annotations
@@ -487,7 +488,7 @@ async def run() -> list[Figure]:
             if count >= ALLIANCES:
                 break
             await asyncio.sleep(0.5)
-        await asyncio.sleep(2)
+        await asyncio.sleep(2 + float(os.environ.get("BENCH_WORKFLOWS_IDLE", "0")))
         rss = rss_mib(worker.pid)
         figures.append(
             figure(
