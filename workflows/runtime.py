@@ -146,9 +146,11 @@ class WorkerPolling:
     to started on a quiet machine, 79 of 2,000 timed out). With 0.25 (two pollers on the shared
     queue, six on the sticky one) the lag probe's reaction p99 at 100 events/s fell from 1.5 s to
     0.36 s; the full benchmark run gave 1.6 s for its first lag run (right after 600 workflows
-    start) and 0.49 s for the polling relay's, so the 250 ms target is not met yet. And
-    a worker taking over a killed one's workflows still fetches them with two pollers
-    (bench/notes/workflows.md, fifth look)."""
+    start) and 0.49 s for the polling relay's, so the 250 ms target is not met yet (fifth look).
+    A task that timed out on the sticky queue is taken from the shared queue by the worker that
+    has the run cached, without a replay. A worker taking over a killed one's workflows picks
+    their tasks up from the shared queue over ~1 s after the timeout, then replays each
+    (bench/notes/workflows.md, sixth look)."""
 
     sticky_timeout: float = _default("worker_sticky_timeout")
     pollers: int = _default("worker_workflow_pollers")

@@ -8,13 +8,12 @@ import stat
 from pathlib import Path
 
 import pytest
+from temporalio.worker import UnsandboxedWorkflowRunner
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from config.settings import SettingsError, load_settings, read_secret_file, weak_secret, write_secret_file
 from workers.bootstrap import store_env
 from workers.temporal_server import dev_server_args
-from temporalio.worker import UnsandboxedWorkflowRunner
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
-
 from workflows.runtime import WorkerPolling, freeze_startup_heap, workflow_runner
 
 
