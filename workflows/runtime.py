@@ -148,8 +148,8 @@ class WorkerPolling:
     0.36 s; the full benchmark run gave 1.6 s for its first lag run (right after 600 workflows
     start) and 0.49 s for the polling relay's, so the 250 ms target is not met yet (fifth look).
     A task that timed out on the sticky queue is taken from the shared queue by the worker that
-    has the run cached, without a replay. A worker taking over a killed one's workflows picks
-    their tasks up from the shared queue over ~1 s after the timeout, then replays each
+    has the run cached, without a replay. A worker taking over a killed one's workflows picked
+    their tasks up from the shared queue 0.4–1.9 s (p50–max) after the timeout, then replayed each
     (bench/notes/workflows.md, sixth look)."""
 
     sticky_timeout: float = _default("worker_sticky_timeout")
@@ -165,8 +165,9 @@ class WorkerPolling:
 def freeze_startup_heap() -> None:
     """Moves what the process holds after start-up (modules, settings, the worker) out of the
     garbage collector's sight. Each full collection otherwise walks them again: in the bench
-    worker those held every thread for ~100 ms apiece (250–350 ms with 600 cached runs) every
-    10–40 s under load (bench/notes/workflows.md, sixth look). Call once, before polling."""
+    worker at load 3–5 a full collection held every thread 100–350 ms every 10–40 s, ~100 ms of it
+    before any workflow had started (bench/notes/workflows.md, sixth look). Call once, before
+    polling."""
     gc.collect()
     gc.freeze()
 
