@@ -149,7 +149,7 @@ class WorkerPolling:
     start) and 0.49 s for the polling relay's, so the 250 ms target is not met yet (fifth look).
     A task that timed out on the sticky queue is taken from the shared queue by the worker that
     has the run cached, without a replay. A worker taking over a killed one's workflows picked
-    their tasks up from the shared queue 0.4–1.9 s (p50–max) after the timeout, then replayed each
+    their tasks up from the shared queue 0.4–2.1 s (p50 to max) after the timeout, then replayed each
     (bench/notes/workflows.md, sixth look)."""
 
     sticky_timeout: float = _default("worker_sticky_timeout")
