@@ -190,7 +190,7 @@ async def worker_process() -> None:
     from workers.bootstrap import build_application, build_mailer
     from workflows.activities import FollowUpActivities
     from workflows.clock import following_workflow_time
-    from workflows.runtime import build_worker, connect
+    from workflows.runtime import build_worker, connect, freeze_startup_heap
 
     settings = load_settings()
     application = build_application(settings, clock=following_workflow_time(settings.clock()))
@@ -199,9 +199,11 @@ async def worker_process() -> None:
     activities = FollowUpActivities(application, policy, build_mailer(settings), sender=settings.mail_from,
                                     site_url=settings.site_url())
     with ThreadPoolExecutor(16, thread_name_prefix="activity") as executor:
-        worker = build_worker(client, settings.task_queue, activities, executor, extra_workflows=[IdleWorkflow])
+        worker = build_worker(client, settings.task_queue, activities, executor, extra_workflows=[IdleWorkflow],
+                              sandboxed=settings.worker_sandbox)
         stop = asyncio.Event()
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+        freeze_startup_heap()
         async with worker:
             print("ready", flush=True)
             await stop.wait()

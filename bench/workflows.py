@@ -4,6 +4,11 @@
 The worker runs as its own process (`python -m bench.workflows worker`), the relay in this one,
 woken by each save as in `buendnis up` (storage/wakes.py), with its fallback poll.
 BENCH_WORKFLOWS_ONLY=lag or =recovery measures only that part (for probing; no results file).
+Probes only: BENCH_WORKFLOWS_LAG_RUNS (below), BENCH_WORKFLOWS_SETTLE=s (wait up to s seconds until
+the server lists every alliance workflow with its search attributes before the lag runs),
+BENCH_WORKFLOWS_IDLE=s (s seconds more without load before them), BENCH_WORKFLOWS_PROBE_CACHE=1
+(time a first and a second describe of each lag workflow), BENCH_WORKFLOWS_NO_FREEZE=1 (the bench
+worker does not freeze its start-up heap).
 """
 
 from __future__ import annotations
@@ -36,6 +41,9 @@ ALLIANCES, LAG_ALLIANCES, LAG_SECONDS = size((600, 100, 20), (6, 3, 2))
 LAG_RUNS = size(((100, True), (300, True), (100, False)), ((10, True), (10, False)))
 LAG_TARGETS = {10: 250.0, 100: 250.0, 300: 1000.0}  # p99 limits in ms (10/s: the smoke run)
 ONLY = os.environ.get("BENCH_WORKFLOWS_ONLY", "")
+# For probes: which lag runs, e.g. "100w,100w,300w,100p" (w: relay woken on write, p: polling).
+if os.environ.get("BENCH_WORKFLOWS_LAG_RUNS"):
+    LAG_RUNS = tuple((int(r[:-1]), r[-1] == "w") for r in os.environ["BENCH_WORKFLOWS_LAG_RUNS"].split(","))
 BURST_EVENTS, BURST_ALLIANCES = size((10_000, 200), (30, 3))
 ANCHOR_WORKFLOWS, ANCHOR_SIGNALS = size((200, 10), (3, 3))
 
@@ -87,6 +95,23 @@ def timed_relay(*args: Any, **kwargs: Any) -> Any:
     return TimedRelay(*args, **kwargs)
 
 
+def log_long_collections(label: str, longer_than: float = 0.05) -> None:
+    """Prints each garbage collection that held the process longer than `longer_than` s (a stop of
+    every thread: the event loop, the pollers' completions)."""
+    import gc
+
+    began = [0.0]
+
+    def note(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            began[0] = time.perf_counter()
+        elif (took := time.perf_counter() - began[0]) > longer_than:
+            print(f"{time.strftime('%H:%M:%S')} {label}: gc generation {info['generation']} took "
+                  f"{took * 1000:.0f} ms ({info['collected']} collected)", flush=True)
+
+    gc.callbacks.append(note)
+
+
 class NullMailer:
     def send(self, message: EmailMessage) -> None:
         pass
@@ -120,9 +145,28 @@ def activity_timer() -> Any:
         def intercept_activity(self, next: ActivityInboundInterceptor) -> ActivityInboundInterceptor:
             return Timed(next)
 
+    # Runs created (started, replayed after an eviction or a task from the shared queue): counted by
+    # wrapping the runners' create_instance.
+    from temporalio.worker import UnsandboxedWorkflowRunner
+    from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
+
+    created: list[float] = []
+    for runner in (SandboxedWorkflowRunner, UnsandboxedWorkflowRunner):
+        def counted(self: Any, det: Any, _create: Any = runner.create_instance) -> Any:
+            t = time.perf_counter()
+            try:
+                return _create(self, det)
+            finally:
+                created.append(time.perf_counter() - t)
+        runner.create_instance = counted  # type: ignore[method-assign]
+
     async def report() -> None:
         while True:
             await asyncio.sleep(5)
+            if created:
+                print(f"{time.strftime('%H:%M:%S')} runs created: {len(created)}, "
+                      f"p50 {percentile(created, 50) * 1000:.1f} ms", flush=True)
+                created.clear()
             for name, ts in list(times.items()):
                 times[name] = []
                 if ts:
@@ -138,7 +182,7 @@ async def worker_process(sticky: str) -> None:
     from config.settings import load_settings
     from workers.bootstrap import build_application
     from workflows.activities import FollowUpActivities
-    from workflows.runtime import WorkerPolling, build_worker, connect
+    from workflows.runtime import WorkerPolling, build_worker, connect, freeze_startup_heap
 
     settings = load_settings()
     polling = WorkerPolling.of(settings)
@@ -160,11 +204,15 @@ async def worker_process(sticky: str) -> None:
             max_cached_workflows=2000,
             interceptors=[timer],
             polling=polling,
+            sandboxed=settings.worker_sandbox,
         )
         stop = asyncio.Event()
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+        if os.environ.get("BENCH_WORKFLOWS_NO_FREEZE") != "1":  # for the comparison in the notes
+            freeze_startup_heap()
         async with worker:
             print("ready", flush=True)
+            log_long_collections("worker")  # after "ready": the first line the benchmark reads
             await stop.wait()
     reporting.cancel()
 
@@ -334,16 +382,20 @@ async def reaction_times(client: Client, alliance_ids: list[Any]) -> list[tuple[
 
 def lags(written: dict[int, tuple[Any, float]], reacted: list[tuple[int, float]]) -> list[float]:
     """Per event: time from its save to its workflow's first reload that knew its position."""
+    return list(lag_by_position(written, reacted).values())
+
+
+def lag_by_position(written: dict[int, tuple[Any, float]], reacted: list[tuple[int, float]]) -> dict[int, float]:
     by_alliance: dict[Any, list[tuple[int, float]]] = {}
     positions_to_alliance = {p: a for p, (a, _) in written.items()}
     for p, at in reacted:
         if p in positions_to_alliance:
             by_alliance.setdefault(positions_to_alliance[p], []).append((p, at))
-    result = []
+    result = {}
     for position, (alliance_id, saved_at) in written.items():
         later = [at for p, at in by_alliance.get(alliance_id, []) if p >= position]
         if later:
-            result.append(min(later) - saved_at)
+            result[position] = min(later) - saved_at
     return result
 
 
@@ -374,6 +426,7 @@ async def run() -> list[Figure]:
     from workflows.runtime import connect
 
     figures: list[Figure] = []
+    log_long_collections("benchmark")
     var = Path(tempfile.mkdtemp(prefix="bench-workflows-")) / "var"
     overrides = {
         "store": "sqlite",
@@ -415,7 +468,27 @@ async def run() -> list[Figure]:
             f"{ALLIANCES} alliance workflows started and answering "
             f"in {time.perf_counter() - started:.1f} s"
         )
-        await asyncio.sleep(2)
+        if os.environ.get("BENCH_WORKFLOWS_PROBE_CACHE") == "1":
+            # The server's cache of workflow state: the first describe after 600 starts of the
+            # workflows the lag runs use, then a second one of each, one at a time.
+            for touch in ("first", "second"):
+                took = []
+                for i in ids[:LAG_ALLIANCES]:
+                    t = time.perf_counter()
+                    await client.get_workflow_handle(f"alliance-{i}").describe()
+                    took.append((time.perf_counter() - t) * 1000)
+                print(f"  describe, {touch} touch: p50 {percentile(took, 50):.1f} ms, "
+                      f"p99 {percentile(took, 99):.1f} ms", flush=True)
+        settle = float(os.environ.get("BENCH_WORKFLOWS_SETTLE", "0"))
+        t = time.perf_counter()
+        while time.perf_counter() - t < settle:
+            count = (await client.count_workflows('Bundesland = "Bayern"')).count
+            print(f"  {time.perf_counter() - t:.1f} s after: {count} workflows visible with their "
+                  "search attributes", flush=True)
+            if count >= ALLIANCES:
+                break
+            await asyncio.sleep(0.5)
+        await asyncio.sleep(2 + float(os.environ.get("BENCH_WORKFLOWS_IDLE", "0")))
         rss = rss_mib(worker.pid)
         figures.append(
             figure(
@@ -553,7 +626,32 @@ async def wait_signals_processed(client: Client, before: dict[Any, dict[str, int
     await look_until(client, before, lambda a, now: now["ignored"] > before[a]["ignored"])
     done = [await first_after_last_signal(client, a, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
             for a in before]
+    await print_takeover(client, list(before), started)
     return max(done) - started
+
+
+async def print_takeover(client: Client, alliance_ids: list[Any], since: float) -> None:
+    """Where the takeover's time went, from the histories: after the signals (at `since`), when
+    each workflow's task on the dead worker's sticky queue timed out, when the new worker started
+    its task from the shared queue, and when it completed it (p50 / max, seconds after `since`)."""
+    moments: dict[str, list[float]] = {"timed out": [], "started": [], "completed": []}
+    wanted = {
+        EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT: "timed out",
+        EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED: "started",
+        EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED: "completed",
+    }
+    for alliance_id in alliance_ids:
+        found: dict[str, float] = {}
+        for event in await history_of_all_runs(client, f"alliance-{alliance_id}"):
+            at = event.event_time.ToDatetime(tzinfo=UTC).timestamp()
+            name = wanted.get(event.event_type)
+            if at >= since and name is not None:
+                found[name] = at  # the last of each: the task that finally completed
+        for name, at in found.items():
+            moments[name].append(at - since)
+    print("  takeover (s after the signals, p50 / max): " + "; ".join(
+        f"{name} {percentile(ts, 50):.2f} / {max(ts):.2f} ({len(ts)})" for name, ts in moments.items() if ts),
+        flush=True)
 
 
 async def wait_events_acted_on(client: Client, app: Any, alliance_ids: list[Any]) -> float:
@@ -627,8 +725,13 @@ async def measure_lag(
     achieved = count / (time.perf_counter() - t0)
     await wait_relayed(relay, max(written))
     await asyncio.sleep(3)
-    measured = lags(written, await reaction_times(client, ids))
+    reacted = await reaction_times(client, ids)
+    by_position = lag_by_position(written, reacted)
+    measured = list(by_position.values())
     p50, p99 = percentile(measured, 50), percentile(measured, 99)
+    windows: dict[int, list[float]] = {}
+    for position, lag in by_position.items():
+        windows.setdefault(int((written[position][1] - since) // 5), []).append(lag)
     to_signal = [relay.accepted[p] - at for p, (_, at) in written.items() if p in relay.accepted]
     print(
         f"lag ({'woken' if woken else 'polling'}): {len(measured)} of {len(written)} events "
@@ -637,6 +740,9 @@ async def measure_lag(
         f"p99 {percentile(to_signal, 99) * 1000:.0f} ms",
         flush=True,
     )
+    print("  by 5 s window of writes (p50 / p99 ms): " + "; ".join(
+        f"{w * 5}–{w * 5 + 5} s {percentile(ls, 50) * 1000:.0f} / {percentile(ls, 99) * 1000:.0f}"
+        for w, ls in sorted(windows.items())), flush=True)
     stages, completed, timed_out = await stage_times(client, ids, since)
     print("  stages (p50 / p99 ms): " + "; ".join(
         f"{name} {percentile(g, 50) * 1000:.0f} / {percentile(g, 99) * 1000:.0f}"

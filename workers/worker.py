@@ -17,7 +17,7 @@ from workers.policy_watch import Policies, PolicyWatch, follow
 from workers.temporal_client import connect_client
 from workflows.activities import FollowUpActivities
 from workflows.fleet import FleetActivities, FleetSweepWorkflow, SweepInput, ensure_schedules
-from workflows.runtime import WorkerPolling, build_worker
+from workflows.runtime import WorkerPolling, build_worker, freeze_startup_heap
 from workflows.search_attributes import ensure_registered
 
 log = structlog.get_logger(__name__)
@@ -72,6 +72,7 @@ async def serve(
             extra_workflows=[FleetSweepWorkflow],
             extra_activities=fleet.functions(),
             polling=WorkerPolling.of(settings),
+            sandboxed=settings.worker_sandbox,
         )
         await ensure_registered(client, settings.temporal_namespace)
         await ensure_schedules(client, settings.task_queue)
@@ -92,6 +93,7 @@ async def serve(
             "worker_started", task_queue=settings.task_queue, address=settings.temporal_address,
             policy=watch.version,
         )
+        freeze_startup_heap()
         async with worker:
             await follow(watch, stop, sweep, interval=policy_interval)
     log.info("worker_stopped")

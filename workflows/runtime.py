@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Executor
@@ -18,7 +19,12 @@ from temporalio.converter import (
     DefaultPayloadConverter,
     JSONPlainPayloadConverter,
 )
-from temporalio.worker import PollerBehaviorSimpleMaximum, Worker
+from temporalio.worker import (
+    PollerBehaviorSimpleMaximum,
+    UnsandboxedWorkflowRunner,
+    Worker,
+    WorkflowRunner,
+)
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from config.settings import Settings
@@ -100,6 +106,17 @@ def sandbox_runner() -> SandboxedWorkflowRunner:
     )
 
 
+def workflow_runner(sandboxed: bool) -> WorkflowRunner:
+    """The sandbox (tests, replays, and the worker unless `worker_sandbox` is off), or none.
+
+    The sandbox re-imports each workflow's module for every run it creates or replays and runs every
+    activation, and the SDK's payload visitor's look-up of each payload's context, through its
+    importer: a run of a recorded 41-event history replayed in 36 ms sandboxed and 11 ms without
+    (bench/notes/workflows.md, sixth look). What it guards (no clock, random or I/O in workflow
+    code) the tests still check: their workers and the replay tests run sandboxed."""
+    return sandbox_runner() if sandboxed else UnsandboxedWorkflowRunner()
+
+
 def activity_functions(follow_ups: FollowUpActivities, extra: Sequence[Any] = ()) -> list[Any]:
     return [
         follow_ups.load_alliance,
@@ -129,9 +146,11 @@ class WorkerPolling:
     to started on a quiet machine, 79 of 2,000 timed out). With 0.25 (two pollers on the shared
     queue, six on the sticky one) the lag probe's reaction p99 at 100 events/s fell from 1.5 s to
     0.36 s; the full benchmark run gave 1.6 s for its first lag run (right after 600 workflows
-    start) and 0.49 s for the polling relay's, so the 250 ms target is not met yet. And
-    a worker taking over a killed one's workflows still fetches them with two pollers
-    (bench/notes/workflows.md, fifth look)."""
+    start) and 0.49 s for the polling relay's, so the 250 ms target is not met yet (fifth look).
+    A task that timed out on the sticky queue is taken from the shared queue by the worker that
+    has the run cached, without a replay. A worker taking over a killed one's workflows picked
+    their tasks up from the shared queue 0.4–2.1 s (p50 to max) after the timeout, then replayed each
+    (bench/notes/workflows.md, sixth look)."""
 
     sticky_timeout: float = _default("worker_sticky_timeout")
     pollers: int = _default("worker_workflow_pollers")
@@ -143,6 +162,16 @@ class WorkerPolling:
                    settings.worker_nonsticky_ratio)
 
 
+def freeze_startup_heap() -> None:
+    """Moves what the process holds after start-up (modules, settings, the worker) out of the
+    garbage collector's sight. Each full collection otherwise walks them again: in the bench
+    worker at load 3–5 a full collection held every thread 100–350 ms every 10–40 s, ~100 ms of it
+    before any workflow had started (bench/notes/workflows.md, sixth look). Call once, before
+    polling."""
+    gc.collect()
+    gc.freeze()
+
+
 def build_worker(
     client: Client,
     task_queue: str,
@@ -152,6 +181,7 @@ def build_worker(
     extra_workflows: Sequence[type] = (),
     extra_activities: Sequence[Any] = (),
     polling: WorkerPolling = WorkerPolling(),
+    sandboxed: bool = True,
     **options: Any,
 ) -> Worker:
     """The worker of all workflows, polling as `polling` says. On shutdown running activities get
@@ -167,6 +197,6 @@ def build_worker(
         workflows=[*WORKFLOWS, *extra_workflows],
         activities=activity_functions(follow_ups, extra_activities),
         activity_executor=executor,
-        workflow_runner=sandbox_runner(),
+        workflow_runner=workflow_runner(sandboxed),
         **options,
     )

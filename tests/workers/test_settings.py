@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import gc
 import secrets
 import stat
 from pathlib import Path
 
 import pytest
+from temporalio.worker import UnsandboxedWorkflowRunner
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from config.settings import SettingsError, load_settings, read_secret_file, weak_secret, write_secret_file
 from workers.bootstrap import store_env
 from workers.temporal_server import dev_server_args
-from workflows.runtime import WorkerPolling
+from workflows.runtime import WorkerPolling, freeze_startup_heap, workflow_runner
 
 
 def test_defaults_are_the_embedded_sqlite_store_under_var() -> None:
@@ -54,6 +57,23 @@ def test_the_worker_and_the_dev_server_take_their_polling_from_the_settings() ->
     args = dev_server_args(settings)
     assert "matching.numTaskqueueReadPartitions=1" in args
     assert "matching.numTaskqueueWritePartitions=1" in args
+
+
+def test_the_worker_runs_workflows_in_the_sandbox_unless_the_setting_turns_it_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BUENDNIS_WORKER_SANDBOX", "false")
+    assert isinstance(workflow_runner(load_settings().worker_sandbox), UnsandboxedWorkflowRunner)
+    assert isinstance(workflow_runner(sandboxed=True), SandboxedWorkflowRunner)
+
+
+def test_the_worker_keeps_its_start_up_heap_out_of_the_collectors_sight() -> None:
+    gc.unfreeze()
+    try:
+        freeze_startup_heap()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
 
 
 def test_the_policy_file_overrides_the_default_thresholds(tmp_path: Path) -> None:
