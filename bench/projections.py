@@ -16,6 +16,7 @@ Run: python -m bench.projections [--alliances N --years Y --intensity I --fresh]
 from __future__ import annotations
 
 import argparse
+import gc
 import random
 import sqlite3
 import statistics
@@ -226,6 +227,11 @@ def measure_queries(settings: Settings, samples: int = 300) -> list[Figure]:
             for i in longest
         }
     rng = random.Random(3)
+    # Queries run in the API process, which moves its start-up heap out of the garbage collector's
+    # sight (workers/api.py): here too, or a full collection walking the benchmark's own heap lands
+    # in a query's time (dashboard p99 83–105 ms instead of 31–35 ms, 2026-11-30 19:50, load ~1).
+    gc.collect()
+    gc.freeze()
 
     def longest_page() -> None:
         chosen = rng.choice(longest)
@@ -243,6 +249,7 @@ def measure_queries(settings: Settings, samples: int = 300) -> list[Figure]:
             started = time.perf_counter()
             run()
             timings[name].append(time.perf_counter() - started)
+    gc.unfreeze()
     queries.close()
     sizes = sorted(counts.values())
     print(

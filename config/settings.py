@@ -117,7 +117,7 @@ class Settings(BaseSettings):
     # poll the worker's own (sticky) queue, which carries every task of a workflow it has cached.
     worker_nonsticky_ratio: float = Field(default=0.25, gt=0.0, le=1.0)
     # Whether the worker runs workflows in the SDK's sandbox (workflows/runtime.py workflow_runner):
-    # off, a takeover replays each history about three times faster. The tests' workers and the
+    # off, a history replays 1.6–3 times faster (574 and 41 events). The tests' workers and the
     # replay tests always run sandboxed, so workflow code that reads the clock or does I/O fails there.
     worker_sandbox: bool = False
     temporal_task_queue_partitions: int = Field(default=4, ge=1, le=64)
