@@ -99,6 +99,10 @@ class Settings(BaseSettings):
     sqlite_path: Path | None = None
     postgres_dsn: str = "postgresql://postgres@127.0.0.1:5432/test"
     postgres_schema: str = Field(default="buendnis", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
+    # Connections each process's event store opens at once (its pool's minimum; up to 10 more on
+    # demand). The test suite sets 2: two test processes with several stores each otherwise reached
+    # PostgreSQL's 100 connections ("too many clients already").
+    postgres_pool_size: int = Field(default=10, ge=1, le=50)
     # The erasable keys apart from the events (own schema, optionally own database; own backup
     # rule, docs/SECURITY.md). Default: `<postgres_schema>_keys` in the events' database.
     keyring_schema: str | None = Field(default=None, pattern=r"^[a-z_][a-z0-9_]{0,62}$")

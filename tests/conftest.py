@@ -20,6 +20,9 @@ POSTGRES_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 # pytest-xdist's workers run with COLUMNS=80, which a Rich console made at import (workers/cli_*.py)
 # keeps as its fixed width: the CLI tests' own COLUMNS (CliRunner env) would be ignored there.
 os.environ.pop("COLUMNS", None)
+# Every store the tests open, in this process and the processes they start, opens 2 connections at
+# once instead of 10: two test processes reached PostgreSQL's 100 ("too many clients already").
+os.environ.setdefault("BUENDNIS_POSTGRES_POOL_SIZE", "2")
 
 # Tests never assert wall-clock times: hypothesis's default 200 ms deadline per example is one (it
 # failed a text-field property at 304 ms on loaded cores). Examples are still bounded by count.

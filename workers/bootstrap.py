@@ -43,7 +43,8 @@ def store_env(settings: Settings) -> dict[str, str]:
     # gapless notification log) and table creation under an advisory lock: storage/postgres_events.py.
     return {"PERSISTENCE_MODULE": "storage.postgres_events:GaplessPostgresFactory",
             "POSTGRES_SCHEMA": settings.postgres_schema,
-            "POSTGRES_POOL_SIZE": "10", "POSTGRES_MAX_OVERFLOW": "10", "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
+            "POSTGRES_POOL_SIZE": str(settings.postgres_pool_size), "POSTGRES_MAX_OVERFLOW": "10",
+            "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
             **settings.postgres_parts()}
 
 
