@@ -18,21 +18,18 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 import random
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
-from bench.common import Figure, percentile, size, write_results
+from bench.common import Figure, heap_frozen, percentile, size, write_results
 from config.settings import load_settings
 from domain.application import AllianceApplication
 from domain.errors import RuleViolation
@@ -115,18 +112,6 @@ async def _run(
     return latencies, failures, late
 
 
-@contextmanager
-def _client_heap_frozen() -> Iterator[None]:
-    """This process's heap (the in-process application and the history it built) out of its own
-    collector's sight while requests are measured: a full collection paused the client for 100–280 ms
-    (wall, load ~9; a probe's client with far less on its heap), and every answer waiting meanwhile
-    counted as the server's latency."""
-    gc.collect()
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 async def _load(
@@ -135,7 +120,7 @@ async def _load(
     """Closed loop: `clients` connections (spread over the ports), each sending its next request
     when the last was answered."""
     ports = port if isinstance(port, list) else [port]
-    with _client_heap_frozen():
+    with heap_frozen():
         started = time.perf_counter()
         latencies, failures, _ = await _run(host, ports, token, [(None, r) for r in requests], clients)
         return time.perf_counter() - started, latencies, failures
@@ -147,7 +132,7 @@ async def _open_loop(
     """Requests offered at `rate`/s whatever the answers take (open loop), over up to
     `connections` keep-alive connections spread over the API processes' `ports`: the latencies
     from each request's due time, the failures, and how late the client sent each."""
-    with _client_heap_frozen():
+    with heap_frozen():
         start = time.perf_counter() + 0.2
         jobs: list[tuple[float | None, Request]] = [(start + i / rate, r) for i, r in enumerate(requests)]
         return await _run(host, ports, token, jobs, connections)

@@ -187,10 +187,10 @@ async def worker_process() -> None:
     """A worker as `buendnis worker` builds it (production cache and executor), plus the anchor's
     trivial workflow; its application's clock follows workflow time (the time-skipping server)."""
     from config.settings import load_settings
-    from workers.bootstrap import build_application, build_mailer
+    from workers.bootstrap import build_application, build_mailer, freeze_startup_heap
     from workflows.activities import FollowUpActivities
     from workflows.clock import following_workflow_time
-    from workflows.runtime import build_worker, connect, freeze_startup_heap
+    from workflows.runtime import build_worker, connect
 
     settings = load_settings()
     application = build_application(settings, clock=following_workflow_time(settings.clock()))

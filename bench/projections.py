@@ -16,7 +16,6 @@ Run: python -m bench.projections [--alliances N --years Y --intensity I --fresh]
 from __future__ import annotations
 
 import argparse
-import gc
 import random
 import sqlite3
 import statistics
@@ -28,7 +27,7 @@ from pathlib import Path
 import orjson
 
 from api.paging import MAX_PAGE
-from bench.common import Figure, figure, percentile, size, smoke, write_results
+from bench.common import Figure, figure, heap_frozen, percentile, size, smoke, write_results
 from config.settings import Settings, load_settings
 from projections.engine import Projector
 from projections.log import batch_reader
@@ -227,11 +226,6 @@ def measure_queries(settings: Settings, samples: int = 300) -> list[Figure]:
             for i in longest
         }
     rng = random.Random(3)
-    # Queries run in the API process, which moves its start-up heap out of the garbage collector's
-    # sight (workers/api.py): here too, or a full collection walking the benchmark's own heap lands
-    # in a query's time (dashboard p99 83–105 ms instead of 31–35 ms, 2026-11-30 19:50, load ~1).
-    gc.collect()
-    gc.freeze()
 
     def longest_page() -> None:
         chosen = rng.choice(longest)
@@ -239,17 +233,19 @@ def measure_queries(settings: Settings, samples: int = 300) -> list[Figure]:
 
     timings: dict[str, list[float]] = {"dashboard": [], "timeline": [], "timeline_longest": [],
                                        "timeline_longest_whole": []}
-    for _ in range(samples):
-        for name, run in (
-            ("dashboard", queries.dashboard),
-            ("timeline", lambda: queries.timeline(rng.choice(ids))),
-            ("timeline_longest", longest_page),
-            ("timeline_longest_whole", lambda: queries.timeline(rng.choice(longest))),
-        ):
-            started = time.perf_counter()
-            run()
-            timings[name].append(time.perf_counter() - started)
-    gc.unfreeze()
+    # Queries run in the API process, which moves its start-up heap out of the garbage collector's
+    # sight: here too, or a full collection walking the benchmark's own heap lands in a query's time.
+    with heap_frozen():
+        for _ in range(samples):
+            for name, run in (
+                ("dashboard", queries.dashboard),
+                ("timeline", lambda: queries.timeline(rng.choice(ids))),
+                ("timeline_longest", longest_page),
+                ("timeline_longest_whole", lambda: queries.timeline(rng.choice(longest))),
+            ):
+                started = time.perf_counter()
+                run()
+                timings[name].append(time.perf_counter() - started)
     queries.close()
     sizes = sorted(counts.values())
     print(

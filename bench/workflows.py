@@ -180,9 +180,9 @@ def activity_timer() -> Any:
 async def worker_process(sticky: str) -> None:
     """`sticky`: seconds of the sticky queue timeout, or "setting" for build_worker's own."""
     from config.settings import load_settings
-    from workers.bootstrap import build_application
+    from workers.bootstrap import build_application, freeze_startup_heap
     from workflows.activities import FollowUpActivities
-    from workflows.runtime import WorkerPolling, build_worker, connect, freeze_startup_heap
+    from workflows.runtime import WorkerPolling, build_worker, connect
 
     settings = load_settings()
     polling = WorkerPolling.of(settings)
@@ -380,12 +380,8 @@ async def reaction_times(client: Client, alliance_ids: list[Any]) -> list[tuple[
     return reacted
 
 
-def lags(written: dict[int, tuple[Any, float]], reacted: list[tuple[int, float]]) -> list[float]:
-    """Per event: time from its save to its workflow's first reload that knew its position."""
-    return list(lag_by_position(written, reacted).values())
-
-
 def lag_by_position(written: dict[int, tuple[Any, float]], reacted: list[tuple[int, float]]) -> dict[int, float]:
+    """Per event (by position): time from its save to its workflow's first reload that knew its position."""
     by_alliance: dict[Any, list[tuple[int, float]]] = {}
     positions_to_alliance = {p: a for p, (a, _) in written.items()}
     for p, at in reacted:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import importlib
 import socket
 from collections.abc import Generator, Mapping
@@ -18,7 +17,7 @@ from api.context import Probe
 from config.settings import Settings
 from domain.application import AllianceApplication
 from storage.group_commit import GroupCommit
-from workers.bootstrap import build_queries, build_token_store, group_commit
+from workers.bootstrap import build_queries, build_token_store, freeze_startup_heap, group_commit
 
 
 class _Server(uvicorn.Server):
@@ -89,10 +88,9 @@ async def serve(
         http="httptools",  # uvicorn's C parser: h11's pure-Python one was ~15 % of the loop per command
     )
     server = _Server(config)
-    # What start-up built lives as long as the process: out of the collector's sight, so a full
-    # collection under load walks only what requests made (shorter pauses on the loop).
-    gc.collect()
-    gc.freeze()
+    # What start-up built lives as long as the process: a full collection under load walks only
+    # what requests made.
+    freeze_startup_heap()
     serving = asyncio.create_task(server.serve())
     stopping = asyncio.create_task(stop.wait())
     await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)

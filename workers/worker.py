@@ -12,12 +12,12 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from config.settings import Settings
 from domain.application import AllianceApplication
-from workers.bootstrap import build_mailer
+from workers.bootstrap import build_mailer, freeze_startup_heap
 from workers.policy_watch import Policies, PolicyWatch, follow
 from workers.temporal_client import connect_client
 from workflows.activities import FollowUpActivities
 from workflows.fleet import FleetActivities, FleetSweepWorkflow, SweepInput, ensure_schedules
-from workflows.runtime import WorkerPolling, build_worker, freeze_startup_heap
+from workflows.runtime import WorkerPolling, build_worker
 from workflows.search_attributes import ensure_registered
 
 log = structlog.get_logger(__name__)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Executor
@@ -160,16 +159,6 @@ class WorkerPolling:
     def of(cls, settings: Settings) -> WorkerPolling:
         return cls(settings.worker_sticky_timeout, settings.worker_workflow_pollers,
                    settings.worker_nonsticky_ratio)
-
-
-def freeze_startup_heap() -> None:
-    """Moves what the process holds after start-up (modules, settings, the worker) out of the
-    garbage collector's sight. Each full collection otherwise walks them again: in the bench
-    worker at load 3–5 a full collection held every thread 100–350 ms every 10–40 s, ~100 ms of it
-    before any workflow had started (bench/notes/workflows.md, sixth look). Call once, before
-    polling."""
-    gc.collect()
-    gc.freeze()
 
 
 def build_worker(

@@ -12,9 +12,9 @@ from temporalio.worker import UnsandboxedWorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from config.settings import SettingsError, load_settings, read_secret_file, weak_secret, write_secret_file
-from workers.bootstrap import store_env
+from workers.bootstrap import freeze_startup_heap, store_env
 from workers.temporal_server import dev_server_args
-from workflows.runtime import WorkerPolling, freeze_startup_heap, workflow_runner
+from workflows.runtime import WorkerPolling, workflow_runner
 
 
 def test_defaults_are_the_embedded_sqlite_store_under_var() -> None:
