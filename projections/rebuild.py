@@ -43,11 +43,11 @@ def collected_per_batch() -> Iterator[Callable[[], int]]:
     collects the young generations (all that the batch allocated and still lives) at once, and the
     collector is as it was afterwards. With the collector on, its automatic collections ran every
     700 allocations and, as the cached aggregates grew, walked them again and again: off, a rebuild
-    of all four read models took 18 % less CPU on 52k events and 27–45 % less on 245k (2026-11-30,
-    bench/notes/projections.md, "fifth pass"). The
-    old generation (what outlived a batch's collection, the cached aggregates among it) is not
-    collected before the rebuild ends: a cycle that becomes garbage there waits for the
-    collector's next full collection after it."""
+    of all four read models took 18 % less CPU on 52k events and 21–45 % less on 245k (21 % in the
+    quietest pair; 2026-11-30, bench/notes/projections.md, "fifth pass"). The old generation (what
+    outlived a batch's collection, the cached aggregates among it) is not collected before the
+    rebuild ends: a cycle that becomes garbage there waits for the collector's next full
+    collection after it."""
     enabled = gc.isenabled()
     gc.disable()
     try:
