@@ -39,9 +39,13 @@ BIN = Path(sys.executable).parent
 SKIP_TIMEOUT = 60.0
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 async def ts_env(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[WorkflowEnvironment]:
-    """The time-skipping server, its clock starting at the suite's today (BUENDNIS_TEST_TODAY)."""
+    """The time-skipping server, its clock starting at the suite's today (BUENDNIS_TEST_TODAY).
+
+    One per test file: with one for the whole session its clock ran years past that today (the
+    files' skips add up: 2037 in a run starting 2028-02-29), and whatever one file left holding
+    its clock (time stood still for two later tests in one such run) reached every file after it."""
     server = test_clock.faked_server(BIN / "temporal-test-server", tmp_path_factory.mktemp("ts"))
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=str(server), data_converter=DATA_CONVERTER
