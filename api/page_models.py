@@ -137,6 +137,10 @@ def _latest(sent: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
     return [sent[i] for i in keep]
 
 
+def _worded(follow_ups: list[dict[str, Any]], alliance: Alliance) -> list[dict[str, Any]]:
+    return [{**f, "to": recipients(f["recipients"], alliance)} for f in follow_ups]
+
+
 def alliance_page(ctx: Context, alliance_id: UUID, as_of: datetime | None, who: Principal,
                   whole: bool = False) -> dict[str, Any]:
     """The alliance page as `who` may see it (api/visibility.py: a partner sees the public view);
@@ -158,7 +162,7 @@ def alliance_page(ctx: Context, alliance_id: UUID, as_of: datetime | None, who: 
         by_sector.setdefault(actor["sector_label"], []).append(actor)
     current, previous, current_on, previous_on = _assessments(alliance)
     planned = follow_ups_view(who, follow_ups(app, alliance, commitments, moment, ctx.follow_up_policy), own)
-    plans = [{**f, "to": recipients(f["recipients"], alliance)} for f in planned]
+    sent = [f for f in planned if f["status"] == "sent"]
     timeline, timeline_rows = None, 0
     if ctx.queries is not None:
         try:
@@ -167,7 +171,6 @@ def alliance_page(ctx: Context, alliance_id: UUID, as_of: datetime | None, who: 
             timeline, timeline_rows = history_view(who, rows, own), len(rows)
         except NotFound:
             timeline = []  # not yet in the read model (it may lag a few seconds)
-    sent = [f for f in plans if f["status"] == "sent"]
     return {
         "a": detail,
         "whole": whole,
@@ -180,8 +183,9 @@ def alliance_page(ctx: Context, alliance_id: UUID, as_of: datetime | None, who: 
         "missing": [SECTOR_LABELS[s] for s in detail.get("missing_sectors", [])],
         "commitments": commitments_view(who, [commitment_view(c, alliance, text=texts) for c in commitments]),
         "full": who.role != "partner",
-        "scheduled": [f for f in plans if f["status"] == "scheduled"],
-        "sent": sent if whole else _latest(sent, PAGE_MEETINGS),
+        # Their recipients in words only for those shown (a busy alliance has sent hundreds)
+        "scheduled": _worded([f for f in planned if f["status"] == "scheduled"], alliance),
+        "sent": _worded(sent if whole else _latest(sent, PAGE_MEETINGS), alliance),
         "sent_count": len(sent),
         "progress": charts.progress(alliance.step),
         "steps": STEP_TITLES,

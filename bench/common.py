@@ -12,14 +12,11 @@ bench/results/, so `make test` runs every benchmark once and none can rot unnoti
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import platform
 import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,20 +72,6 @@ def figure(name: str, value: float, unit: str, anchor: str, anchor_value: float,
     return Figure(name, round(value, 3), unit, anchor, round(anchor_value, 3), round(ratio, 3), target, target_text)
 
 
-
-@contextmanager
-def heap_frozen() -> Iterator[None]:
-    """This process's heap out of its own collector's sight while something is measured: a full
-    collection walking it paused the bench/api.py client for 100–280 ms (wall, load ~9), counted
-    as the server's latency, and landed in bench/projections.py's queries (dashboard p99 83–105 ms
-    instead of 28–48). The API process does the same with its start-up heap
-    (workers/bootstrap.py `freeze_startup_heap`)."""
-    gc.collect()
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 def percentile(samples: list[float], q: float) -> float:
     ordered = sorted(samples)

@@ -17,7 +17,7 @@ from api.context import Probe
 from config.settings import Settings
 from domain.application import AllianceApplication
 from storage.group_commit import GroupCommit
-from workers.bootstrap import build_queries, build_token_store, freeze_startup_heap, group_commit
+from workers.bootstrap import build_queries, build_token_store, group_commit, long_lived_heap
 
 
 class _Server(uvicorn.Server):
@@ -88,15 +88,15 @@ async def serve(
         http="httptools",  # uvicorn's C parser: h11's pure-Python one was ~15 % of the loop per command
     )
     server = _Server(config)
-    # What start-up built lives as long as the process: a full collection under load walks only
-    # what requests made.
-    freeze_startup_heap()
-    serving = asyncio.create_task(server.serve())
-    stopping = asyncio.create_task(stop.wait())
-    await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
-    server.should_exit = True
-    stopping.cancel()
-    await serving
+    # What start-up built, and what outlived a full collection, lives long: the next full
+    # collection under load walks only what requests made since.
+    with long_lived_heap():
+        serving = asyncio.create_task(server.serve())
+        stopping = asyncio.create_task(stop.wait())
+        await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        server.should_exit = True
+        stopping.cancel()
+        await serving
     if isinstance(app.state.ctx.writes, GroupCommit):
         app.state.ctx.writes.close()
     if not server.started:
