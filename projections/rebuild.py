@@ -6,13 +6,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from domain.application import AllianceApplication
+from projections import partitioned
 from projections.engine import Projection, Projector
 from projections.errors import RebuildRunning
 from projections.log import batch_reader
+from projections.partitioned import Partitions
 from projections.shared_pass import SharedPass, collected_per_batch
 from projections.store import Lease, ProjectionStore
 
-__all__ = ["SharedPass", "collected_per_batch", "rebuild", "rebuild_many", "rebuilding"]
+__all__ = ["Partitions", "SharedPass", "collected_per_batch", "rebuild", "rebuild_many", "rebuilding"]
 
 
 @contextmanager
@@ -40,22 +42,12 @@ def rebuild(
     *,
     batch_size: int = 5000,
     progress: Callable[[int], None] | None = None,
+    partitions: Partitions | None = None,
 ) -> int:
     """Builds the projection from position 0 into a fresh generation and swaps it in atomically."""
     with rebuilding(store, [projection.name]):
-        return _rebuild(application, store, projection, batch_size=batch_size, progress=progress)
-
-
-def _rebuild(
-    application: AllianceApplication,
-    store: ProjectionStore,
-    projection: Projection,
-    *,
-    batch_size: int,
-    progress: Callable[[int], None] | None,
-) -> int:
-    # One projection alone takes the same path as several: the shared pass below.
-    return _rebuild_many(application, store, [projection], batch_size=batch_size, progress=progress)
+        return _rebuild_many(application, store, [projection], batch_size=batch_size, progress=progress,
+                             partitions=partitions)
 
 
 def rebuild_many(
@@ -65,11 +57,15 @@ def rebuild_many(
     *,
     batch_size: int = 5000,
     progress: Callable[[int], None] | None = None,
+    partitions: Partitions | None = None,
 ) -> int:
     """Rebuilds several projections in one pass over the log, decoding each event once, and swaps
-    each fresh generation in atomically."""
+    each fresh generation in atomically. With `partitions` (SQLite only), the log up to its end as it
+    stands now is projected in several processes, split by alliance (projections/partitioned.py);
+    the rest, and everything after a partition failed, in this one."""
     with rebuilding(store, [p.name for p in projections]):
-        return _rebuild_many(application, store, projections, batch_size=batch_size, progress=progress)
+        return _rebuild_many(application, store, projections, batch_size=batch_size, progress=progress,
+                             partitions=partitions)
 
 
 def _rebuild_many(
@@ -79,18 +75,37 @@ def _rebuild_many(
     *,
     batch_size: int,
     progress: Callable[[int], None] | None,
+    partitions: Partitions | None,
 ) -> int:
     current = {p.name: store.current(p.name) for p in projections}
     for p in projections:
         store.drop(p.name, current[p.name] + 1, p.schema)
+    count, split, end = 0, False, application.recorder.max_notification_id() or 0
+    if end and partitioned.usable(partitions, store, projections):
+        assert partitions is not None
+        for p in projections:  # the tables, created before the processes write them
+            store.open(p.name, current[p.name] + 1, p.schema, building=True).close()
+        done = partitioned.build(partitions, [type(p) for p in projections],
+                                 [current[p.name] + 1 for p in projections],
+                                 end=end, batch_size=batch_size, progress=progress)
+        if done is None:  # in one process from position 0: it halts at the exact event, if one is at fault
+            for p in projections:
+                store.drop(p.name, current[p.name] + 1, p.schema)
+        else:
+            count, split = done, True
     projectors = [
         Projector(application, store, p, generation=current[p.name] + 1, batch_size=batch_size, building=True)
         for p in projections
     ]
     shared = SharedPass(application, projectors)
     read = batch_reader(application)
-    count = 0
     try:
+        if split:  # the partitions projected up to `end`: their position, as a batch would track it
+            for projector in projectors:
+                view = projector.view()
+                with view.write() as db:
+                    view.claim(db, 0)
+                    view.track(db, end)
         with collected_per_batch() as collect:
             while True:
                 positions = [p.position() for p in projectors]

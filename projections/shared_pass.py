@@ -41,7 +41,8 @@ class SharedPass:
     """Projects a batch into every projection at once: each event is applied to its aggregate once
     (one cache for all) and the same event in context goes to each projection before the next event
     changes the aggregates; each projection writes its own transaction, committed together at the
-    end of the batch. Only for read models about alliances (all the rebuildable ones)."""
+    end of the batch (in a partition of a split rebuild: each as soon as written, see `project`).
+    Only for read models about alliances (all the rebuildable ones)."""
 
     def __init__(self, application: AllianceApplication, projectors: list[Projector]) -> None:
         self.projectors = projectors
@@ -58,34 +59,50 @@ class SharedPass:
             return Item(notification.id, notification, None)
         return self.projectors[0].item(notification)
 
-    def project(self, items: list[Item], *, after: int) -> bool:
+    def project(self, items: list[Item], *, after: int | None) -> bool:
         """True when the batch was projected and committed in every projection; False when it was
         not (nothing of it is kept, the shared aggregates are forgotten): the caller projects it
-        again one projection at a time, which halts at the exact event."""
+        again one projection at a time, which halts at the exact event.
+
+        `after` None: a partition of a split rebuild (projections/partitioned.py), whose parent
+        tracks the position at the end. No tracking row, and each read model commits its rows as
+        soon as it has written them: another partition waits for one file's write lock only while
+        this one writes that file (SQLite takes the lock at the first write, not at BEGIN)."""
         if not self.usable or any(i.event is not None and type(i.event) not in self.known
                                   and type(i.event) not in self.ignored for i in items):
             return False
         projections = [cast(AllianceProjection, p.projection) for p in self.projectors]
+        transactions = [ExitStack() for _ in self.projectors]
         try:
-            with ExitStack() as stack:
-                dbs = [stack.enter_context(p.view().write()) for p in self.projectors]
+            dbs = [t.enter_context(p.view().write()) for t, p in zip(transactions, self.projectors, strict=True)]
+            if after is not None:
                 for projector, db in zip(self.projectors, dbs, strict=True):
                     projector.view().claim(db, after)
-                for projection, db in zip(projections, dbs, strict=True):
-                    projection.begin(db)
-                pairs = list(zip(projections, dbs, strict=True))
-                for item in items:
-                    if item.event is None or type(item.event) in self.ignored:
-                        continue
-                    seen = in_context(item, self.aggregates)
-                    for projection, db in pairs:
-                        projection.see(seen, db)
-                for (projection, db), projector in zip(pairs, self.projectors, strict=True):
-                    projection.finish(db)
+            for projection, db in zip(projections, dbs, strict=True):
+                projection.begin(db)
+            pairs = list(zip(projections, dbs, strict=True))
+            for item in items:
+                if item.event is None or type(item.event) in self.ignored:
+                    continue
+                seen = in_context(item, self.aggregates)
+                for projection, db in pairs:
+                    projection.see(seen, db)
+            for (projection, db), projector, transaction in zip(pairs, self.projectors, transactions, strict=True):
+                projection.finish(db)
+                if after is None:
+                    transaction.close()  # committed
+                else:
                     projector.view().track(db, items[-1].position)
-        except Exception:
-            # Every transaction of the batch rolled back; a commit that got through before a later
-            # one failed is refused by its tracking row when the batch is projected again.
+            for transaction in reversed(transactions):  # tracked: committed together, at the end
+                transaction.close()
+        except BaseException as e:
+            # Every transaction not yet committed rolls back; a commit that got through before a
+            # later one failed is refused by its tracking row when the batch is projected again (a
+            # partition's: its whole rebuild is done again in one process).
+            for transaction in reversed(transactions):
+                transaction.__exit__(type(e), e, e.__traceback__)
+            if not isinstance(e, Exception):
+                raise
             self.aggregates.clear()
             for projection in projections:
                 projection.reset()
