@@ -29,7 +29,7 @@ from domain.application import AllianceApplication
 from domain.commitment import Commitment
 from projections.alliance_events import KNOWN_EVENTS, AllianceProjection
 from projections.engine import Item, Projection, Projector
-from projections.log import batch_reader
+from projections.log import filtered_reader
 from projections.shared_pass import SharedPass, collected_per_batch
 from projections.store import ProjectionStore
 
@@ -64,12 +64,26 @@ class Owners:
     alliance's id, a commitment's by the alliance its `Pledged` event names (decoded by every
     partition; the commitment's later events follow it in the log)."""
 
-    def __init__(self, count: int) -> None:
-        self.count = count
+    def __init__(self, count: int, part: int, skipped: frozenset[str]) -> None:
+        self.count, self.part, self.skipped = count, part, skipped
         self.alliance_topics = frozenset(get_topic(c) for c in KNOWN_EVENTS if issubclass(c, Alliance.Event))
         self.commitment_topics = frozenset(get_topic(c) for c in KNOWN_EVENTS if issubclass(c, Commitment.Event))
         self.pledged = get_topic(Commitment.Pledged)
         self.commitments: dict[int, int] = {}  # a commitment's id (its integer) -> its partition
+        self.stored: dict[str, int] = {}  # an alliance's or commitment's id as stored (text) -> its partition
+
+    def keep(self, topic: str, originator: str) -> bool:
+        """False for a row surely another partition's (or bookkeeping), before it is even a
+        Notification; what is kept, `of` decides."""
+        if topic in self.alliance_topics:
+            owner = self.stored.get(originator)
+            if owner is None:
+                owner = self.stored[originator] = UUID(originator).int % self.count
+            return owner == self.part
+        if topic in self.commitment_topics and topic != self.pledged:
+            owner = self.stored.get(originator)
+            return owner is None or owner == self.part
+        return topic not in self.skipped  # a pledge (whose alliance tells), an unknown kind (fails)
 
     def of(self, notification: Notification, decode: Callable[[Notification], Item]) -> tuple[int | None, Item | None]:
         """(the partition, the item if it had to be decoded); partition None: no read model's event."""
@@ -79,6 +93,7 @@ class Owners:
         if topic == self.pledged:
             item = decode(notification)
             owner = self.commitments[_uuid(notification.originator_id).int] = item.event.alliance_id.int % self.count
+            self.stored[str(notification.originator_id)] = owner
             return owner, item
         if topic in self.commitment_topics:
             owner = self.commitments.get(_uuid(notification.originator_id).int)
@@ -169,15 +184,15 @@ def _project(partitions: Partitions, kinds: list[type[Projection]], generations:
     ]
     try:
         shared = SharedPass(application, projectors)
-        owners = Owners(partitions.count)
-        read = batch_reader(application)
+        owners = Owners(partitions.count, part, shared.skipped)
+        read = filtered_reader(application, owners.keep)
         start, count = 1, 0
         with collected_per_batch() as collect:
             while start <= end:
-                notifications = [n for n in read(start, batch_size) if n.id <= end]
-                if not notifications:
+                notifications, rows, last = read(start, end, batch_size)
+                if not rows:
                     break
-                start = notifications[-1].id + 1
+                start = last + 1
                 items = []
                 for notification in notifications:
                     owner, item = owners.of(notification, shared.item)
@@ -185,9 +200,9 @@ def _project(partitions: Partitions, kinds: list[type[Projection]], generations:
                         items.append(item or shared.item(notification))
                 if items and not shared.project(items, after=None):
                     raise Unpartitioned(f"Stapel ab Position {items[0].position}: nicht in einem Zug projiziert")
-                count += len(notifications)
+                count += rows
                 if part == 0:
-                    sender.send(("progress", len(notifications)))
+                    sender.send(("progress", rows))
                 del notifications, items
                 collect()
         return count
