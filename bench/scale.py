@@ -38,7 +38,7 @@ from bench.projections import raw_insert_rate
 from config.settings import Settings, load_settings
 from projections.rebuild import rebuild_many
 from projections.registry import PROJECTIONS, build_projection
-from workers.bootstrap import build_application, build_queries, build_store
+from workers.bootstrap import build_application, build_queries, build_store, rebuild_partitions
 
 TEMPLATE_ALLIANCES = size(24, 2)
 YEARS, INTENSITY = size(5.0, 1.0), size(40.0, 1.0)
@@ -78,7 +78,8 @@ def rebuild_all(settings: Settings) -> tuple[int, float]:
     app = build_application(settings)
     store = build_store(settings)
     started = time.perf_counter()
-    count = rebuild_many(app, store, [build_projection(n, app) for n in READ_MODELS], batch_size=2000)
+    count = rebuild_many(app, store, [build_projection(n, app) for n in READ_MODELS], batch_size=2000,
+                         partitions=rebuild_partitions(settings))  # as the CLI rebuilds
     seconds = time.perf_counter() - started
     store.close()
     app.close()

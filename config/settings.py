@@ -103,6 +103,8 @@ class Settings(BaseSettings):
     # demand). The test suite sets 2: two test processes with several stores each otherwise reached
     # PostgreSQL's 100 connections ("too many clients already").
     postgres_pool_size: int = Field(default=10, ge=1, le=50)
+    # Processes a rebuild of the read models is split over, by alliance (SQLite only; 1: this one).
+    rebuild_processes: int = Field(default=2, ge=1, le=16)
     # The erasable keys apart from the events (own schema, optionally own database; own backup
     # rule, docs/SECURITY.md). Default: `<postgres_schema>_keys` in the events' database.
     keyring_schema: str | None = Field(default=None, pattern=r"^[a-z_][a-z0-9_]{0,62}$")

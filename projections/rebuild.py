@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
-from typing import cast
-
-from eventsourcing.persistence import Notification
-from eventsourcing.utils import get_topic
+from contextlib import contextmanager
 
 from domain.application import AllianceApplication
-from projections.aggregates import AggregateCache
-from projections.alliance_events import KNOWN_EVENTS, AllianceProjection, in_context
-from projections.engine import BOOKKEEPING, Item, Projection, Projector
+from projections import partitioned
+from projections.engine import Projection, Projector
 from projections.errors import RebuildRunning
 from projections.log import batch_reader
+from projections.partitioned import Partitions
+from projections.shared_pass import SharedPass, collected_per_batch
 from projections.store import Lease, ProjectionStore
+
+__all__ = ["Partitions", "SharedPass", "collected_per_batch", "rebuild", "rebuild_many", "rebuilding"]
 
 
 @contextmanager
@@ -37,26 +35,6 @@ def rebuilding(store: ProjectionStore, names: list[str]) -> Iterator[None]:
             lease.release()
 
 
-@contextmanager
-def collected_per_batch() -> Iterator[Callable[[], int]]:
-    """Python's cyclic garbage collector off while a rebuild runs; `collect()` after each batch
-    collects the young generations (all that the batch allocated and still lives) at once, and the
-    collector is as it was afterwards. With the collector on, its automatic collections ran every
-    700 allocations and, as the cached aggregates grew, walked them again and again: off, a rebuild
-    of all four read models took 18 % less CPU on 52k events and 21–45 % less on 245k (21 % in the
-    quietest pair; 2026-11-30, bench/notes/projections.md, "fifth pass"). The old generation (what
-    outlived a batch's collection, the cached aggregates among it) is not collected before the
-    rebuild ends: a cycle that becomes garbage there waits for the collector's next full
-    collection after it."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield lambda: gc.collect(1)
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def rebuild(
     application: AllianceApplication,
     store: ProjectionStore,
@@ -64,22 +42,12 @@ def rebuild(
     *,
     batch_size: int = 5000,
     progress: Callable[[int], None] | None = None,
+    partitions: Partitions | None = None,
 ) -> int:
     """Builds the projection from position 0 into a fresh generation and swaps it in atomically."""
     with rebuilding(store, [projection.name]):
-        return _rebuild(application, store, projection, batch_size=batch_size, progress=progress)
-
-
-def _rebuild(
-    application: AllianceApplication,
-    store: ProjectionStore,
-    projection: Projection,
-    *,
-    batch_size: int,
-    progress: Callable[[int], None] | None,
-) -> int:
-    # One projection alone takes the same path as several: the shared pass below.
-    return _rebuild_many(application, store, [projection], batch_size=batch_size, progress=progress)
+        return _rebuild_many(application, store, [projection], batch_size=batch_size, progress=progress,
+                             partitions=partitions)
 
 
 def rebuild_many(
@@ -89,11 +57,15 @@ def rebuild_many(
     *,
     batch_size: int = 5000,
     progress: Callable[[int], None] | None = None,
+    partitions: Partitions | None = None,
 ) -> int:
     """Rebuilds several projections in one pass over the log, decoding each event once, and swaps
-    each fresh generation in atomically."""
+    each fresh generation in atomically. With `partitions` (SQLite only), the log up to its end as it
+    stands now is projected in several processes, split by alliance (projections/partitioned.py);
+    the rest, and everything after a partition failed, in this one."""
     with rebuilding(store, [p.name for p in projections]):
-        return _rebuild_many(application, store, projections, batch_size=batch_size, progress=progress)
+        return _rebuild_many(application, store, projections, batch_size=batch_size, progress=progress,
+                             partitions=partitions)
 
 
 def _rebuild_many(
@@ -103,18 +75,37 @@ def _rebuild_many(
     *,
     batch_size: int,
     progress: Callable[[int], None] | None,
+    partitions: Partitions | None,
 ) -> int:
     current = {p.name: store.current(p.name) for p in projections}
     for p in projections:
         store.drop(p.name, current[p.name] + 1, p.schema)
+    count, split, end = 0, False, application.recorder.max_notification_id() or 0
+    if end and partitioned.usable(partitions, store, projections):
+        assert partitions is not None
+        for p in projections:  # the tables, created before the processes write them
+            store.open(p.name, current[p.name] + 1, p.schema, building=True).close()
+        done = partitioned.build(partitions, [type(p) for p in projections],
+                                 [current[p.name] + 1 for p in projections],
+                                 end=end, batch_size=batch_size, progress=progress)
+        if done is None:  # in one process from position 0: it halts at the exact event, if one is at fault
+            for p in projections:
+                store.drop(p.name, current[p.name] + 1, p.schema)
+        else:
+            count, split = done, True
     projectors = [
         Projector(application, store, p, generation=current[p.name] + 1, batch_size=batch_size, building=True)
         for p in projections
     ]
     shared = SharedPass(application, projectors)
     read = batch_reader(application)
-    count = 0
     try:
+        if split:  # the partitions projected up to `end`: their position, as a batch would track it
+            for projector in projectors:
+                view = projector.view()
+                with view.write() as db:
+                    view.claim(db, 0)
+                    view.track(db, end)
         with collected_per_batch() as collect:
             while True:
                 positions = [p.position() for p in projectors]
@@ -145,59 +136,3 @@ def _rebuild_many(
         store.drop(p.name, current[p.name], p.schema)
         store.clear_halt(p.name)
     return count
-
-
-class SharedPass:
-    """Projects a batch into every projection at once: each event is applied to its aggregate once
-    (one cache for all) and the same event in context goes to each projection before the next event
-    changes the aggregates; each projection writes its own transaction, committed together at the
-    end of the batch. Only for read models about alliances (all the rebuildable ones)."""
-
-    def __init__(self, application: AllianceApplication, projectors: list[Projector]) -> None:
-        self.projectors = projectors
-        self.usable = all(isinstance(p.projection, AllianceProjection) for p in projectors)
-        self.aggregates = AggregateCache(application, maxsize=20_000)
-        self.known = frozenset(KNOWN_EVENTS)
-        self.ignored = frozenset(BOOKKEEPING)
-        # Bookkeeping is known by its topic before decoding (a command record per command, in use).
-        self.skipped = frozenset(get_topic(cls) for cls in BOOKKEEPING) if self.usable else frozenset()
-
-    def item(self, notification: Notification) -> Item:
-        """The notification decoded, except bookkeeping that no read model shows (event None)."""
-        if notification.topic in self.skipped:
-            return Item(notification.id, notification, None)
-        return self.projectors[0].item(notification)
-
-    def project(self, items: list[Item], *, after: int) -> bool:
-        """True when the batch was projected and committed in every projection; False when it was
-        not (nothing of it is kept, the shared aggregates are forgotten): the caller projects it
-        again one projection at a time, which halts at the exact event."""
-        if not self.usable or any(i.event is not None and type(i.event) not in self.known
-                                  and type(i.event) not in self.ignored for i in items):
-            return False
-        projections = [cast(AllianceProjection, p.projection) for p in self.projectors]
-        try:
-            with ExitStack() as stack:
-                dbs = [stack.enter_context(p.view().write()) for p in self.projectors]
-                for projector, db in zip(self.projectors, dbs, strict=True):
-                    projector.view().claim(db, after)
-                for projection, db in zip(projections, dbs, strict=True):
-                    projection.begin(db)
-                pairs = list(zip(projections, dbs, strict=True))
-                for item in items:
-                    if item.event is None or type(item.event) in self.ignored:
-                        continue
-                    seen = in_context(item, self.aggregates)
-                    for projection, db in pairs:
-                        projection.see(seen, db)
-                for (projection, db), projector in zip(pairs, self.projectors, strict=True):
-                    projection.finish(db)
-                    projector.view().track(db, items[-1].position)
-        except Exception:
-            # Every transaction of the batch rolled back; a commit that got through before a later
-            # one failed is refused by its tracking row when the batch is projected again.
-            self.aggregates.clear()
-            for projection in projections:
-                projection.reset()
-            return False
-        return True

@@ -20,6 +20,7 @@ from domain.application import AllianceApplication, Clock
 from domain.errors import InvalidInput
 from domain.personal_data import InMemoryKeyRing, KeyRing
 from projections.checkpoints import CheckpointFile, Checkpoints, PostgresCheckpoints
+from projections.partitioned import Partitions
 from projections.postgres_store import PostgresProjectionStore
 from projections.queries import Queries
 from projections.sqlite_store import SQLiteProjectionStore
@@ -149,6 +150,12 @@ def build_store(settings: Settings) -> ProjectionStore:
     if settings.store == "memory":
         raise InvalidInput("Lesemodelle brauchen einen dauerhaften Speicher: BUENDNIS_STORE=sqlite oder postgres.")
     return SQLiteProjectionStore(settings.var_dir / "projections")
+
+
+def rebuild_partitions(settings: Settings) -> Partitions:
+    """`settings.rebuild_processes` processes for a rebuild, each with its own application and store
+    (projections/partitioned.py; on PostgreSQL the rebuild stays in one process)."""
+    return Partitions(settings.rebuild_processes, lambda: (build_application(settings), build_store(settings)))
 
 
 def checkpoint_file(settings: Settings) -> Checkpoints:

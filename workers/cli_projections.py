@@ -105,7 +105,7 @@ def rebuild(
     """Baut Projektionen ab Position 0 in frische Tabellen neu auf und tauscht sie atomar aus."""
     from projections.rebuild import rebuild_many
     from projections.registry import NAMES, build_projection, projection_class
-    from workers.bootstrap import build_application, build_store
+    from workers.bootstrap import build_application, build_store, rebuild_partitions
 
     settings = settings_or_exit()
     try:
@@ -129,6 +129,7 @@ def rebuild(
                 store,
                 [build_projection(n, application) for n in names],
                 progress=lambda k: progress.advance(task, k),
+                partitions=rebuild_partitions(settings),
             )
             progress.update(task, completed=count, total=max(count, 1))
         console.print(f"Neu aufgebaut: {', '.join(names)} ({total} Ereignisse).")
