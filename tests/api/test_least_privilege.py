@@ -15,6 +15,9 @@ NOTE = "Frau Schmidt ist skeptisch, Rückruf nach den Ferien"
 MINUTES = "Herr Meier (Kita) berichtet über Personalnot"
 THEIRS = "Zuschuss der Sparkasse"
 REASON = "Kämmerer Braun hat den Haushalt gesperrt"
+# Eleven digits: "5000" turned up in the page's hex ids and failed the test by chance (as "0171"
+# did for a phone number, tests/domain/test_sealed_texts.py); these cannot, by accident.
+AMOUNT = "98765432109"
 SINCE = ""
 
 
@@ -32,7 +35,7 @@ def _world(api: Api) -> tuple[str, list[str], str, str]:
         mine = ok(c.post(f"/api/v1/alliances/{aid}/commitments", json={
             "partner_id": actors[0], "description": "Räume im Familienzentrum", "kind": "raeume"}), 201)["id"]
         theirs = ok(c.post(f"/api/v1/alliances/{aid}/commitments", json={
-            "partner_id": actors[1], "description": THEIRS, "kind": "geld", "amount": "5000", "unit": "Euro"}),
+            "partner_id": actors[1], "description": THEIRS, "kind": "geld", "amount": AMOUNT, "unit": "Euro"}),
             201)["id"]
         ok(c.post(f"/api/v1/alliances/{aid}/commitments/{theirs}/withdraw", json={"reason": REASON}))
         ok(c.post(f"/api/v1/alliances/{aid}/steps/1/complete", json={"justification": REASON}))
@@ -67,7 +70,7 @@ def test_a_partner_reads_the_public_view_its_own_commitments_and_nothing_else(ap
         detail = ok(partner.get(f"/api/v1/alliances/{aid}"))
         is_problem(partner.get(f"/api/v1/alliances/{aid}/commitments/{theirs}"), 403)
         assert ok(partner.get(f"/api/v1/alliances/{aid}/commitments/{mine}"))["id"] == mine
-    for secret in (NOTE, MINUTES, THEIRS, "5000", REASON, actors[1], "Frau Schmidt"):
+    for secret in (NOTE, MINUTES, THEIRS, AMOUNT, REASON, actors[1], "Frau Schmidt"):
         assert secret not in seen, f"a partner reads {secret!r}"
     assert all("data" not in e for e in history)
     assert {e["type"] for e in history} >= {"Alliance.Registered", "Alliance.MeetingHeld", "Commitment.Pledged",
