@@ -187,7 +187,7 @@ async def worker_process() -> None:
     """A worker as `buendnis worker` builds it (production cache and executor), plus the anchor's
     trivial workflow; its application's clock follows workflow time (the time-skipping server)."""
     from config.settings import load_settings
-    from workers.bootstrap import build_application, build_mailer, long_lived_heap
+    from workers.bootstrap import build_application, build_mailer, freeze_startup_heap
     from workflows.activities import FollowUpActivities
     from workflows.clock import following_workflow_time
     from workflows.runtime import build_worker, connect
@@ -203,10 +203,10 @@ async def worker_process() -> None:
                               sandboxed=settings.worker_sandbox)
         stop = asyncio.Event()
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-        with long_lived_heap():  # as the worker process does
-            async with worker:
-                print("ready", flush=True)
-                await stop.wait()
+        freeze_startup_heap()  # as the worker process does
+        async with worker:
+            print("ready", flush=True)
+            await stop.wait()
     application.close()
 
 

@@ -23,7 +23,6 @@ import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import nullcontext
 from dataclasses import replace
 from datetime import UTC, timedelta
 from email.message import EmailMessage
@@ -181,7 +180,7 @@ def activity_timer() -> Any:
 async def worker_process(sticky: str) -> None:
     """`sticky`: seconds of the sticky queue timeout, or "setting" for build_worker's own."""
     from config.settings import load_settings
-    from workers.bootstrap import build_application, long_lived_heap
+    from workers.bootstrap import build_application, freeze_startup_heap
     from workflows.activities import FollowUpActivities
     from workflows.runtime import WorkerPolling, build_worker, connect
 
@@ -209,12 +208,12 @@ async def worker_process(sticky: str) -> None:
         )
         stop = asyncio.Event()
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-        # As the worker process does (BENCH_WORKFLOWS_NO_FREEZE=1: without, for the comparison in the notes)
-        with long_lived_heap() if os.environ.get("BENCH_WORKFLOWS_NO_FREEZE") != "1" else nullcontext():
-            async with worker:
-                print("ready", flush=True)
-                log_long_collections("worker")  # after "ready": the first line the benchmark reads
-                await stop.wait()
+        if os.environ.get("BENCH_WORKFLOWS_NO_FREEZE") != "1":  # for the comparison in the notes
+            freeze_startup_heap()  # as the worker process does
+        async with worker:
+            print("ready", flush=True)
+            log_long_collections("worker")  # after "ready": the first line the benchmark reads
+            await stop.wait()
     reporting.cancel()
 
 

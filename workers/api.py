@@ -17,7 +17,7 @@ from api.context import Probe
 from config.settings import Settings
 from domain.application import AllianceApplication
 from storage.group_commit import GroupCommit
-from workers.bootstrap import build_queries, build_token_store, group_commit, long_lived_heap
+from workers.bootstrap import build_queries, build_token_store, freeze_startup_heap, group_commit, long_lived_heap
 
 
 class _Server(uvicorn.Server):
@@ -70,7 +70,11 @@ async def serve(
     *,
     queries: Any | None = None,
     probes: Mapping[str, Probe] | None = None,
+    keep_survivors: bool = True,
 ) -> None:
+    """Serves until `stop`. `keep_survivors`: what outlives a full collection is frozen too
+    (`long_lived_heap`); off where the worker shares the process (`buendnis up`), whose reaction
+    lag that made worse (bench/notes/workflows.md, seventh look)."""
     if probes is None:
         probes = component_probes(settings, application)
     if queries is None:  # the read models over the same store, sharing this process's application
@@ -90,7 +94,9 @@ async def serve(
     server = _Server(config)
     # What start-up built, and what outlived a full collection, lives long: the next full
     # collection under load walks only what requests made since.
-    with long_lived_heap():
+    if not keep_survivors:
+        freeze_startup_heap()
+    with long_lived_heap() if keep_survivors else contextlib.nullcontext():
         serving = asyncio.create_task(server.serve())
         stopping = asyncio.create_task(stop.wait())
         await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)

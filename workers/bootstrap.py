@@ -64,10 +64,10 @@ def freeze_startup_heap() -> None:
 
 @contextmanager
 def long_lived_heap(thaw_every: float = 600.0) -> Iterator[None]:
-    """While a process serves or polls: its start-up heap frozen, and what survives each full
-    collection frozen as well (SurvivorFreeze). One for the process however many enter (`buendnis
-    up` serves and polls in one); after the last leaves the collector is as before, nothing frozen
-    (the tests serve in their own process)."""
+    """While the API serves on its own (`buendnis api`): its start-up heap frozen, and what survives
+    each full collection frozen as well (SurvivorFreeze). One for the process however many enter;
+    after the last leaves the collector is as before, nothing frozen (the tests serve in their own
+    process)."""
     if not _heap_holders:
         freeze_startup_heap()
         gc.callbacks.append(SurvivorFreeze(thaw_every))
@@ -89,7 +89,7 @@ class SurvivorFreeze:
     freeze is lifted so that the next full collection walks the whole heap once.
 
     What a process loads after start-up and then keeps (the aggregates' cache, the templates,
-    the routes' validators, the worker's cached workflows) was walked by every full collection
+    the routes' validators) was walked by every full collection
     again: in the API on the scale benchmark's store (the alliance page of a 5,571-event alliance)
     an empty full collection took 20-27 ms of CPU over ~22,000 such objects, and one came every
     ~27 requests (2026-12-01, bench/notes/scale.md). Frozen, a full collection walks only what

@@ -168,7 +168,8 @@ def _start_parts(stack: Stack, settings: Settings, application: AllianceApplicat
     from workers.api import serve as serve_api
 
     probes = stack.probes()
-    stack.start("api", lambda own_stop: serve_api(settings, application, own_stop, probes=probes))
+    stack.start("api", lambda own_stop: serve_api(settings, application, own_stop, probes=probes,
+                                                         keep_survivors=False))  # the worker runs here too
 
 
 async def _api_listening(settings: Settings, stack: Stack, patience: float = 60) -> None:

@@ -12,7 +12,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from config.settings import Settings
 from domain.application import AllianceApplication
-from workers.bootstrap import build_mailer, long_lived_heap
+from workers.bootstrap import build_mailer, freeze_startup_heap
 from workers.policy_watch import Policies, PolicyWatch, follow
 from workers.temporal_client import connect_client
 from workflows.activities import FollowUpActivities
@@ -93,7 +93,9 @@ async def serve(
             "worker_started", task_queue=settings.task_queue, address=settings.temporal_address,
             policy=watch.version,
         )
-        with long_lived_heap():
-            async with worker:
-                await follow(watch, stop, sweep, interval=policy_interval)
+        # The start-up heap only: freezing what survives each full collection too (as the API does)
+        # made the reaction lag worse in two pairs of probes (bench/notes/workflows.md, seventh look).
+        freeze_startup_heap()
+        async with worker:
+            await follow(watch, stop, sweep, interval=policy_interval)
     log.info("worker_stopped")

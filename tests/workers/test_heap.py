@@ -1,4 +1,4 @@
-"""The long-running processes keep what lives long out of the garbage collector's sight."""
+"""The API process keeps what lives long out of the garbage collector's sight."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def test_a_cycle_kept_by_the_freeze_is_freed_after_the_thaw(collector: list[floa
 
 def test_one_survivor_freeze_however_many_components_serve_and_none_after(collector: list[float]) -> None:
     with long_lived_heap():  # the API
-        with long_lived_heap():  # the worker, in the same process (`buendnis up`)
+        with long_lived_heap():  # a second server in the same process
             assert sum(isinstance(c, SurvivorFreeze) for c in gc.callbacks) == 1
             assert gc.get_freeze_count() > 0
         assert sum(isinstance(c, SurvivorFreeze) for c in gc.callbacks) == 1
