@@ -15,6 +15,7 @@ from api.auth import decode_token, issue_token, session_token
 from api.security import CSRF_COOKIE
 from tests.api.conftest import SECRET, Api, is_problem
 from tests.api.walk import ok, register
+from tests.unreadable import assert_unreadable
 
 
 @pytest.fixture(autouse=True)
@@ -134,7 +135,8 @@ def test_the_sign_in_page_shows_notices_by_code_never_text_from_the_address(api:
         assert "Sie sind abgemeldet." in anon.get("/anmelden", params={"hinweis": "abgemeldet"}).text
         hostile = "Ihr Konto ist gesperrt – rufen Sie 0900-123456 an"
         page = anon.get("/anmelden", params={"hinweis": hostile}).text
-        assert "0900" not in page and 'role="alert"' not in page
+        assert 'role="alert"' not in page
+        assert_unreadable(("0900-123456", "gesperrt"), [page])  # "0900" alone may be in the CSRF value
 
 
 def test_the_session_cookie_is_secure_unless_the_development_flag_is_set(api: Api) -> None:
